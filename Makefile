@@ -1,0 +1,64 @@
+# Brücken: `make run` serves the demo, `make test` runs the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/bruecken
+ADDRESS ?= 127.0.0.1:8000
+CHROMIUM ?= /usr/bin/chromium
+# Settings for the production checks in `make lint` (nothing here is used in production).
+PRODUCTION_ENV := DEBUG=false SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=bruecken.example
+
+.PHONY: run test test-fast lint format bench install assets messages chromium clean
+
+run: install assets messages
+	DEBUG=true $(MANAGE) migrate --no-input
+	DEBUG=true $(MANAGE) demo
+	@echo
+	@echo "Brücken is served at http://$(ADDRESS)/ (stop with Ctrl+C)"
+	DEBUG=true $(MANAGE) serve $(ADDRESS)
+
+test: install assets messages chromium
+	$(BIN)/pytest
+
+# Everything but the browser tests.
+test-fast: install assets messages
+	$(BIN)/pytest -m "not e2e"
+
+lint: install assets
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+	$(PRODUCTION_ENV) $(MANAGE) check --deploy --fail-level WARNING
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install assets messages
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(MANAGE) bench_actor_list
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+# htmx is served by us from node_modules (see STATICFILES_DIRS); axe-core is for the browser tests.
+assets: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Compiled with Babel (a dependency already), so no system gettext is needed to build.
+messages: install
+	$(BIN)/pybabel compile --domain django --directory bruecken/locale --statistics
+
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+clean:
+	rm -rf $(VENV) node_modules var build *.egg-info

@@ -1,0 +1,176 @@
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. E-mail is the login; there is no user name."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="de"
+    )
+    is_staff = models.BooleanField(
+        _("admin access"),
+        default=False,
+        help_text=_("May log in to the Django admin (the program office)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def roles_cached(self):
+        """The user's role assignments, fetched once per request (rules ask for them often)."""
+        if not hasattr(self, "_roles_cache"):
+            self._roles_cache = list(self.roles.all())
+        return self._roles_cache
+
+
+class Role(models.TextChoices):
+    PROGRAM_OFFICE = "program_office", _("program office")
+    COORDINATOR = "coordinator", _("municipal coordinator")
+    FACILITATOR = "facilitator", _("facilitator")
+    REPRESENTATIVE = "representative", _("organisation representative")
+    PARTICIPANT = "participant", _("participant")
+
+
+class RoleAssignment(models.Model):
+    """What a user may do, and where: a coordinator for one municipality, a representative for
+    one organisation. A user may hold several assignments."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    municipality = models.ForeignKey(
+        "places.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("municipality"),
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality", "organisation"], name="unique_role"
+            )
+        ]
+
+    def __str__(self):
+        scope = self.municipality or self.organisation
+        return f"{self.get_role_display()} ({scope})" if scope else self.get_role_display()
+
+    def clean(self):
+        needs_municipality = {Role.COORDINATOR, Role.FACILITATOR}
+        if self.role in needs_municipality and not self.municipality_id:
+            raise ValidationError({"municipality": _("This role needs a municipality.")})
+        if self.role == Role.REPRESENTATIVE and not self.organisation_id:
+            raise ValidationError({"organisation": _("This role needs an organisation.")})
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when. Written by the service functions, never edited."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=40)
+    object_repr = models.CharField(_("object"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
+
+
+class AuditSubject(models.Model):
+    """Each object an entry concerns, so that a membership's change also shows in the history of
+    its organisation and its person."""
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="subjects")
+    key = models.CharField(max_length=80, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "key"], name="unique_subject")]
+
+    def __str__(self):
+        return self.key

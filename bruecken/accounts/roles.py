@@ -1,0 +1,40 @@
+"""What a user's role assignments allow, looked up once per user object and request."""
+
+from .models import Role
+
+
+def _assignments(user):
+    if user is None or not user.is_authenticated:
+        return []
+    return user.roles_cached()
+
+
+def is_program_office(user):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(a.role == Role.PROGRAM_OFFICE for a in _assignments(user))
+
+
+def municipality_ids(user, role):
+    return {a.municipality_id for a in _assignments(user) if a.role == role and a.municipality_id}
+
+
+def coordinated_municipality_ids(user):
+    return municipality_ids(user, Role.COORDINATOR)
+
+
+def facilitated_municipality_ids(user):
+    return municipality_ids(user, Role.FACILITATOR)
+
+
+def represented_organisation_ids(user):
+    return {
+        a.organisation_id
+        for a in _assignments(user)
+        if a.role == Role.REPRESENTATIVE and a.organisation_id
+    }
+
+
+def has_staff_role(user):
+    staff_roles = {Role.COORDINATOR, Role.FACILITATOR, Role.REPRESENTATIVE}
+    return is_program_office(user) or any(a.role in staff_roles for a in _assignments(user))

@@ -1,0 +1,213 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bruecken.accounts import roles
+from bruecken.places.models import Country, Language, Municipality, WorldRegion
+from bruecken.translation import sorted_by_name
+
+from .models import (
+    EngagementForm,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Tie,
+    Topic,
+)
+from .scopes import visible_organisations, visible_people
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """Reference data chosen by its code, so that filter URLs stay readable and shareable."""
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("required", False)
+        super().__init__(queryset, **kwargs)
+
+
+def sort_choices_by_name(field, key="code"):
+    """Order reference data by its name in the current language (it is stored in both)."""
+    choices = [(getattr(obj, key), obj.name) for obj in sorted_by_name(field.queryset)]
+    field.choices = choices if field.empty_label is None else [("", field.empty_label), *choices]
+
+
+def managed_municipalities(user):
+    if roles.is_program_office(user):
+        return Municipality.objects.all()
+    return Municipality.objects.filter(pk__in=roles.coordinated_municipality_ids(user))
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    municipality = forms.ModelChoiceField(
+        Municipality.objects.all(), label=_("Municipality"), required=False, empty_label=_("all")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("all")), *OrganisationKind.choices]
+    )
+    region = NamedChoiceField(
+        WorldRegion.objects.all(), label=_("World region"), empty_label=_("all")
+    )
+    country = NamedChoiceField(Country.objects.all(), label=_("Country"), empty_label=_("all"))
+    topic = NamedChoiceField(Topic.objects.all(), label=_("Topic"), empty_label=_("all"))
+    form = NamedChoiceField(
+        EngagementForm.objects.all(), label=_("Form of engagement"), empty_label=_("all")
+    )
+    language = NamedChoiceField(Language.objects.all(), label=_("Language"), empty_label=_("all"))
+    public = forms.ChoiceField(
+        label=_("Published"),
+        required=False,
+        choices=[("", _("all")), ("yes", _("published")), ("no", _("not published"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("region", "country", "language"):
+            sort_choices_by_name(self.fields[name])
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    municipality = forms.ModelChoiceField(
+        Municipality.objects.all(), label=_("Municipality"), required=False, empty_label=_("all")
+    )
+    country = NamedChoiceField(Country.objects.all(), label=_("Country"), empty_label=_("all"))
+    language = NamedChoiceField(Language.objects.all(), label=_("Language"), empty_label=_("all"))
+    role = forms.ChoiceField(
+        label=_("Role in the process"),
+        required=False,
+        choices=[
+            ("", _("all")),
+            ("decision_maker", _("decision makers")),
+            ("multiplier", _("multipliers")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("country", "language"):
+            sort_choices_by_name(self.fields[name])
+
+
+class ActorForm(forms.ModelForm):
+    """Shared set-up: municipalities the user manages, reference data sorted by name."""
+
+    sorted_fields = ("countries", "languages")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        municipality = self.fields["municipality"]
+        municipality.queryset = managed_municipalities(user)
+        current = self.instance.municipality if self.instance.municipality_id else None
+        if current and current not in municipality.queryset:
+            # A representative edits the organisation but cannot move it elsewhere.
+            municipality.queryset = Municipality.objects.filter(pk=current.pk)
+            municipality.disabled = True
+        for name in self.sorted_fields:
+            if name in self.fields:
+                field = self.fields[name]
+                sort_choices_by_name(field, key="pk")
+                field.widget.attrs["size"] = 8
+                field.help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+
+
+class OrganisationForm(ActorForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "municipality",
+            "countries",
+            "topics",
+            "engagement_forms",
+            "languages",
+            "competences",
+            "description",
+            "website",
+            "email",
+            "phone",
+            "address",
+            "founded",
+        ]
+        widgets = {
+            "topics": forms.CheckboxSelectMultiple,
+            "engagement_forms": forms.CheckboxSelectMultiple,
+            "competences": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class PersonForm(ActorForm):
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "email",
+            "phone",
+            "municipality",
+            "languages",
+            "countries",
+            "competences",
+            "is_decision_maker",
+            "is_multiplier",
+        ]
+        widgets = {"competences": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["municipality"].required = not roles.is_program_office(user)
+
+
+class ConsentForm(forms.Form):
+    consent_given_by = forms.CharField(
+        label=_("Consent given by"),
+        max_length=200,
+        help_text=_("Who gave the consent, e.g. the chair of the association."),
+    )
+    consent_given_at = forms.DateTimeField(
+        label=_("Given on"),
+        required=False,
+        help_text=_("Leave empty for now."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["person", "role", "is_contact", "started_on", "ended_on"]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = visible_people(user).select_related("municipality")
+        self.fields["person"].label_from_instance = lambda p: (
+            f"{p.name} ({p.municipality})" if p.municipality else p.name
+        )
+
+
+class TieForm(forms.ModelForm):
+    class Meta:
+        model = Tie
+        fields = ["target", "kind", "started_on", "ended_on", "note"]
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            visible_organisations(user).exclude(pk=source.pk).select_related("municipality")
+        )
+        self.fields["target"].label_from_instance = lambda o: f"{o.name} ({o.municipality})"
+        if self.instance.pk:
+            self.fields["target"].disabled = True

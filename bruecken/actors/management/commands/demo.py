@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from bruecken.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+from bruecken.actors.demo import create_demo_data, demo_exists
+
+
+class Command(BaseCommand):
+    help = (
+        "Load reference data and the fictional demo dataset, and create one demo account per "
+        "role (password 'demo'). Only with DEBUG on. Safe to run again: nothing is duplicated."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "The demo accounts have a known password: they are only created with DEBUG on."
+            )
+        call_command("load_reference", stdout=self.stdout)
+        if demo_exists():
+            self.stdout.write("Demo data already present; left as it is.")
+        else:
+            organisations = create_demo_data()
+            self.stdout.write(f"Demo data created: {len(organisations)} organisations.")
+        accounts = create_demo_accounts()
+        self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password: {DEMO_PASSWORD}):"))
+        for email, role in accounts:
+            self.stdout.write(f"  {email:42} {role}")

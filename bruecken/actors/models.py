@@ -1,0 +1,322 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from bruecken.places.models import Country, Language, Municipality
+from bruecken.translation import TranslatedName
+
+
+def name_key(name):
+    """What makes two organisation names "the same": case, spacing and punctuation aside."""
+    return re.sub(r"[\W_]+", " ", (name or "").casefold()).strip()
+
+
+class Topic(TranslatedName):
+    """The taxonomy: the 17 Sustainable Development Goals and development-education topics."""
+
+    class Group(models.TextChoices):
+        SDG = "sdg", _("Sustainable Development Goal")
+        EDUCATION = "education", _("development education")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    group = models.CharField(_("group"), max_length=20, choices=Group.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+
+class EngagementForm(TranslatedName):
+    """How an actor works for development: aid projects, remittances, knowledge transfer, …"""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("form of engagement")
+        verbose_name_plural = _("forms of engagement")
+
+
+class OrganisationKind(models.TextChoices):
+    MIGRANT_ORGANISATION = "migrant_organisation", _("migrant organisation")
+    ADMINISTRATION = "administration", _("municipal administration")
+    NGO = "ngo", _("NGO")
+    EDUCATION = "education", _("education")
+    FAITH_COMMUNITY = "faith_community", _("faith community")
+    FOUNDATION = "foundation", _("foundation")
+    BUSINESS = "business", _("business")
+    NETWORK = "network", _("network")
+    OTHER = "other", _("other")
+
+
+class Consent(models.Model):
+    """Consent to publish: who gave it and when. Without it nothing of the actor is public."""
+
+    consent_given_at = models.DateTimeField(_("consent to publish given on"), null=True, blank=True)
+    consent_given_by = models.CharField(
+        _("consent given by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who gave the consent, e.g. the chair of the association."),
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self):
+        return self.consent_given_at is not None
+
+
+class Organisation(Consent):
+    name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(max_length=200, editable=False)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("municipality"),
+    )
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="organisations", verbose_name=_("countries of engagement")
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="organisations", verbose_name=_("topics")
+    )
+    engagement_forms = models.ManyToManyField(
+        EngagementForm,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("forms of engagement"),
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="organisations", verbose_name=_("languages")
+    )
+    competences = models.TextField(
+        _("competences"), blank=True, help_text=_("What the organisation can offer.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    founded = models.PositiveSmallIntegerField(
+        _("founding year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+    # Lower-cased name, competences and description: one LIKE that folds umlauts the same way on
+    # SQLite (whose LIKE folds ASCII only) and PostgreSQL.
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name_key"], name="unique_organisation_name"
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "kind"]), models.Index(fields=["name"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split())
+        self.name_key = name_key(self.name)
+        self.search_text = "\n".join(
+            part.casefold() for part in (self.name, self.competences, self.description, self.email)
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("actors:organisation_detail", args=[self.pk])
+
+    @property
+    def is_migrant_organisation(self):
+        return self.kind == OrganisationKind.MIGRANT_ORGANISATION
+
+
+class Person(Consent):
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("municipality"),
+        help_text=_("Where the person is active; their organisations' municipalities count too."),
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="people", verbose_name=_("languages")
+    )
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="people", verbose_name=_("countries")
+    )
+    competences = models.TextField(_("competences"), blank=True)
+    is_decision_maker = models.BooleanField(_("decision maker"), default=False)
+    is_multiplier = models.BooleanField(_("multiplier"), default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("user account"),
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["email"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split())
+        self.email = self.email.lower()
+        self.search_text = "\n".join(
+            part.casefold() for part in (self.name, self.email, self.competences)
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("actors:person_detail", args=[self.pk])
+
+
+def check_period(started_on, ended_on):
+    if started_on and ended_on and ended_on < started_on:
+        raise ValidationError({"ended_on": _("The end lies before the start.")})
+
+
+class Membership(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    is_contact = models.BooleanField(_("contact person"), default=False)
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "person__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="membership_period",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.organisation}"
+
+    def clean(self):
+        check_period(self.started_on, self.ended_on)
+
+
+class TieKind(models.TextChoices):
+    COOPERATION = "cooperation", _("cooperation")
+    JOINT_PROJECT = "joint_project", _("joint project")
+    FUNDING = "funding", _("funding")
+    NETWORK_MEMBERSHIP = "network_membership", _("network membership")
+    PARTNERSHIP = "partnership", _("partnership")
+
+
+class Tie(models.Model):
+    """A relation between two organisations. For funding, `source` funds `target`; the other
+    kinds are mutual."""
+
+    source = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="ties_out",
+        verbose_name=_("organisation"),
+    )
+    target = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="ties_in",
+        verbose_name=_("with organisation"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=TieKind.choices)
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "kind"]
+        verbose_name = _("tie")
+        verbose_name_plural = _("ties")
+        constraints = [
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="tie_not_self"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="tie_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} – {self.target} ({self.get_kind_display()})"
+
+    def clean(self):
+        if self.source_id and self.source_id == self.target_id:
+            raise ValidationError({"target": _("An organisation cannot have a tie with itself.")})
+        check_period(self.started_on, self.ended_on)
+
+    def other(self, organisation):
+        return self.target if organisation.pk == self.source_id else self.source

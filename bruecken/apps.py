@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BrueckenConfig(AppConfig):
+    """The project's own app: base layout, shared template tags, static files, translations."""
+
+    name = "bruecken"
+    verbose_name = "Brücken"

@@ -1,0 +1,66 @@
+"""Fixtures shared by every app's tests: reference data, municipalities and a user per role."""
+
+import pytest
+
+from bruecken.accounts.models import Role
+from bruecken.accounts.tests.factories import user_with_role
+from bruecken.places.tests.factories import MunicipalityFactory
+
+
+def load_reference_data():
+    from bruecken.actors.taxonomy import load_taxonomy
+    from bruecken.places.models import Country
+    from bruecken.places.reference import load_all
+
+    if not Country.objects.filter(code="ZW").exists():
+        load_all()
+        load_taxonomy()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Loaded once per test database; tests roll back to it.
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def reference_data(db):
+    """Countries, regions, languages, topics and the model municipalities. Tests that flush the
+    database (transactional ones, browser tests) load them again here."""
+    load_reference_data()
+
+
+@pytest.fixture
+def bonn(db):
+    return MunicipalityFactory(name="Bonn", ags="05314000")
+
+
+@pytest.fixture
+def kiel(db):
+    return MunicipalityFactory(name="Kiel", ags="01002000")
+
+
+@pytest.fixture
+def office(db):
+    return user_with_role(Role.PROGRAM_OFFICE)
+
+
+@pytest.fixture
+def bonn_coordinator(bonn):
+    return user_with_role(Role.COORDINATOR, municipality=bonn)
+
+
+@pytest.fixture
+def kiel_coordinator(kiel):
+    return user_with_role(Role.COORDINATOR, municipality=kiel)
+
+
+@pytest.fixture
+def bonn_facilitator(bonn):
+    return user_with_role(Role.FACILITATOR, municipality=bonn)
+
+
+@pytest.fixture
+def participant(db):
+    return user_with_role(Role.PARTICIPANT)
