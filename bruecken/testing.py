@@ -3,7 +3,11 @@
 Tests run as production does, with DEBUG off, so they need a key; this one exists only here."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Collected static files live here in production; tests serve them from the finders.
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="bruecken-static-"))

@@ -35,10 +35,12 @@ def snapshot(obj, fields):
 
 
 def diff(before, after):
+    """Changed fields as {name: [old, new]}; None stands for "did not exist" (create, delete)."""
+    names = list(before) + [name for name in after if name not in before]
     return {
-        name: [before.get(name), value]
-        for name, value in after.items()
-        if before.get(name) != value
+        name: [before.get(name), after.get(name)]
+        for name in names
+        if before.get(name) != after.get(name)
     }
 
 

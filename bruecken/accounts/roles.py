@@ -4,7 +4,8 @@ from .models import Role
 
 
 def _assignments(user):
-    if user is None or not user.is_authenticated:
+    # An inactive account holds no role, whatever its assignments say.
+    if user is None or not user.is_authenticated or not user.is_active:
         return []
     return user.roles_cached()
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bruecken.accounts import roles
@@ -90,6 +91,13 @@ class PersonFilterForm(forms.Form):
             sort_choices_by_name(self.fields[name])
 
 
+def formfield(model_field, **kwargs):
+    """Web addresses typed without a scheme are taken as https (Django 6's default)."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
 class ActorForm(forms.ModelForm):
     """Shared set-up: municipalities the user manages, reference data sorted by name."""
 
@@ -100,10 +108,12 @@ class ActorForm(forms.ModelForm):
         self.user = user
         municipality = self.fields["municipality"]
         municipality.queryset = managed_municipalities(user)
-        current = self.instance.municipality if self.instance.municipality_id else None
-        if current and current not in municipality.queryset:
-            # A representative edits the organisation but cannot move it elsewhere.
-            municipality.queryset = Municipality.objects.filter(pk=current.pk)
+        current = self.instance.municipality_id
+        if (current and not municipality.queryset.filter(pk=current).exists()) or (
+            not current and not municipality.queryset.exists()
+        ):
+            # E.g. a representative edits the entry but cannot move it to another municipality.
+            municipality.queryset = Municipality.objects.filter(pk=current)
             municipality.disabled = True
         for name in self.sorted_fields:
             if name in self.fields:
@@ -116,6 +126,7 @@ class ActorForm(forms.ModelForm):
 class OrganisationForm(ActorForm):
     class Meta:
         model = Organisation
+        formfield_callback = formfield
         fields = [
             "name",
             "kind",
@@ -159,7 +170,9 @@ class PersonForm(ActorForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["municipality"].required = not roles.is_program_office(user)
+        municipality = self.fields["municipality"]
+        # Coordinators place new people in their municipality; the office may leave it open.
+        municipality.required = not (roles.is_program_office(user) or municipality.disabled)
 
 
 class ConsentForm(forms.Form):

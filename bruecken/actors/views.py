@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -77,7 +78,11 @@ def _list_page(request, filter_form, build_queryset, template, partial):
         request.GET.get("page")
     )
     context = {"filter_form": filter_form, "page": page}
-    return render(request, partial if request.htmx else template, context)
+    # Back/forward after an in-place update asks htmx for the whole page again.
+    only_results = request.htmx and not request.htmx.history_restore_request
+    response = render(request, partial if only_results else template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @staff_area

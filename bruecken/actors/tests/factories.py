@@ -38,18 +38,24 @@ class EngagementFormFactory(factory.django.DjangoModelFactory):
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
     name = factory.Sequence(lambda n: f"Verein {n} e.V.")
     kind = OrganisationKind.MIGRANT_ORGANISATION
     municipality = factory.SubFactory(MunicipalityFactory)
+
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
 
     class Params:
         public = factory.Trait(
             consent_given_at=factory.Faker("past_datetime", tzinfo=UTC),
             consent_given_by="Vorstand",
         )
+
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.countries.set(extracted)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,45 @@
+"""The list queries must show exactly what the rules allow, for every role."""
+
+import pytest
+
+from bruecken.actors.models import Organisation, Person
+from bruecken.actors.scopes import organisation_filter, person_filter
+
+from .test_rules import USERS
+
+
+@pytest.mark.parametrize("user_name", USERS)
+@pytest.mark.parametrize(
+    ("private", "permission"),
+    [(False, "actors.view_organisation"), (True, "actors.view_organisation_private")],
+)
+def test_organisation_scope_matches_rules(world, user_name, private, permission):
+    user = world["users"][user_name]
+    listed = set(Organisation.objects.filter(organisation_filter(user, private=private)))
+    permitted = {o for o in Organisation.objects.all() if user.has_perm(permission, o)}
+    assert listed == permitted
+
+
+@pytest.mark.parametrize("user_name", USERS)
+@pytest.mark.parametrize(
+    ("private", "permission"),
+    [(False, "actors.view_person"), (True, "actors.view_person_private")],
+)
+def test_person_scope_matches_rules(world, user_name, private, permission):
+    user = world["users"][user_name]
+    listed = set(Person.objects.filter(person_filter(user, private=private)))
+    permitted = {p for p in Person.objects.all() if user.has_perm(permission, p)}
+    assert listed == permitted
+
+
+def test_withdrawn_consent_hides_at_once(world):
+    from bruecken.actors.services import withdraw_organisation_consent
+
+    anonymous = world["users"]["anonymous"]
+    public = world["organisations"]["kiel_public"]
+    assert Organisation.objects.filter(organisation_filter(anonymous), pk=public.pk).exists()
+    withdraw_organisation_consent(world["users"]["kiel_coordinator"], public)
+    assert not Organisation.objects.filter(organisation_filter(anonymous), pk=public.pk).exists()
+    assert not anonymous.has_perm(
+        "actors.view_organisation", Organisation.objects.get(pk=public.pk)
+    )
