@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -20,5 +23,13 @@ class TranslatedName(models.Model):
         return self.name_en if (get_language() or "de").startswith("en") else self.name_de
 
 
+def collation_key(text):
+    """Sort and compare names as a German reader does: "Äthiopien" next to "Athen", not after
+    "Zypern"; case, accents, spacing and punctuation aside."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", " ", letters).strip()
+
+
 def sorted_by_name(objects):
-    return sorted(objects, key=lambda obj: obj.name.casefold())
+    return sorted(objects, key=lambda obj: collation_key(obj.name))

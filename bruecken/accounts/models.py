@@ -111,10 +111,24 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
+        # One assignment per role and scope. Three conditional constraints, because a
+        # plain unique constraint treats the empty scopes (NULL) as all different.
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "municipality", "organisation"], name="unique_role"
-            )
+                fields=["user", "role"],
+                condition=models.Q(municipality__isnull=True, organisation__isnull=True),
+                name="unique_unscoped_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality"],
+                condition=models.Q(municipality__isnull=False),
+                name="unique_municipality_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=models.Q(organisation__isnull=False),
+                name="unique_organisation_role",
+            ),
         ]
 
     def __str__(self):

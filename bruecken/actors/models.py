@@ -1,5 +1,3 @@
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from bruecken.places.models import Country, Language, Municipality
-from bruecken.translation import TranslatedName
+from bruecken.translation import TranslatedName, collation_key
 
 
 def name_key(name):
-    """What makes two organisation names "the same": case, spacing and punctuation aside."""
-    return re.sub(r"[\W_]+", " ", (name or "").casefold()).strip()
+    """What makes two organisation names "the same" ("Verein Düren" and "verein duren"), and
+    the order lists sort them in."""
+    return collation_key(name)
 
 
 class Topic(TranslatedName):
@@ -133,7 +132,7 @@ class Organisation(Consent):
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_key"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
@@ -141,7 +140,7 @@ class Organisation(Consent):
                 fields=["municipality", "name_key"], name="unique_organisation_name"
             )
         ]
-        indexes = [models.Index(fields=["municipality", "kind"]), models.Index(fields=["name"])]
+        indexes = [models.Index(fields=["municipality", "kind"]), models.Index(fields=["name_key"])]
 
     def __str__(self):
         return self.name

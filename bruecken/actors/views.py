@@ -107,7 +107,7 @@ def _ties_of(organisation):
     outgoing = Tie.objects.filter(source=organisation).select_related("target__municipality")
     incoming = Tie.objects.filter(target=organisation).select_related("source__municipality")
     rows = [(tie, tie.target) for tie in outgoing] + [(tie, tie.source) for tie in incoming]
-    return sorted(rows, key=lambda row: row[1].name.casefold())
+    return sorted(rows, key=lambda row: row[1].name_key)
 
 
 @staff_area

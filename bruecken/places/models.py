@@ -78,7 +78,7 @@ AGS_LENGTH = {
 
 def validate_ags(ags, kind):
     """Check an official key (Amtlicher Gemeindeschlüssel) against the kind of municipality."""
-    if not re.fullmatch(r"\d+", ags or ""):
+    if not re.fullmatch(r"[0-9]+", ags or ""):
         raise ValidationError(_("The official key (AGS) consists of digits only."), code="digits")
     expected = AGS_LENGTH.get(kind)
     if expected and len(ags) != expected:
@@ -121,7 +121,10 @@ class Municipality(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        validate_ags(self.ags, self.kind)
+        try:
+            validate_ags(self.ags, self.kind)
+        except ValidationError as error:
+            raise ValidationError({"ags": error}) from error
         state_from_key = self.ags[:2]
         if not self.federal_state:
             self.federal_state = state_from_key

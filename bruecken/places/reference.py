@@ -132,12 +132,15 @@ def load_partnerships(path=PARTNERSHIPS_CSV):
         kind = PARTNERSHIP_KINDS.get(row["kind"].strip())
         if kind is None:
             raise ValueError(f"{path}, line {number}: unknown partnership kind {row['kind']!r}")
+        country = Country.objects.filter(code=row["partner_country"].strip()).first()
+        if country is None:
+            raise ValueError(f"{path}, line {number}: unknown country {row['partner_country']!r}")
         Partnership.objects.update_or_create(
             municipality=municipality,
             partner_name=row["partner"].strip(),
             kind=kind,
             defaults={
-                "country": Country.objects.get(code=row["partner_country"].strip()),
+                "country": country,
                 "since": int(row["since"]) if row["since"].strip() else None,
                 "note": row["note"].strip(),
                 "source": row["source"].strip(),

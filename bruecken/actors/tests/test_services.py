@@ -385,3 +385,9 @@ def test_concurrent_duplicates_leave_one_and_a_clear_refusal(bonn, office):
     assert sorted(outcomes) == ["created"] + ["duplicate"] * 7
     assert Organisation.objects.count() == 1
     assert connection.vendor == "postgresql"
+
+
+def test_names_differing_only_in_accents_are_the_same(bonn, office):
+    services.create_organisation(office, organisation_values(bonn, name="Verein Düren"))
+    with pytest.raises(services.DuplicateOrganisation):
+        services.create_organisation(office, organisation_values(bonn, name="verein duren"))
