@@ -9,5 +9,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-els
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Tasks run at once (after commit) instead of waiting for a worker.
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 # Collected static files live here in production; tests serve them from the finders.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="bruecken-static-"))

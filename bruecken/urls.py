@@ -11,4 +11,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("bruecken.accounts.urls")),
     path("actors/", include("bruecken.actors.urls")),
+    path("programs/", include("bruecken.programs.urls")),
+    path("events/", include("bruecken.events.urls")),
+    path("participate/", include("bruecken.events.public_urls")),
 )

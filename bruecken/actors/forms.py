@@ -160,6 +160,7 @@ class PersonForm(ActorForm):
             "email",
             "phone",
             "municipality",
+            "language",
             "languages",
             "countries",
             "competences",

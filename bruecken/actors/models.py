@@ -181,6 +181,9 @@ class Person(Consent):
         Country, blank=True, related_name="people", verbose_name=_("countries")
     )
     competences = models.TextField(_("competences"), blank=True)
+    language = models.CharField(
+        _("language for e-mails"), max_length=5, choices=settings.LANGUAGES, default="de"
+    )
     is_decision_maker = models.BooleanField(_("decision maker"), default=False)
     is_multiplier = models.BooleanField(_("multiplier"), default=False)
     user = models.OneToOneField(

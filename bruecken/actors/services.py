@@ -29,6 +29,7 @@ PERSON_FIELDS = [
     "email",
     "phone",
     "municipality",
+    "language",
     "competences",
     "is_decision_maker",
     "is_multiplier",

@@ -414,14 +414,25 @@ class TestPeopleViews:
         client.force_login(bonn_coordinator)
         response = client.post(
             url("person_create"),
-            {"name": "Kwame Owusu", "email": "KWAME@example.org", "municipality": bonn.pk},
+            {
+                "name": "Kwame Owusu",
+                "email": "KWAME@example.org",
+                "municipality": bonn.pk,
+                "language": "en",
+            },
         )
         person = Person.objects.get()
         assert response["Location"] == person.get_absolute_url()
         assert person.email == "kwame@example.org"
+        assert person.language == "en"
         client.post(
             url("person_edit", person.pk),
-            {"name": "Kwame Owusu", "municipality": bonn.pk, "is_decision_maker": "on"},
+            {
+                "name": "Kwame Owusu",
+                "municipality": bonn.pk,
+                "language": "en",
+                "is_decision_maker": "on",
+            },
         )
         assert Person.objects.get().is_decision_maker
         client.post(url("person_delete", person.pk))
@@ -432,7 +443,9 @@ class TestPeopleViews:
         member = PersonFactory(municipality=None)
         MembershipFactory(person=member, organisation=organisation)
         client.force_login(user_with_role(Role.REPRESENTATIVE, organisation=organisation))
-        response = client.post(url("person_edit", member.pk), {"name": "Kwame A. Owusu"})
+        response = client.post(
+            url("person_edit", member.pk), {"name": "Kwame A. Owusu", "language": "de"}
+        )
         assert response.status_code == 302
         member.refresh_from_db()
         assert member.name == "Kwame A. Owusu"

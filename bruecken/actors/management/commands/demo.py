@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bruecken.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from bruecken.actors.demo import create_demo_data, demo_exists
+from bruecken.programs.demo import create_demo_program, demo_program_exists
 
 
 class Command(BaseCommand):
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         else:
             organisations = create_demo_data()
             self.stdout.write(f"Demo data created: {len(organisations)} organisations.")
+        if demo_program_exists():
+            self.stdout.write("Demo program already present; left as it is.")
+        else:
+            program = create_demo_program()
+            self.stdout.write(f"Demo program created: {program.name}.")
         accounts = create_demo_accounts()
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password: {DEMO_PASSWORD}):"))
         for email, role in accounts:

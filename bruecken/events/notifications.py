@@ -1,0 +1,22 @@
+"""Which e-mail goes out when. The e-mails are sent by a background task after the transaction
+commits, so a rolled-back change never notifies anyone."""
+
+from django.db import transaction
+
+
+def _enqueue(kind, **ids):
+    from .tasks import send_notification
+
+    transaction.on_commit(lambda: send_notification.enqueue(kind, ids))
+
+
+def registration_changed(registration):
+    _enqueue(f"registration_{registration.status}", registration=registration.pk)
+
+
+def invitation_sent(invitation):
+    _enqueue("invitation", invitation=invitation.pk)
+
+
+def invitation_reminder(invitation):
+    _enqueue("invitation_reminder", invitation=invitation.pk)

@@ -1,0 +1,288 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bruecken.places.models import Municipality
+
+
+class WorkshopKind(models.TextChoices):
+    INITIATIVE = "initiative", _("initiative workshop")
+    EXTENDED = "extended", _("extended workshop")
+    EVALUATION = "evaluation", _("evaluation workshop")
+    EXCHANGE = "exchange", _("exchange workshop")
+    SEMINAR = "seminar", _("advisory seminar")
+
+
+class Admission(models.TextChoices):
+    INVITED = "invited", _("by invitation")
+    OPEN = "open", _("open registration")
+    INITIATIVE_CIRCLE = "initiative_circle", _("initiative circle only")
+    DELEGATES = "delegates", _("delegates of the municipalities")
+
+
+class Program(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    office = models.CharField(
+        _("program office"),
+        max_length=200,
+        help_text=_("Who runs the program, e.g. Servicestelle Kommunen in der Einen Welt."),
+    )
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    municipalities = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="programs",
+        verbose_name=_("participating municipalities"),
+    )
+    template = models.ForeignKey(
+        "ProcessTemplate",
+        on_delete=models.PROTECT,
+        related_name="programs",
+        verbose_name=_("process template"),
+        help_text=_("The steps each local process of this program starts with."),
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="program_period"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end lies before the start.")})
+
+
+class ProcessTemplate(models.Model):
+    """The steps of a local process, as data: the flyer's four workshops are the default."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("process template")
+        verbose_name_plural = _("process templates")
+
+    def __str__(self):
+        return self.name
+
+
+class TemplateStep(models.Model):
+    template = models.ForeignKey(
+        ProcessTemplate, on_delete=models.CASCADE, related_name="steps", verbose_name=_("template")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=20, choices=WorkshopKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    capacity_min = models.PositiveSmallIntegerField(_("minimum participants"), default=0)
+    capacity_max = models.PositiveSmallIntegerField(
+        _("maximum participants"), validators=[MinValueValidator(1)]
+    )
+    admission = models.CharField(_("who may attend"), max_length=20, choices=Admission.choices)
+    purpose = models.TextField(_("purpose"), blank=True)
+
+    class Meta:
+        ordering = ["template", "position"]
+        verbose_name = _("template step")
+        verbose_name_plural = _("template steps")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "position"], name="unique_step_position"),
+            models.CheckConstraint(
+                condition=models.Q(capacity_max__gte=models.F("capacity_min")),
+                name="step_capacity",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+    def clean(self):
+        if self.capacity_max is not None and self.capacity_min > self.capacity_max:
+            raise ValidationError({"capacity_min": _("The minimum is larger than the maximum.")})
+
+
+class LocalProcess(models.Model):
+    """One municipality's process within a program, created from the program's template."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="processes", verbose_name=_("program")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="processes",
+        verbose_name=_("municipality"),
+    )
+    template = models.ForeignKey(
+        ProcessTemplate, on_delete=models.PROTECT, related_name="+", verbose_name=_("template")
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+
+    class Meta:
+        ordering = ["program", "municipality__name"]
+        verbose_name = _("local process")
+        verbose_name_plural = _("local processes")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "municipality"], name="one_process")
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} – {self.program}"
+
+
+class Goal(models.Model):
+    """A goal the initiative workshop fixes for the local process."""
+
+    process = models.ForeignKey(
+        LocalProcess, on_delete=models.CASCADE, related_name="goals", verbose_name=_("process")
+    )
+    workshop = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goals_set",
+        verbose_name=_("set at workshop"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    indicator = models.CharField(
+        _("indicator"), max_length=300, help_text=_("How we will know the goal is reached.")
+    )
+    responsible = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("responsible organisation"),
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["process", "id"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self):
+        return self.title
+
+
+class Rating(models.TextChoices):
+    ACHIEVED = "achieved", _("achieved")
+    PARTLY = "partly", _("partly achieved")
+    NOT_ACHIEVED = "not_achieved", _("not achieved")
+
+
+class GoalRating(models.Model):
+    """The evaluation workshop's judgement of a goal."""
+
+    goal = models.OneToOneField(
+        Goal, on_delete=models.CASCADE, related_name="rating", verbose_name=_("goal")
+    )
+    workshop = models.ForeignKey(
+        "events.Event",
+        on_delete=models.CASCADE,
+        related_name="goal_ratings",
+        verbose_name=_("evaluation workshop"),
+    )
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("goal rating")
+        verbose_name_plural = _("goal ratings")
+
+    def __str__(self):
+        return f"{self.goal}: {self.get_rating_display()}"
+
+
+class ResultKind(models.TextChoices):
+    AGREEMENT = "agreement", _("agreement")
+    PROJECT_IDEA = "project_idea", _("project idea")
+    LESSON = "lesson", _("lesson learned")
+    COOPERATION = "cooperation", _("new cooperation")
+    OPEN_QUESTION = "open_question", _("open question")
+
+
+class ResultStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DONE = "done", _("done")
+    DROPPED = "dropped", _("dropped")
+
+
+class Result(models.Model):
+    workshop = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="results", verbose_name=_("workshop")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ResultKind.choices)
+    text = models.TextField(_("text"))
+    goals = models.ManyToManyField(
+        Goal, blank=True, related_name="results", verbose_name=_("goals")
+    )
+    organisations = models.ManyToManyField(
+        "actors.Organisation",
+        blank=True,
+        related_name="results",
+        verbose_name=_("responsible organisations"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ResultStatus.choices, default=ResultStatus.PLANNED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["workshop", "id"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class ResultStatusChange(models.Model):
+    result = models.ForeignKey(
+        Result, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("result")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ResultStatus.choices)
+    changed_on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        ordering = ["result", "changed_on", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.changed_on}: {self.get_status_display()}"

@@ -1,0 +1,31 @@
+import rules
+
+from bruecken.accounts import roles
+from bruecken.accounts.rules import is_program_office
+
+
+@rules.predicate
+def coordinates_process(user, process):
+    return process is not None and process.municipality_id in roles.coordinated_municipality_ids(
+        user
+    )
+
+
+@rules.predicate
+def facilitates_process(user, process):
+    return process is not None and process.municipality_id in roles.facilitated_municipality_ids(
+        user
+    )
+
+
+@rules.predicate
+def coordinates_municipality(user, municipality):
+    return municipality is not None and municipality.pk in roles.coordinated_municipality_ids(user)
+
+
+rules.add_perm("programs.manage_program", is_program_office)
+rules.add_perm("programs.start_process", is_program_office | coordinates_municipality)
+rules.add_perm("programs.manage_process", is_program_office | coordinates_process)
+rules.add_perm(
+    "programs.view_process", is_program_office | coordinates_process | facilitates_process
+)
