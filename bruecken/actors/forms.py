@@ -115,6 +115,9 @@ class ActorForm(forms.ModelForm):
             # E.g. a representative edits the entry but cannot move it to another municipality.
             municipality.queryset = Municipality.objects.filter(pk=current)
             municipality.disabled = True
+        elif not current and municipality.queryset.count() == 1:
+            # A coordinator of one municipality need not pick it.
+            municipality.initial = municipality.queryset.get()
         for name in self.sorted_fields:
             if name in self.fields:
                 field = self.fields[name]

@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
 
 from bruecken.accounts.audit import history
 from bruecken.places.models import Country
@@ -82,6 +83,12 @@ def _list_page(request, filter_form, build_queryset, template, partial):
     only_results = request.htmx and not request.htmx.history_restore_request
     response = render(request, partial if only_results else template, context)
     patch_vary_headers(response, ["HX-Request"])
+    if only_results:
+        # The address bar shows the filters in use, not every empty field of the form.
+        query = request.GET.copy()
+        for key in [key for key, values in query.lists() if not any(values)]:
+            del query[key]
+        push_url(response, f"{request.path}?{query.urlencode()}" if query else request.path)
     return response
 
 

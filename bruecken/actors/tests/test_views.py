@@ -466,3 +466,17 @@ def test_pages_render_in_both_languages(client, bonn, bonn_coordinator):
     assert b'<html lang="de">' in german.content
     assert b'<html lang="en">' in english.content
     assert b'hreflang="en"' in german.content
+
+
+def test_htmx_pushes_only_the_filters_in_use(client, bonn_coordinator):
+    client.force_login(bonn_coordinator)
+    response = client.get(
+        url("organisation_list"), {"q": "", "country": "GH", "kind": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response["HX-Push-Url"] == url("organisation_list") + "?country=GH"
+
+
+def test_single_municipality_is_preselected(client, bonn, bonn_coordinator):
+    client.force_login(bonn_coordinator)
+    form = client.get(url("organisation_create")).context["form"]
+    assert form["municipality"].value() == bonn.pk
