@@ -14,9 +14,7 @@ def superuser(db):
     return User.objects.create_superuser("admin@example.org", "pw")
 
 
-@pytest.mark.parametrize(
-    "model", list(admin.site._registry), ids=lambda m: m._meta.label_lower
-)
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label_lower)
 def test_every_changelist_opens(client, superuser, model):
     MembershipFactory()
     TieFactory()
