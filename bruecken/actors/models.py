@@ -132,7 +132,8 @@ class Organisation(Consent):
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     class Meta:
-        ordering = ["name_key"]
+        # pk breaks ties, so that pages never repeat or skip an organisation.
+        ordering = ["name_key", "pk"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [

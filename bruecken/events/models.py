@@ -59,6 +59,11 @@ class Event(models.Model):
     )
     is_published = models.BooleanField(_("published"), default=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The start the confirmed participants were last reminded of: the reminder goes out once,
+    # and again only if the event moves.
+    reminder_sent_for = models.DateTimeField(
+        _("participants reminded of the start"), null=True, blank=True, editable=False
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
