@@ -20,3 +20,18 @@ def invitation_sent(invitation):
 
 def invitation_reminder(invitation):
     _enqueue("invitation_reminder", invitation=invitation.pk)
+
+
+def event_cancelled(event):
+    """Everyone registered hears that the event is cancelled."""
+    _enqueue("event_cancelled", event=event.pk)
+
+
+def event_changed(event):
+    """Everyone registered hears of the new time or place."""
+    _enqueue("event_changed", event=event.pk)
+
+
+def event_reminder(event):
+    """The confirmed participants are reminded shortly before the event."""
+    _enqueue("event_reminder", event=event.pk)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from bruecken.actors.models import Person
 from bruecken.programs.models import Admission, WorkshopKind
 
 from . import notifications
-from .models import Event, Invitation, Registration
+from .models import AgendaItem, Document, Event, Invitation, Registration
 
 Status = Registration.Status
 Source = Registration.Source
@@ -262,11 +263,14 @@ def invite(user, event, people):
     """Invite people; those already invited are left as they are. Returns the new invitations."""
     if not user.has_perm("events.manage_event", event):
         raise PermissionDenied
-    if event.is_cancelled:
-        raise Refused(_("This event has been cancelled."), code="cancelled")
     created = []
     with transaction.atomic():
+        event = _lock(event)
+        if event.is_cancelled:
+            raise Refused(_("This event has been cancelled."), code="cancelled")
         for person in people:
+            if not user.has_perm("actors.view_person", person):
+                raise PermissionDenied
             if not person.email:
                 raise Refused(
                     _("%(name)s has no e-mail address to send the invitation to.")
@@ -291,6 +295,15 @@ def invite(user, event, people):
     return created
 
 
+def check_answerable(invitation, now=None):
+    """Refuse when the invitation can no longer be answered: it was answered already, or the
+    event is cancelled, closed for registration or under way. A refusal (declining) counts as
+    an answer too, so nothing changes then either."""
+    if invitation.status != Invitation.Status.PENDING:
+        raise Refused(_("This invitation has already been answered."), code="used")
+    _check_open(invitation.event, Source.INVITATION, now or timezone.now())
+
+
 def answer_invitation(token, email, accept, now=None):
     """The invitee answers through their link. The link works once, and only for the address
     it was sent to: a forwarded link cannot give someone else the place."""
@@ -298,8 +311,7 @@ def answer_invitation(token, email, accept, now=None):
     with transaction.atomic():
         invitation = invitation_for_token(token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.status != Invitation.Status.PENDING:
-            raise Refused(_("This invitation has already been answered."), code="used")
+        check_answerable(invitation, now)
         if (email or "").strip().casefold() != invitation.person.email.casefold():
             raise Refused(
                 _("This invitation was sent to another e-mail address."), code="other_person"
@@ -338,8 +350,411 @@ def send_reminders(now=None):
             days=invitation.event.reminder_days
         )
         if now >= due:
-            invitation.reminded_at = now
-            invitation.save(update_fields=["reminded_at"])
-            notifications.invitation_reminder(invitation)
-            sent += 1
+            with transaction.atomic():
+                # Claimed with a conditional update: two workers never remind twice.
+                claimed = Invitation.objects.filter(
+                    pk=invitation.pk, reminded_at__isnull=True
+                ).update(reminded_at=now)
+                if claimed:
+                    notifications.invitation_reminder(invitation)
+                    sent += 1
+    return sent
+
+
+# The staff side: events, agenda, documents, attendance, minutes.
+
+EVENT_FIELDS = [
+    "title",
+    "description",
+    "topic",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_url",
+    "capacity_min",
+    "capacity",
+    "places_per_municipality",
+    "admission",
+    "registration_deadline",
+    "reminder_days",
+    "is_published",
+]
+EVENT_M2M = ["languages"]
+# A change of any of these is a change of time or place: everyone registered is told.
+TIME_AND_PLACE = ["starts_at", "ends_at", "venue", "online_url"]
+PROGRAM_LEVEL_KINDS = (WorkshopKind.EXCHANGE, WorkshopKind.SEMINAR)
+AGENDA_FIELDS = ["starts_at", "title", "responsible"]
+ATTENDANCE_FIELDS = ["attended", "checked_in_at"]
+
+
+def _require(user, permission, obj=None):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _event_snapshot(event):
+    return snapshot(event, EVENT_FIELDS + EVENT_M2M)
+
+
+def _check_event(event):
+    """The rules of the kind of event, beyond what the model's clean() checks."""
+    errors = {}
+    if event.kind == WorkshopKind.EVALUATION and event.admission != Admission.INITIATIVE_CIRCLE:
+        errors["admission"] = _("The evaluation workshop admits the initiative circle only.")
+    if event.admission == Admission.INITIATIVE_CIRCLE and event.process_id is None:
+        errors["admission"] = _("Only a workshop of a local process has an initiative circle.")
+    if (
+        event.registration_deadline
+        and event.starts_at
+        and event.registration_deadline > event.starts_at
+    ):
+        errors["registration_deadline"] = _("The registration deadline lies after the start.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_event(event, values):
+    _assign_fields(event, values, EVENT_FIELDS)
+    _check_event(event)
+    event.full_clean(exclude=EVENT_M2M)
+    event.save()
+    if "languages" in values:
+        event.languages.set(values["languages"])
+
+
+def _assign_fields(instance, values, fields):
+    for name in fields:
+        if name in values:
+            setattr(instance, name, values[name])
+
+
+def create_program_event(user, program, values):
+    """A program-level exchange workshop or advisory seminar (no local process)."""
+    _require(user, "programs.manage_program", program)
+    kind = values.get("kind")
+    if kind not in PROGRAM_LEVEL_KINDS:
+        raise ValidationError(
+            {"kind": _("The program office creates exchange workshops and seminars here.")}
+        )
+    with transaction.atomic():
+        event = Event(program=program, process=None, kind=kind)
+        _save_event(event, values)
+        record(
+            user,
+            AuditEntry.Action.CREATE,
+            event,
+            diff({}, _event_snapshot(event)),
+            subjects=[program],
+        )
+    return event
+
+
+def _has_people_to_tell(event):
+    return (
+        Registration.objects.filter(event=event, status__in=Registration.ACTIVE).exists()
+        or Invitation.objects.filter(event=event, status=Invitation.Status.PENDING).exists()
+    )
+
+
+def update_event(user, event, values, now=None):
+    """Change an event. Fewer places than are taken is refused; more places go to the waiting
+    list at once. A new time or place is sent to everyone registered."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock(event)
+        _require(user, "events.manage_event", event)
+        if event.is_cancelled:
+            raise Refused(_("This event has been cancelled."), code="cancelled")
+        before = _event_snapshot(event)
+        old_capacity = event.capacity
+        _assign_fields(event, values, EVENT_FIELDS)
+        held = _places_held(event)
+        if event.capacity is not None and event.capacity < held:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "%(count)s places are taken already; the event cannot have fewer."
+                    )
+                    % {"count": held}
+                }
+            )
+        _save_event(event, values)
+        changes = diff(before, _event_snapshot(event))
+        if changes:
+            record(user, AuditEntry.Action.UPDATE, event, changes, subjects=[event.program])
+        if event.capacity > old_capacity and not (event.starts_at and event.starts_at <= now):
+            _offer_next(event, now)
+        if any(name in changes for name in TIME_AND_PLACE) and _has_people_to_tell(event):
+            notifications.event_changed(event)
+    return event
+
+
+def cancel_event(user, event, now=None):
+    """Call an event off; everyone registered is told. Registrations keep their status, so the
+    record shows who would have come."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock(event)
+        _require(user, "events.manage_event", event)
+        if event.is_cancelled:
+            raise Refused(_("This event has been cancelled already."), code="cancelled")
+        if event.starts_at and event.starts_at <= now:
+            raise Refused(_("This event has already begun."), code="begun")
+        event.cancelled_at = now
+        event.save(update_fields=["cancelled_at", "updated_at"])
+        record(
+            user,
+            AuditEntry.Action.UPDATE,
+            event,
+            {"cancelled_at": [None, str(now)]},
+            subjects=[event.program],
+        )
+        notifications.event_cancelled(event)
+    return event
+
+
+def add_participants(user, event, people):
+    """An organiser adds several people: all of them, or none when one is refused."""
+    added = []
+    with transaction.atomic():
+        for person in people:
+            try:
+                added.append(add_participant(user, event, person))
+            except Refused as refusal:
+                raise Refused(
+                    _("%(name)s: %(reason)s") % {"name": person.name, "reason": refusal.message},
+                    code=refusal.code,
+                ) from None
+    return added
+
+
+def cancel_registration(user, registration, now=None):
+    """An organiser cancels someone's registration before the event; a freed place is offered to
+    the waiting list. After the start the record of who came stays as it is."""
+    now = now or timezone.now()
+    event = registration.event
+    _require(user, "events.manage_event", event)
+    if event.starts_at and event.starts_at <= now:
+        raise Refused(_("This event has already begun."), code="begun")
+    return cancel(registration, by=user, now=now)
+
+
+def invite_by_email(user, event, values):
+    """Invite someone who is not in the registry yet: they are added as a person in the event's
+    municipality first. Someone the user can see with that address is invited instead."""
+    from bruecken.actors.scopes import visible_people
+    from bruecken.actors.services import create_person
+
+    _require(user, "events.manage_event", event)
+    email = (values.get("email") or "").strip().lower()
+    with transaction.atomic():
+        event = _lock(event)
+        if event.is_cancelled:
+            raise Refused(_("This event has been cancelled."), code="cancelled")
+        person = visible_people(user).filter(email__iexact=email).order_by("pk").first()
+        if person is None:
+            person = create_person(
+                user,
+                {
+                    "name": values.get("name", ""),
+                    "email": email,
+                    "language": values.get("language") or "de",
+                    "municipality": event.municipality,
+                },
+            )
+        invite(user, event, [person])
+    return person
+
+
+def _agenda_snapshot(item):
+    return snapshot(item, AGENDA_FIELDS)
+
+
+def add_agenda_item(user, event, values):
+    _require(user, "events.facilitate_event", event)
+    with transaction.atomic():
+        item = AgendaItem(event=event)
+        _assign_fields(item, values, AGENDA_FIELDS)
+        item.full_clean()
+        item.save()
+        record(
+            user,
+            AuditEntry.Action.CREATE,
+            item,
+            diff({}, _agenda_snapshot(item)),
+            subjects=[event],
+        )
+    return item
+
+
+def update_agenda_item(user, item, values):
+    _require(user, "events.facilitate_event", item.event)
+    with transaction.atomic():
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("event__process")
+            .get(pk=item.pk)
+        )
+        before = _agenda_snapshot(item)
+        _assign_fields(item, values, AGENDA_FIELDS)
+        item.full_clean()
+        item.save()
+        changes = diff(before, _agenda_snapshot(item))
+        if changes:
+            record(user, AuditEntry.Action.UPDATE, item, changes, subjects=[item.event])
+    return item
+
+
+def delete_agenda_item(user, item):
+    _require(user, "events.facilitate_event", item.event)
+    with transaction.atomic():
+        record(
+            user,
+            AuditEntry.Action.DELETE,
+            item,
+            diff(_agenda_snapshot(item), {}),
+            subjects=[item.event],
+        )
+        item.delete()
+
+
+def add_document(user, event, values):
+    """Attach a file; the model limits its type and size."""
+    _require(user, "events.facilitate_event", event)
+    with transaction.atomic():
+        document = Document(event=event, uploaded_by=user)
+        _assign_fields(document, values, ["title", "file"])
+        document.full_clean()
+        document.save()
+        record(
+            user,
+            AuditEntry.Action.CREATE,
+            document,
+            {"title": [None, document.title], "file": [None, document.file.name]},
+            subjects=[event],
+        )
+    return document
+
+
+def delete_document(user, document):
+    _require(user, "events.facilitate_event", document.event)
+    with transaction.atomic():
+        record(
+            user,
+            AuditEntry.Action.DELETE,
+            document,
+            {"title": [document.title, None], "file": [document.file.name, None]},
+            subjects=[document.event],
+        )
+        storage, name = document.file.storage, document.file.name
+        document.delete()
+        # The file goes once the row is gone for good.
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def mark_attendance(user, registration, attended, now=None):
+    """Check a confirmed participant in (attended=True), record a no-show (False) or clear the
+    record (None). From the day of the event on, and not for a cancelled event."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("event__process", "person")
+            .get(pk=registration.pk)
+        )
+        event = registration.event
+        _require(user, "events.facilitate_event", event)
+        if registration.status != Status.CONFIRMED:
+            raise Refused(
+                _("Attendance is recorded for confirmed participants only."), code="not_confirmed"
+            )
+        if event.is_cancelled:
+            raise Refused(_("This event has been cancelled."), code="cancelled")
+        if event.starts_at is None or timezone.localdate(event.starts_at) > timezone.localdate(now):
+            raise Refused(
+                _("Attendance is recorded from the day of the event on."), code="too_early"
+            )
+        before = snapshot(registration, ATTENDANCE_FIELDS)
+        registration.attended = attended
+        if attended:
+            registration.checked_in_at = registration.checked_in_at or now
+        else:
+            registration.checked_in_at = None
+        registration.save(update_fields=ATTENDANCE_FIELDS)
+        changes = diff(before, snapshot(registration, ATTENDANCE_FIELDS))
+        if changes:
+            _record(user, AuditEntry.Action.UPDATE, registration, changes)
+    return registration
+
+
+def update_minutes(user, event, text):
+    """The minutes of a workshop, as Markdown."""
+    _require(user, "events.facilitate_event", event)
+    text = (text or "").replace("\r\n", "\n").strip()
+    with transaction.atomic():
+        event = _lock(event)
+        before = snapshot(event, ["minutes"])
+        event.minutes = text
+        event.save(update_fields=["minutes", "updated_at"])
+        changes = diff(before, snapshot(event, ["minutes"]))
+        if changes:
+            record(user, AuditEntry.Action.UPDATE, event, changes)
+    return event
+
+
+# Links in e-mails for people without an account, and event reminders (run by the worker)
+
+REGISTRATION_SALT = "bruecken.events.registration"
+
+
+def registration_token(registration):
+    """The token of the personal link to a registration (accept an offer, cancel): signed, so it
+    cannot be guessed or altered."""
+    return signing.dumps({"r": registration.pk}, salt=REGISTRATION_SALT)
+
+
+def registration_for_token(token):
+    try:
+        data = signing.loads(token, salt=REGISTRATION_SALT)
+        return Registration.objects.select_related("event", "person").get(pk=data["r"])
+    except (signing.BadSignature, Registration.DoesNotExist, KeyError, TypeError, ValueError):
+        raise Refused(_("This link is not valid."), code="invalid_link") from None
+
+
+def check_owner(registration, email):
+    """Someone using a personal link proves it is theirs with the address it was sent to."""
+    if (email or "").strip().casefold() != registration.person.email.casefold():
+        raise Refused(_("This link was sent to another e-mail address."), code="other_person")
+
+
+def event_reminder_lead():
+    return timedelta(days=getattr(settings, "EVENT_REMINDER_DAYS", 2))
+
+
+def send_event_reminders(now=None):
+    """Remind the confirmed participants of events starting within the next two days; once per
+    event, and once more if it moves. Safe to run as often as one likes, also in parallel:
+    each event is claimed with a conditional update before its reminder is queued."""
+    now = now or timezone.now()
+    due = (
+        Event.objects.filter(
+            is_published=True,
+            cancelled_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=now + event_reminder_lead(),
+        )
+        .exclude(reminder_sent_for=F("starts_at"))
+        .only("pk", "starts_at")
+    )
+    sent = 0
+    for event in due:
+        with transaction.atomic():
+            claimed = (
+                Event.objects.filter(pk=event.pk, starts_at=event.starts_at)
+                .exclude(reminder_sent_for=F("starts_at"))
+                .update(reminder_sent_for=F("starts_at"))
+            )
+            if claimed:
+                notifications.event_reminder(event)
+                sent += 1
     return sent

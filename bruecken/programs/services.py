@@ -9,10 +9,12 @@ from bruecken.accounts.audit import diff, record, snapshot
 from bruecken.accounts.models import AuditEntry
 
 from .models import (
+    Admission,
     Goal,
     GoalRating,
     LocalProcess,
     ProcessTemplate,
+    Program,
     Result,
     ResultStatusChange,
     TemplateStep,
@@ -59,7 +61,7 @@ def start_local_process(user, program, municipality):
             % {"municipality": municipality}
         ) from None
     for step in program.template.steps.order_by("position"):
-        Event.objects.create(
+        workshop = Event.objects.create(
             program=program,
             process=process,
             position=step.position,
@@ -69,6 +71,13 @@ def start_local_process(user, program, municipality):
             capacity_min=step.capacity_min,
             capacity=step.capacity_max,
             admission=step.admission,
+        )
+        record(
+            user,
+            AuditEntry.Action.CREATE,
+            workshop,
+            {"title": [None, workshop.title]},
+            subjects=[process],
         )
     record(
         user,
@@ -107,6 +116,8 @@ def add_goal(user, workshop, values):
 
 @transaction.atomic
 def update_goal(user, goal, values):
+    # The stored row is the "before" of the audit entry, whatever the caller changed already.
+    goal = Goal.objects.select_for_update().select_related("workshop__process").get(pk=goal.pk)
     if goal.workshop is None or not user.has_perm("events.facilitate_event", goal.workshop):
         raise PermissionDenied
     before = snapshot(goal, GOAL_FIELDS)
@@ -132,14 +143,16 @@ def rate_goal(user, workshop, goal, rating, comment=""):
     goal_rating.rating = rating
     goal_rating.comment = comment
     goal_rating.full_clean()
-    goal_rating.save()
-    record(
-        user,
-        AuditEntry.Action.UPDATE if existing else AuditEntry.Action.CREATE,
-        goal_rating,
-        diff(before, snapshot(goal_rating, ["rating", "comment"])),
-        subjects=[goal, workshop, goal.process],
-    )
+    changes = diff(before, snapshot(goal_rating, ["rating", "comment"]))
+    if changes:
+        goal_rating.save()
+        record(
+            user,
+            AuditEntry.Action.UPDATE if existing else AuditEntry.Action.CREATE,
+            goal_rating,
+            changes,
+            subjects=[goal, workshop, goal.process],
+        )
     return goal_rating
 
 
@@ -174,6 +187,9 @@ def add_result(user, workshop, values):
 
 @transaction.atomic
 def update_result(user, result, values, note=""):
+    result = (
+        Result.objects.select_for_update().select_related("workshop__process").get(pk=result.pk)
+    )
     _workshop_process_permission(user, result.workshop)
     _check_result_links(result.workshop, values)
     before = snapshot(result, RESULT_FIELDS)
@@ -263,4 +279,138 @@ def load_default_template():
                 admission=admission,
                 purpose=purpose,
             )
+    return template
+
+
+# Programs and process templates (the program office).
+
+PROGRAM_FIELDS = ["name", "description", "office", "starts_on", "ends_on", "template"]
+PROGRAM_M2M = ["municipalities"]
+TEMPLATE_FIELDS = ["name", "description"]
+STEP_FIELDS = ["kind", "title", "capacity_min", "capacity_max", "admission", "purpose"]
+
+
+def _program_snapshot(program):
+    return snapshot(program, PROGRAM_FIELDS + PROGRAM_M2M)
+
+
+def _save_program(program, values):
+    _assign(program, values, PROGRAM_FIELDS)
+    program.full_clean(exclude=PROGRAM_M2M)
+    program.save()
+    if "municipalities" in values:
+        program.municipalities.set(values["municipalities"])
+
+
+@transaction.atomic
+def create_program(user, values):
+    require(user, "programs.manage_program")
+    program = Program()
+    _save_program(program, values)
+    record(user, AuditEntry.Action.CREATE, program, diff({}, _program_snapshot(program)))
+    return program
+
+
+@transaction.atomic
+def update_program(user, program, values):
+    """Change a program. A municipality whose local process has started stays in it."""
+    require(user, "programs.manage_program")
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if "municipalities" in values:
+        kept = {municipality.pk for municipality in values["municipalities"]}
+        started = (
+            LocalProcess.objects.filter(program=program)
+            .exclude(municipality_id__in=kept)
+            .select_related("municipality")
+        )
+        names = sorted(str(process.municipality) for process in started)
+        if names:
+            raise ValidationError(
+                {
+                    "municipalities": _(
+                        "The local process of %(names)s has started; the municipality stays "
+                        "in the program."
+                    )
+                    % {"names": ", ".join(names)}
+                }
+            )
+    before = _program_snapshot(program)
+    _save_program(program, values)
+    changes = diff(before, _program_snapshot(program))
+    if changes:
+        record(user, AuditEntry.Action.UPDATE, program, changes)
+    return program
+
+
+def _step_lines(template):
+    return [
+        f"{step.position}. {step.get_kind_display()}: {step.title} "
+        f"({step.capacity_min}–{step.capacity_max}, {step.get_admission_display()})"
+        for step in template.steps.order_by("position")
+    ]
+
+
+def _check_step(step):
+    if step.kind == WorkshopKind.EVALUATION and step.admission != Admission.INITIATIVE_CIRCLE:
+        raise ValidationError(
+            {"admission": _("The evaluation workshop admits the initiative circle only.")}
+        )
+
+
+def _save_steps(template, steps):
+    """Replace the template's steps by `steps` (dicts of STEP_FIELDS), numbered in order."""
+    if not steps:
+        raise ValidationError(_("A process template needs at least one step."))
+    built = []
+    errors = []
+    for position, values in enumerate(steps, start=1):
+        step = TemplateStep(template=template, position=position)
+        _assign(step, values, STEP_FIELDS)
+        try:
+            _check_step(step)
+            step.full_clean(exclude=["template"], validate_unique=False)
+        except ValidationError as error:
+            for message in error.messages:
+                errors.append(
+                    _("Step %(position)s: %(message)s") % {"position": position, "message": message}
+                )
+        built.append(step)
+    if errors:
+        raise ValidationError(errors)
+    template.steps.all().delete()
+    TemplateStep.objects.bulk_create(built)
+
+
+def _template_snapshot(template):
+    values = snapshot(template, TEMPLATE_FIELDS)
+    values["steps"] = _step_lines(template) if template.pk else []
+    return values
+
+
+@transaction.atomic
+def create_process_template(user, values, steps):
+    require(user, "programs.manage_program")
+    template = ProcessTemplate()
+    _assign(template, values, TEMPLATE_FIELDS)
+    template.full_clean()
+    template.save()
+    _save_steps(template, steps)
+    record(user, AuditEntry.Action.CREATE, template, diff({}, _template_snapshot(template)))
+    return template
+
+
+@transaction.atomic
+def update_process_template(user, template, values, steps):
+    """Change a template and its ordered steps. Local processes already started keep the
+    workshops they were created with; the change applies to processes started from now on."""
+    require(user, "programs.manage_program")
+    template = ProcessTemplate.objects.select_for_update().get(pk=template.pk)
+    before = _template_snapshot(template)
+    _assign(template, values, TEMPLATE_FIELDS)
+    template.full_clean()
+    template.save()
+    _save_steps(template, steps)
+    changes = diff(before, _template_snapshot(template))
+    if changes:
+        record(user, AuditEntry.Action.UPDATE, template, changes)
     return template

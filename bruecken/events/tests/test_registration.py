@@ -216,6 +216,9 @@ def test_hundred_simultaneous_registrations_for_forty_places():
         finally:
             connections.close_all()
 
+    # The threads need a connection each: with PostgreSQL's default max_connections (100),
+    # this thread's own would be the 101st. It is not needed until they are done.
+    connection.close()
     threads = [threading.Thread(target=register_in_own_connection, args=(p,)) for p in people]
     for thread in threads:
         thread.start()
@@ -229,3 +232,20 @@ def test_hundred_simultaneous_registrations_for_forty_places():
     assert len(waiting) == 60
     assert sorted(services.waiting_position(r) for r in waiting) == list(range(1, 61))
     assert connection.vendor == "postgresql"
+
+
+class TestInvite:
+    def test_only_people_the_organiser_may_see(self, bonn, kiel, bonn_coordinator):
+        event = EventFactory(process__municipality=bonn, admission=Admission.INVITED)
+        hidden = PersonFactory(municipality=kiel)
+        with pytest.raises(PermissionDenied):
+            services.invite(bonn_coordinator, event, [PersonFactory(municipality=bonn), hidden])
+        assert not event.invitations.exists()
+
+    def test_a_cancelled_event_is_checked_in_the_database(self, bonn, bonn_coordinator):
+        event = EventFactory(process__municipality=bonn, admission=Admission.INVITED)
+        stale = type(event).objects.get(pk=event.pk)
+        event.cancelled_at = timezone.now()
+        event.save()
+        with pytest.raises(services.Refused):
+            services.invite(bonn_coordinator, stale, [PersonFactory(municipality=bonn)])

@@ -1,0 +1,138 @@
+"""The notification e-mails, each in its recipient's language.
+
+A notification kind names what happened and the ids of what it is about. Most kinds go to one
+person (a registration, an invitation); the event kinds go to everyone concerned, one message
+each. Recipients are looked up when the e-mail is built, after the change has been committed."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .calendars import ics_for_events
+from .models import Event, Invitation, Registration
+
+REGISTRATION_KINDS = {
+    "registration_confirmed",
+    "registration_waiting",
+    "registration_offered",
+    "registration_cancelled",
+    "registration_expired",
+}
+INVITATION_KINDS = {"invitation", "invitation_reminder"}
+# Event kinds: who hears of it.
+EVENT_KINDS = {
+    # Everyone registered or still asked to answer an invitation.
+    "event_cancelled": Registration.ACTIVE,
+    "event_changed": Registration.ACTIVE,
+    # Only those coming.
+    "event_reminder": (Registration.Status.CONFIRMED,),
+}
+KINDS = REGISTRATION_KINDS | INVITATION_KINDS | set(EVENT_KINDS)
+# These carry the event as an .ics file for a confirmed participant's calendar.
+CALENDAR_KINDS = {"registration_confirmed", "event_changed", "event_cancelled", "event_reminder"}
+
+
+def _absolute(name, *args):
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _registration_context(registration):
+    from .services import registration_token, waiting_position
+
+    return {
+        "person": registration.person,
+        "event": registration.event,
+        "registration": registration,
+        "position": waiting_position(registration),
+        "manage_token": registration_token(registration) if registration.is_active else None,
+    }
+
+
+def _invitation_context(invitation):
+    from .services import invitation_token
+
+    return {
+        "person": invitation.person,
+        "event": invitation.event,
+        "invitation": invitation,
+        "token": invitation_token(invitation),
+    }
+
+
+def _contexts(kind, ids):
+    """One context per recipient."""
+    if kind in REGISTRATION_KINDS:
+        registration = (
+            Registration.objects.select_related("event", "person")
+            .filter(pk=ids.get("registration"))
+            .first()
+        )
+        return [_registration_context(registration)] if registration else []
+    if kind in INVITATION_KINDS:
+        invitation = (
+            Invitation.objects.select_related("event", "person")
+            .filter(pk=ids.get("invitation"))
+            .first()
+        )
+        return [_invitation_context(invitation)] if invitation else []
+    if kind in EVENT_KINDS:
+        event = Event.objects.filter(pk=ids.get("event")).first()
+        if event is None:
+            return []
+        registrations = (
+            Registration.objects.filter(event=event, status__in=EVENT_KINDS[kind])
+            .select_related("event", "person")
+            .order_by("id")
+        )
+        contexts = [_registration_context(registration) for registration in registrations]
+        if kind != "event_reminder":
+            registered = {context["person"].pk for context in contexts}
+            pending = (
+                Invitation.objects.filter(event=event, status=Invitation.Status.PENDING)
+                .exclude(person__in=registered)
+                .select_related("event", "person")
+                .order_by("id")
+            )
+            contexts += [_invitation_context(invitation) for invitation in pending]
+        return contexts
+    raise ValueError(f"unknown notification {kind!r}")
+
+
+def _message(kind, context):
+    person = context["person"]
+    event = context["event"]
+    with translation.override(person.language):
+        context["site_url"] = settings.SITE_URL
+        context["event_url"] = _absolute("participate:event", event.pk)
+        if context.get("token"):
+            context["answer_url"] = _absolute("participate:invitation", context["token"])
+        if context.get("manage_token"):
+            context["manage_url"] = _absolute("participate:registration", context["manage_token"])
+        subject = render_to_string(f"events/email/{kind}_subject.txt", context)
+        body = render_to_string(f"events/email/{kind}.txt", context)
+        registration = context.get("registration")
+        attachment = None
+        if (
+            kind in CALENDAR_KINDS
+            and event.starts_at
+            and registration is not None
+            and registration.status == Registration.Status.CONFIRMED
+        ):
+            attachment = ics_for_events(event.title, [event])
+    message = EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[person.email],
+    )
+    if attachment is not None:
+        message.attach("event.ics", attachment, "text/calendar; method=PUBLISH")
+    return message
+
+
+def build_messages(kind, ids):
+    """The e-mails for `kind`, one per recipient: none when what they are about no longer exists
+    or nobody concerned has an address."""
+    return [_message(kind, context) for context in _contexts(kind, ids) if context["person"].email]

@@ -1,0 +1,315 @@
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bruecken.actors.forms import formfield, sort_choices_by_name
+from bruecken.actors.models import OrganisationKind
+from bruecken.places.models import Municipality
+from bruecken.programs.models import (
+    Admission,
+    Goal,
+    Rating,
+    Result,
+    ResultStatus,
+    WorkshopKind,
+)
+
+from .models import AgendaItem, Document, Event
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MINUTES_MAX_LENGTH = 100_000
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time as people in Germany read it, whatever time zone the server runs in;
+    stored time-zone-aware. A time that does not exist or exists twice when the clocks change is
+    refused with a message."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        kwargs["help_text"] = kwargs.get("help_text") or _("German time (Europe/Berlin).")
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        with timezone.override(BERLIN):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        with timezone.override(BERLIN):
+            return super().prepare_value(value)
+
+
+DATETIME_FIELDS = {
+    "starts_at": LocalDateTimeField,
+    "ends_at": LocalDateTimeField,
+    "registration_deadline": LocalDateTimeField,
+}
+
+
+def _event_formfield(model_field, **kwargs):
+    if model_field.name in DATETIME_FIELDS:
+        kwargs["form_class"] = DATETIME_FIELDS[model_field.name]
+    return formfield(model_field, **kwargs)
+
+
+def limit(field, highest):
+    """An upper bound the same on every database (SQLite would store any number)."""
+    field.validators.append(MaxValueValidator(highest))
+    field.widget.attrs["max"] = highest
+
+
+MAX_PLACES = 10_000
+MAX_REMINDER_DAYS = 365
+
+
+class EventForm(forms.ModelForm):
+    """An event's facts. Topic and places per municipality are asked for only where they apply;
+    the evaluation workshop's admission is fixed."""
+
+    class Meta:
+        model = Event
+        formfield_callback = _event_formfield
+        fields = [
+            "title",
+            "description",
+            "topic",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "online_url",
+            "capacity_min",
+            "capacity",
+            "places_per_municipality",
+            "admission",
+            "registration_deadline",
+            "reminder_days",
+            "languages",
+            "is_published",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "venue": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "is_published": _(
+                "Published events are shown on the website and open for registration."
+            ),
+            "venue": _("Street, postcode and town; leave empty for an online event."),
+        }
+
+    def __init__(self, *args, kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind or self.instance.kind
+        if self.kind and self.kind != WorkshopKind.SEMINAR:
+            del self.fields["topic"]
+        if self.kind and self.kind != WorkshopKind.EXCHANGE:
+            del self.fields["places_per_municipality"]
+        admission = self.fields["admission"]
+        if self.kind == WorkshopKind.EVALUATION:
+            admission.choices = [(Admission.INITIATIVE_CIRCLE, Admission.INITIATIVE_CIRCLE.label)]
+            admission.disabled = True
+            admission.initial = Admission.INITIATIVE_CIRCLE
+        else:
+            admission.choices = [
+                choice for choice in Admission.choices if choice[0] != Admission.INITIATIVE_CIRCLE
+            ]
+        for name in ("capacity_min", "capacity", "places_per_municipality"):
+            if name in self.fields:
+                limit(self.fields[name], MAX_PLACES)
+        limit(self.fields["reminder_days"], MAX_REMINDER_DAYS)
+        languages = self.fields["languages"]
+        sort_choices_by_name(languages, key="pk")
+        languages.widget.attrs["size"] = 8
+        languages.help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+
+
+class ProgramEventForm(EventForm):
+    """A program-level exchange workshop or advisory seminar."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (WorkshopKind.EXCHANGE, WorkshopKind.EXCHANGE.label),
+            (WorkshopKind.SEMINAR, WorkshopKind.SEMINAR.label),
+        ],
+    )
+    field_order = ["kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, kind=None, **kwargs)
+        self.fields["topic"].help_text = _("For advisory seminars.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") != WorkshopKind.EXCHANGE and data.get("places_per_municipality"):
+            self.add_error(
+                "places_per_municipality",
+                _("Places per municipality apply to exchange workshops only."),
+            )
+        return data
+
+
+class RescheduleForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        formfield_callback = _event_formfield
+        fields = ["starts_at", "ends_at", "venue", "online_url"]
+        widgets = {"venue": forms.Textarea(attrs={"rows": 3})}
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["starts_at", "title", "responsible"]
+        widgets = {"starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        responsible = self.fields["responsible"]
+        responsible.queryset = people
+        responsible.empty_label = _("nobody in particular")
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["title", "file"]
+        help_texts = {
+            "file": _("PDF, office documents (ODF or Microsoft), text, PNG or JPEG; at most 10 MB.")
+        }
+
+
+ROLE_CHOICES = [
+    ("", _("all")),
+    ("decision_maker", _("decision makers")),
+    ("multiplier", _("multipliers")),
+]
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    municipality = forms.ModelChoiceField(
+        Municipality.objects.all(), label=_("Municipality"), required=False, empty_label=_("all")
+    )
+    organisation_kind = forms.ChoiceField(
+        label=_("Kind of organisation"),
+        required=False,
+        choices=[("", _("all")), *OrganisationKind.choices],
+    )
+    role = forms.ChoiceField(label=_("Role in the process"), required=False, choices=ROLE_CHOICES)
+
+
+class PeopleChoiceForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("People"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people
+
+
+class InviteByEmailForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    language = forms.ChoiceField(
+        label=_("Language for e-mails"), choices=settings.LANGUAGES, initial="de"
+    )
+
+
+class AttendanceForm(forms.Form):
+    CHOICES = {"yes": True, "no": False, "clear": None}
+
+    registration = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    attended = forms.ChoiceField(
+        choices=[("yes", _("attended")), ("no", _("no-show")), ("clear", _("not recorded"))]
+    )
+
+    def __init__(self, *args, registrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration"].queryset = registrations
+
+    @property
+    def attended_value(self):
+        return self.CHOICES[self.cleaned_data["attended"]]
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "description", "indicator", "responsible", "target_date"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = organisations
+        self.fields["responsible"].empty_label = _("none yet")
+
+
+class ResultForm(forms.ModelForm):
+    note = forms.CharField(
+        label=_("Note on the status change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the dated status history."),
+    )
+
+    class Meta:
+        model = Result
+        fields = ["kind", "text", "goals", "organisations", "status"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "goals": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, goals, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        if goals is None:
+            del self.fields["goals"]
+        else:
+            self.fields["goals"].queryset = goals
+        self.fields["organisations"].queryset = organisations
+        self.fields["organisations"].widget.attrs["size"] = 8
+        self.fields["organisations"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+        self.fields["status"].initial = ResultStatus.PLANNED
+        if not self.instance.pk:
+            del self.fields["note"]
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("Rating"),
+        required=False,
+        choices=[("", _("not rated yet")), *Rating.choices],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        max_length=MINUTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 20}),
+        help_text=_(
+            "Markdown: # heading, **bold**, *italic*, - list item, [text](https://…) for a link."
+        ),
+    )

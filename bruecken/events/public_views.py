@@ -1,0 +1,340 @@
+"""The participant side: event pages, registering, personal links from e-mails, "my
+invitations and registrations", calendar feeds.
+
+Every change goes through `events.services`; a refusal is shown as a message in the user's
+language and changes nothing."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from bruecken.places.models import Municipality
+from bruecken.programs.models import Admission, Program
+
+from . import calendars, services
+from .models import Event, Invitation, Registration
+
+Status = Registration.Status
+
+
+def _person(user):
+    """The registry entry linked to the account, or None."""
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "person", None)
+
+
+def _published(pk):
+    return get_object_or_404(
+        Event.objects.select_related("program", "process__municipality").prefetch_related(
+            "languages", "agenda"
+        ),
+        pk=pk,
+        is_published=True,
+    )
+
+
+def _places(event):
+    held = Registration.objects.filter(event=event, status__in=Registration.HOLDS_PLACE).count()
+    waiting = Registration.objects.filter(event=event, status=Status.WAITING).count()
+    return {"free": max(event.capacity - held, 0), "waiting": waiting}
+
+
+def _next_url(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _status_message(registration):
+    if registration.status == Status.CONFIRMED:
+        return _("Your place is confirmed. A confirmation with a calendar entry is on its way.")
+    if registration.status == Status.WAITING:
+        return _(
+            "The event is fully booked: you are number %(position)s on the waiting list. "
+            "When a place becomes free, we will offer it to you by e-mail."
+        ) % {"position": services.waiting_position(registration)}
+    if registration.status == Status.CANCELLED:
+        return _("Your registration has been cancelled.")
+    return None
+
+
+# The event page and what a logged-in participant does there
+
+
+def event_detail(request, pk):
+    event = _published(pk)
+    person = _person(request.user)
+    registration = None
+    if person is not None:
+        registration = Registration.objects.filter(event=event, person=person).first()
+    context = {
+        "event": event,
+        "places": _places(event),
+        "person": person,
+        "registration": registration,
+        "position": services.waiting_position(registration) if registration else None,
+        "registration_open": event.registration_open(),
+        "self_registration": event.admission != Admission.INVITED,
+        "program_calendar_url": reverse("participate:program_calendar", args=[event.program_id]),
+        "municipality_calendar_url": reverse(
+            "participate:municipality_calendar", args=[event.process.municipality_id]
+        )
+        if event.process_id
+        else None,
+    }
+    return render(request, "events/participate/event_detail.html", context)
+
+
+@login_required
+@require_POST
+def register(request, pk):
+    event = _published(pk)
+    person = _person(request.user)
+    if person is None:
+        messages.error(request, _("Your account is not linked to an entry in the registry yet."))
+        return redirect("participate:event", pk=event.pk)
+    try:
+        registration = services.take_place(event, person, source=Registration.Source.SELF)
+    except services.Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _status_message(registration))
+    return redirect("participate:event", pk=event.pk)
+
+
+def _own_registration(request, pk):
+    """The user's own registration; anyone else's is not found."""
+    person = _person(request.user)
+    if person is None:
+        raise Http404
+    return get_object_or_404(Registration.objects.select_related("event"), pk=pk, person=person)
+
+
+@login_required
+@require_POST
+def accept_offer(request, pk):
+    registration = _own_registration(request, pk)
+    try:
+        services.accept_offer(registration, by=request.user)
+    except services.Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("You have accepted the place. See you there!"))
+    return redirect(_next_url(request, reverse("participate:mine")))
+
+
+@login_required
+@require_POST
+def cancel_registration(request, pk):
+    registration = _own_registration(request, pk)
+    try:
+        services.cancel(registration, by=request.user)
+    except services.Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Your registration has been cancelled."))
+    return redirect(_next_url(request, reverse("participate:mine")))
+
+
+def event_ics(request, pk):
+    """One event as a calendar file: a published event, or one the user is invited to or
+    registered for."""
+    event = get_object_or_404(Event, pk=pk, starts_at__isnull=False)
+    if not event.is_published:
+        person = _person(request.user)
+        concerned = person is not None and (
+            Registration.objects.filter(event=event, person=person).exists()
+            or Invitation.objects.filter(event=event, person=person).exists()
+        )
+        if not concerned:
+            raise Http404
+    return _calendar_response(calendars.ics_for_events(event.title, [event]), f"event-{pk}.ics")
+
+
+# Personal links from e-mails: no login, the address the e-mail went to proves who it is
+
+
+class AddressForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Your e-mail address"),
+        help_text=gettext_lazy("The address our e-mail was sent to."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+ANSWERS = {"accept": True, "decline": False}
+
+
+def invitation(request, token):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.Refused as refusal:
+        return render(
+            request,
+            "events/participate/invitation.html",
+            {"invalid": refusal.message},
+            status=404,
+        )
+    event = invitation.event
+    context = {"invitation": invitation, "event": event, "places": _places(event)}
+    form = AddressForm(request.POST or None)
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in ANSWERS:
+            form.add_error(None, _("Please choose whether you accept or decline."))
+        if form.is_valid():
+            try:
+                invitation, registration = services.answer_invitation(
+                    token, form.cleaned_data["email"], ANSWERS[answer]
+                )
+            except services.Refused as refusal:
+                if refusal.code == "other_person":
+                    form.add_error("email", refusal.message)
+                else:
+                    context["refusal"] = refusal.message
+            else:
+                context.update(
+                    invitation=invitation,
+                    registration=registration,
+                    position=services.waiting_position(registration) if registration else None,
+                    answered=True,
+                )
+                return render(request, "events/participate/invitation.html", context)
+    try:
+        services.check_answerable(invitation)
+    except services.Refused as refusal:
+        # No form for a link that cannot be answered any more.
+        context["closed"] = refusal.message
+    context["form"] = form
+    return render(request, "events/participate/invitation.html", context)
+
+
+ACTIONS = {"accept": services.accept_offer, "cancel": services.cancel}
+
+
+def registration_link(request, token):
+    """The personal link to a registration: accept an offered place, or cancel."""
+    try:
+        registration = services.registration_for_token(token)
+    except services.Refused as refusal:
+        return render(
+            request,
+            "events/participate/registration.html",
+            {"invalid": refusal.message},
+            status=404,
+        )
+    form = AddressForm(request.POST or None)
+    context = {"registration": registration, "event": registration.event}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ACTIONS:
+            form.add_error(None, _("Please choose what you want to do."))
+        if form.is_valid():
+            try:
+                services.check_owner(registration, form.cleaned_data["email"])
+                ACTIONS[action](registration)
+            except services.Refused as refusal:
+                if refusal.code == "other_person":
+                    form.add_error("email", refusal.message)
+                else:
+                    context["refusal"] = refusal.message
+            else:
+                context["done"] = (
+                    _("You have accepted the place. See you there!")
+                    if action == "accept"
+                    else _("Your registration has been cancelled.")
+                )
+                form = AddressForm()
+            registration.refresh_from_db()
+    context.update(
+        form=form,
+        position=services.waiting_position(registration),
+    )
+    return render(request, "events/participate/registration.html", context)
+
+
+# My invitations and registrations
+
+
+@login_required
+def mine(request):
+    person = _person(request.user)
+    if person is None:
+        return render(request, "events/participate/mine.html", {"person": None})
+    now = timezone.now()
+    registrations = list(
+        Registration.objects.filter(person=person)
+        .select_related("event")
+        .order_by("event__starts_at", "event_id")
+    )
+    for registration in registrations:
+        registration.position = services.waiting_position(registration)
+        registration.is_past = bool(
+            registration.event.starts_at and registration.event.starts_at < now
+        )
+    invitations = [
+        {
+            "invitation": invitation,
+            "token": services.invitation_token(invitation)
+            if invitation.status == Invitation.Status.PENDING
+            else None,
+        }
+        for invitation in Invitation.objects.filter(person=person)
+        .select_related("event")
+        .order_by("event__starts_at", "event_id")
+    ]
+    context = {
+        "person": person,
+        "registrations": registrations,
+        "invitations": invitations,
+        "feed_url": calendars.person_feed_url(person),
+    }
+    return render(request, "events/participate/mine.html", context)
+
+
+# Calendar feeds
+
+
+def _calendar_response(content, filename):
+    response = HttpResponse(content, content_type=calendars.CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def program_calendar(request, pk):
+    program = get_object_or_404(Program, pk=pk)
+    events = calendars.program_events(program)
+    return _calendar_response(
+        calendars.ics_for_events(program.name, events), f"program-{program.pk}.ics"
+    )
+
+
+def municipality_calendar(request, pk):
+    municipality = get_object_or_404(Municipality, pk=pk)
+    events = calendars.municipality_events(municipality)
+    name = _("Events in %(municipality)s") % {"municipality": municipality.name}
+    return _calendar_response(
+        calendars.ics_for_events(name, events), f"municipality-{municipality.pk}.ics"
+    )
+
+
+def person_calendar(request, token):
+    person = calendars.person_for_feed_token(token)
+    if person is None:
+        raise Http404
+    response = _calendar_response(calendars.person_feed(person), "my-events.ics")
+    # Personal data: not for shared caches.
+    response["Cache-Control"] = "private, no-store"
+    return response

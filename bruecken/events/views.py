@@ -1,0 +1,782 @@
+"""The staff pages of events: facts, agenda, documents, invitations, registrations, attendance,
+goals, results, ratings and minutes. Views check the rule, validate, and call the service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from bruecken.accounts.audit import history
+from bruecken.actors.filters import filter_people
+from bruecken.actors.history import describe_entries
+from bruecken.actors.models import Membership
+from bruecken.actors.scopes import visible_organisations, visible_people
+from bruecken.actors.views import _apply_form_error, staff_area
+from bruecken.programs import services as program_services
+from bruecken.programs.models import Goal, Program, Result, ResultStatusChange, WorkshopKind
+
+from . import services
+from .forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    DocumentForm,
+    EventForm,
+    GoalForm,
+    InviteByEmailForm,
+    MinutesForm,
+    PeopleChoiceForm,
+    PeopleFilterForm,
+    ProgramEventForm,
+    RatingForm,
+    RescheduleForm,
+    ResultForm,
+)
+from .models import AgendaItem, Document, Event, Invitation, Registration
+from .overview import State, below_minimum_soon, workshop_state
+
+Status = Registration.Status
+HISTORY_LENGTH = 50
+PICKER_LIMIT = 100
+SIGN_IN_SPARE_ROWS = 5
+
+
+def _require(request, permission, obj=None):
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _get_event(request, pk, permission="events.facilitate_event"):
+    event = get_object_or_404(
+        Event.objects.select_related("program", "process__municipality"), pk=pk
+    )
+    _require(request, permission, event)
+    return event
+
+
+def _event_url(event, anchor=""):
+    url = reverse("events:event_detail", args=[event.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _current_memberships(prefix=""):
+    """Each person's current memberships with their organisations, in one query."""
+    today = timezone.localdate()
+    return Prefetch(
+        f"{prefix}memberships",
+        queryset=Membership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("organisation")
+        .order_by("organisation__name_key"),
+        to_attr="current_memberships",
+    )
+
+
+def _registration_groups(event):
+    """Registrations by status; the waiting list in its order, with positions as
+    `services.waiting_position` counts them."""
+    registrations = (
+        event.registrations.select_related("person__municipality")
+        .prefetch_related(_current_memberships("person__"))
+        .order_by("registered_at", "id")
+    )
+    groups = {status: [] for status in Status.values}
+    for registration in registrations:
+        groups[registration.status].append(registration)
+    groups[Status.CONFIRMED].sort(key=lambda r: (r.person.name.casefold(), r.pk))
+    groups[Status.WAITING].sort(key=lambda r: (r.queued_at or r.registered_at, r.pk))
+    for position, registration in enumerate(groups[Status.WAITING], start=1):
+        registration.position = position
+    return groups
+
+
+def _delegates_by_municipality(event, confirmed):
+    counts = {}
+    for registration in confirmed:
+        name = str(registration.person.municipality or _("no municipality"))
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items())
+
+
+@staff_area
+def event_detail(request, pk):
+    event = _get_event(request, pk)
+    now = timezone.now()
+    groups = _registration_groups(event)
+    confirmed = groups[Status.CONFIRMED]
+    invitations = list(event.invitations.select_related("person").order_by("person__name", "id"))
+    results = event.results.prefetch_related(
+        "goals",
+        "organisations",
+        Prefetch(
+            "status_changes",
+            queryset=ResultStatusChange.objects.select_related("changed_by"),
+        ),
+    ).order_by("id")
+    goals = []
+    if event.process_id and event.kind in (WorkshopKind.INITIATIVE, WorkshopKind.EVALUATION):
+        goals = list(
+            Goal.objects.filter(process_id=event.process_id)
+            .select_related("responsible", "rating")
+            .order_by("id")
+        )
+    state = workshop_state(event, now)
+    context = {
+        "event": event,
+        "state": state,
+        "state_label": State.LABELS[state],
+        "warning": below_minimum_soon(event, len(confirmed), now),
+        "agenda": event.agenda.select_related("responsible"),
+        "documents": event.documents.select_related("uploaded_by"),
+        "invitations": invitations,
+        "invitation_counts": {
+            status: sum(1 for i in invitations if i.status == status)
+            for status in Invitation.Status.values
+        },
+        "confirmed": confirmed,
+        "offered": groups[Status.OFFERED],
+        "waiting": groups[Status.WAITING],
+        "expired": groups[Status.EXPIRED],
+        "cancelled": groups[Status.CANCELLED],
+        "attended_count": sum(1 for r in confirmed if r.attended),
+        "no_show_count": sum(1 for r in confirmed if r.attended is False),
+        "delegates": _delegates_by_municipality(event, confirmed)
+        if event.kind == WorkshopKind.EXCHANGE
+        else [],
+        "goals": goals,
+        "results": results,
+        "history": describe_entries(history(event)[:HISTORY_LENGTH]),
+        "can_manage": request.user.has_perm("events.manage_event", event),
+        # Before the start: afterwards the registrations are the record of who came.
+        "can_cancel": request.user.has_perm("events.manage_event", event)
+        and not event.is_cancelled
+        and state != State.HELD,
+        "now": now,
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+def _form_page(request, form, template, context, save, success_url, message=None):
+    """Validate the form, let the service save, show the service's refusals on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            _apply_form_error(form, error)
+        else:
+            messages.success(request, message or _("Saved."))
+            return redirect(success_url(saved) if callable(success_url) else success_url)
+    return render(request, template, {**context, "form": form})
+
+
+@staff_area
+def event_create(request, program_pk):
+    program = get_object_or_404(Program, pk=program_pk)
+    _require(request, "programs.manage_program", program)
+    form = ProgramEventForm(request.POST or None, instance=Event(program=program))
+    return _form_page(
+        request,
+        form,
+        "events/event_form.html",
+        {"program": program},
+        lambda data: services.create_program_event(request.user, program, data),
+        _event_url,
+    )
+
+
+@staff_area
+def event_edit(request, pk):
+    event = _get_event(request, pk, "events.manage_event")
+    if event.is_cancelled:
+        messages.error(request, _("This event has been cancelled."))
+        return redirect(event)
+    form = EventForm(request.POST or None, instance=event)
+    return _form_page(
+        request,
+        form,
+        "events/event_form.html",
+        {"event": Event.objects.select_related("program", "process").get(pk=event.pk)},
+        lambda data: services.update_event(request.user, event, data),
+        _event_url,
+    )
+
+
+def _people_to_tell(event):
+    return Registration.objects.filter(event=event, status__in=Registration.ACTIVE).count()
+
+
+@staff_area
+def event_reschedule(request, pk):
+    event = _get_event(request, pk, "events.manage_event")
+    if event.is_cancelled:
+        messages.error(request, _("This event has been cancelled."))
+        return redirect(event)
+    form = RescheduleForm(request.POST or None, instance=event)
+    return _form_page(
+        request,
+        form,
+        "events/event_reschedule.html",
+        {
+            "event": Event.objects.select_related("program", "process").get(pk=event.pk),
+            "registered": _people_to_tell(event),
+        },
+        lambda data: services.update_event(request.user, event, data),
+        _event_url,
+    )
+
+
+@staff_area
+def event_cancel(request, pk):
+    event = _get_event(request, pk, "events.manage_event")
+    if request.method == "POST":
+        try:
+            services.cancel_event(request.user, event)
+        except services.Refused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request, _("The event is cancelled. Everyone registered is told by e-mail.")
+            )
+        return redirect(event)
+    return render(
+        request,
+        "events/event_cancel.html",
+        {"event": event, "registered": _people_to_tell(event)},
+    )
+
+
+# Agenda
+
+
+def _agenda_people(request, event, current=None):
+    """Who may be responsible for an agenda item: the people invited or registered, and those of
+    the event's municipality, as far as the user may see them."""
+    involved = Q(
+        Exists(
+            Registration.objects.filter(
+                event=event, person=OuterRef("pk"), status__in=Registration.ACTIVE
+            )
+        )
+    ) | Q(Exists(Invitation.objects.filter(event=event, person=OuterRef("pk"))))
+    if event.process_id:
+        involved |= Q(municipality_id=event.process.municipality_id)
+    if current:
+        involved |= Q(pk=current)
+    return visible_people(request.user).filter(involved).order_by("name")
+
+
+@staff_area
+def agenda_add(request, pk):
+    event = _get_event(request, pk)
+    form = AgendaItemForm(request.POST or None, people=_agenda_people(request, event))
+    return _form_page(
+        request,
+        form,
+        "events/agenda_form.html",
+        {"event": event},
+        lambda data: services.add_agenda_item(request.user, event, data),
+        _event_url(event, "agenda-heading"),
+    )
+
+
+@staff_area
+def agenda_edit(request, pk):
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("event__program", "event__process__municipality"), pk=pk
+    )
+    event = item.event
+    _require(request, "events.facilitate_event", event)
+    if request.method == "POST" and "delete" in request.POST:
+        services.delete_agenda_item(request.user, item)
+        messages.success(request, _("Agenda item removed."))
+        return redirect(_event_url(event, "agenda-heading"))
+    form = AgendaItemForm(
+        request.POST or None,
+        instance=item,
+        people=_agenda_people(request, event, item.responsible_id),
+    )
+    return _form_page(
+        request,
+        form,
+        "events/agenda_form.html",
+        {"event": event, "item": item},
+        lambda data: services.update_agenda_item(request.user, item, data),
+        _event_url(event, "agenda-heading"),
+    )
+
+
+# Documents
+
+
+@staff_area
+def document_add(request, pk):
+    event = _get_event(request, pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    return _form_page(
+        request,
+        form,
+        "events/document_form.html",
+        {"event": event},
+        lambda data: services.add_document(request.user, event, data),
+        _event_url(event, "documents-heading"),
+        _("Document uploaded."),
+    )
+
+
+def _get_document(request, pk):
+    document = get_object_or_404(
+        Document.objects.select_related("event__program", "event__process__municipality"), pk=pk
+    )
+    _require(request, "events.facilitate_event", document.event)
+    return document
+
+
+@staff_area
+def document_download(request, pk):
+    document = _get_document(request, pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404(_("The file is missing.")) from None
+    # Always as a download: a file is never shown as a page of this site.
+    return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@staff_area
+@require_POST
+def document_delete(request, pk):
+    document = _get_document(request, pk)
+    event = document.event
+    services.delete_document(request.user, document)
+    messages.success(request, _("“%(title)s” was removed.") % {"title": document.title})
+    return redirect(_event_url(event, "documents-heading"))
+
+
+# Invitations and registrations: choosing people from the registry
+
+
+def _filter_data(request, event):
+    """The people filter; a workshop of a local process starts with its municipality."""
+    if request.GET or event.process_id is None:
+        return request.GET
+    return {"municipality": str(event.process.municipality_id)}
+
+
+def _filtered(form, queryset):
+    form.is_valid()
+    data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    queryset = filter_people(queryset, data)
+    if data.get("organisation_kind"):
+        queryset = queryset.filter(
+            Exists(
+                Membership.objects.filter(
+                    person=OuterRef("pk"), organisation__kind=data["organisation_kind"]
+                )
+            )
+        )
+    return queryset
+
+
+def _picker_context(request, event, candidates):
+    filter_form = PeopleFilterForm(_filter_data(request, event))
+    matching = _filtered(filter_form, candidates)
+    total = matching.count()
+    people = list(
+        matching.select_related("municipality")
+        .prefetch_related(_current_memberships())
+        .order_by("name", "pk")[:PICKER_LIMIT]
+    )
+    return {
+        "event": event,
+        "filter_form": filter_form,
+        "people": people,
+        "total": total,
+        "limit": PICKER_LIMIT,
+        "query": request.GET.urlencode(),
+    }
+
+
+def _invitation_candidates(request, event):
+    return (
+        visible_people(request.user)
+        .exclude(email="")
+        .exclude(Exists(Invitation.objects.filter(event=event, person=OuterRef("pk"))))
+    )
+
+
+@staff_area
+def invite(request, pk):
+    event = _get_event(request, pk, "events.manage_event")
+    candidates = _invitation_candidates(request, event)
+    choice_form = PeopleChoiceForm(people=candidates)
+    email_form = InviteByEmailForm(prefix="new")
+    if request.method == "POST" and request.POST.get("action") == "email":
+        email_form = InviteByEmailForm(request.POST, prefix="new")
+        if email_form.is_valid():
+            try:
+                person = services.invite_by_email(request.user, event, email_form.cleaned_data)
+            except ValidationError as error:
+                _apply_form_error(email_form, error)
+            else:
+                messages.success(request, _("%(name)s is invited.") % {"name": person.name})
+                return redirect(_event_url(event, "invitations-heading"))
+    elif request.method == "POST":
+        choice_form = PeopleChoiceForm(request.POST, people=candidates)
+        if choice_form.is_valid():
+            try:
+                created = services.invite(request.user, event, choice_form.cleaned_data["people"])
+            except ValidationError as error:
+                _apply_form_error(choice_form, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(count)s person invited.", "%(count)s people invited.", len(created))
+                    % {"count": len(created)},
+                )
+                return redirect(_event_url(event, "invitations-heading"))
+    if event.is_cancelled:
+        messages.warning(request, _("This event has been cancelled."))
+    context = _picker_context(request, event, candidates)
+    context.update({"choice_form": choice_form, "email_form": email_form})
+    return render(request, "events/invite.html", context)
+
+
+@staff_area
+def participant_add(request, pk):
+    event = _get_event(request, pk, "events.manage_event")
+    candidates = visible_people(request.user).exclude(
+        Exists(
+            Registration.objects.filter(
+                event=event, person=OuterRef("pk"), status__in=Registration.ACTIVE
+            )
+        )
+    )
+    choice_form = PeopleChoiceForm(request.POST or None, people=candidates)
+    if request.method == "POST" and choice_form.is_valid():
+        try:
+            added = services.add_participants(
+                request.user, event, choice_form.cleaned_data["people"]
+            )
+        except ValidationError as error:
+            _apply_form_error(choice_form, error)
+        else:
+            confirmed = sum(1 for r in added if r.status == Status.CONFIRMED)
+            waiting = len(added) - confirmed
+            message = ngettext(
+                "%(count)s person confirmed.", "%(count)s people confirmed.", confirmed
+            ) % {"count": confirmed}
+            if waiting:
+                message += " " + ngettext(
+                    "%(count)s person is on the waiting list.",
+                    "%(count)s people are on the waiting list.",
+                    waiting,
+                ) % {"count": waiting}
+            messages.success(request, message)
+            return redirect(_event_url(event, "registrations-heading"))
+    context = _picker_context(request, event, candidates)
+    context["choice_form"] = choice_form
+    return render(request, "events/participant_add.html", context)
+
+
+@staff_area
+@require_POST
+def registration_cancel(request, pk):
+    registration = get_object_or_404(
+        Registration.objects.select_related(
+            "person", "event__program", "event__process__municipality"
+        ),
+        pk=pk,
+    )
+    event = registration.event
+    _require(request, "events.manage_event", event)
+    try:
+        services.cancel_registration(request.user, registration)
+    except services.Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("The registration of %(name)s is cancelled.") % {"name": registration.person.name},
+        )
+    return redirect(_event_url(event, "registrations-heading"))
+
+
+# Attendance
+
+
+def _confirmed(event):
+    return (
+        event.registrations.filter(status=Status.CONFIRMED)
+        .select_related("person")
+        .prefetch_related(_current_memberships("person__"))
+        .order_by("person__name", "id")
+    )
+
+
+def _attendance_open(event, now=None):
+    now = now or timezone.now()
+    return (
+        not event.is_cancelled
+        and event.starts_at is not None
+        and timezone.localdate(event.starts_at) <= timezone.localdate(now)
+    )
+
+
+def _attendance_counts(registrations):
+    return {
+        "total": len(registrations),
+        "attended_count": sum(1 for r in registrations if r.attended),
+        "no_show_count": sum(1 for r in registrations if r.attended is False),
+    }
+
+
+def _attendance_row(request, event, registration, error):
+    """The changed row for htmx, with the counts above the table (out of band, in the live
+    region) and the focus on the row's first button, where the pressed one was."""
+    registrations = list(_confirmed(event))
+    row = next((r for r in registrations if r.pk == registration.pk), None)
+    if row is None:
+        return redirect("events:attendance", event.pk)
+    return render(
+        request,
+        "events/includes/attendance_row.html",
+        {
+            "event": event,
+            "registration": row,
+            "attendance_open": _attendance_open(event),
+            "error": error,
+            "focus": True,
+            "count_update": True,
+            **_attendance_counts(registrations),
+        },
+    )
+
+
+@staff_area
+def attendance(request, pk):
+    event = _get_event(request, pk)
+    if request.method == "POST":
+        form = AttendanceForm(
+            request.POST, registrations=event.registrations.filter(status=Status.CONFIRMED)
+        )
+        if form.is_valid():
+            registration = form.cleaned_data["registration"]
+            error = None
+            try:
+                services.mark_attendance(request.user, registration, form.attended_value)
+            except services.Refused as refusal:
+                error = refusal.message
+            if request.htmx:
+                return _attendance_row(request, event, registration, error)
+            if error:
+                messages.error(request, error)
+            return redirect(
+                reverse("events:attendance", args=[event.pk]) + f"#registration-{registration.pk}"
+            )
+        messages.error(request, _("That did not work: choose a confirmed participant."))
+        return redirect("events:attendance", event.pk)
+    registrations = list(_confirmed(event))
+    return render(
+        request,
+        "events/attendance.html",
+        {
+            "event": event,
+            "registrations": registrations,
+            "attendance_open": _attendance_open(event),
+            **_attendance_counts(registrations),
+        },
+    )
+
+
+@staff_area
+def sign_in_sheet(request, pk):
+    event = _get_event(request, pk)
+    return render(
+        request,
+        "events/sign_in_sheet.html",
+        {
+            "event": event,
+            "registrations": _confirmed(event),
+            "spare_rows": range(SIGN_IN_SPARE_ROWS),
+        },
+    )
+
+
+# Goals, results, ratings, minutes
+
+
+def _organisations(request, event, selected=()):
+    """Organisations to name as responsible: those of the event's municipality (for a
+    program-level event, of the participating municipalities) that the user may see."""
+    if event.process_id:
+        scope = Q(municipality_id=event.process.municipality_id)
+    else:
+        scope = Q(municipality__in=event.program.municipalities.all())
+    if selected:
+        scope |= Q(pk__in=selected)
+    return (
+        visible_organisations(request.user)
+        .filter(scope)
+        .select_related("municipality")
+        .order_by("name_key")
+    )
+
+
+@staff_area
+def goal_add(request, pk):
+    event = _get_event(request, pk)
+    if event.kind != WorkshopKind.INITIATIVE or not event.process_id:
+        raise Http404(_("Goals are set at the initiative workshop."))
+    form = GoalForm(request.POST or None, organisations=_organisations(request, event))
+    return _form_page(
+        request,
+        form,
+        "events/goal_form.html",
+        {"event": event},
+        lambda data: program_services.add_goal(request.user, event, data),
+        _event_url(event, "goals-heading"),
+    )
+
+
+@staff_area
+def goal_edit(request, pk):
+    goal = get_object_or_404(
+        Goal.objects.select_related(
+            "workshop__program", "workshop__process__municipality", "process"
+        ),
+        pk=pk,
+    )
+    if goal.workshop is None:
+        raise Http404(_("The workshop that set this goal no longer exists."))
+    event = goal.workshop
+    _require(request, "events.facilitate_event", event)
+    selected = [goal.responsible_id] if goal.responsible_id else []
+    form = GoalForm(
+        request.POST or None, instance=goal, organisations=_organisations(request, event, selected)
+    )
+    return _form_page(
+        request,
+        form,
+        "events/goal_form.html",
+        {"event": event, "goal": goal},
+        # The form has written its data into `goal`; the service compares with the stored row.
+        lambda data: program_services.update_goal(request.user, Goal.objects.get(pk=goal.pk), data),
+        _event_url(event, "goals-heading"),
+    )
+
+
+def _result_form(request, event, instance=None):
+    goals = Goal.objects.filter(process_id=event.process_id) if event.process_id else None
+    selected = list(instance.organisations.values_list("pk", flat=True)) if instance else []
+    return ResultForm(
+        request.POST or None,
+        instance=instance,
+        goals=goals,
+        organisations=_organisations(request, event, selected),
+    )
+
+
+@staff_area
+def result_add(request, pk):
+    event = _get_event(request, pk)
+    return _form_page(
+        request,
+        _result_form(request, event),
+        "events/result_form.html",
+        {"event": event},
+        lambda data: program_services.add_result(request.user, event, data),
+        _event_url(event, "results-heading"),
+    )
+
+
+@staff_area
+def result_edit(request, pk):
+    result = get_object_or_404(
+        Result.objects.select_related("workshop__program", "workshop__process__municipality"),
+        pk=pk,
+    )
+    event = result.workshop
+    _require(request, "events.facilitate_event", event)
+    history_rows = result.status_changes.select_related("changed_by")
+    return _form_page(
+        request,
+        _result_form(request, event, result),
+        "events/result_form.html",
+        {"event": event, "result": result, "status_history": history_rows},
+        # The form has written its data into `result`; the service compares with the stored row.
+        lambda data: program_services.update_result(
+            request.user, Result.objects.get(pk=result.pk), data, note=data.get("note", "")
+        ),
+        _event_url(event, "results-heading"),
+    )
+
+
+@staff_area
+def ratings(request, pk):
+    event = _get_event(request, pk)
+    if event.kind != WorkshopKind.EVALUATION or not event.process_id:
+        raise Http404(_("Goals are rated at the evaluation workshop of their process."))
+    goals = list(
+        Goal.objects.filter(process_id=event.process_id)
+        .select_related("rating", "responsible")
+        .order_by("id")
+    )
+    rows = []
+    for goal in goals:
+        rating = getattr(goal, "rating", None)
+        initial = {"rating": rating.rating, "comment": rating.comment} if rating else {}
+        form = RatingForm(request.POST or None, prefix=f"goal-{goal.pk}", initial=initial)
+        rows.append((goal, form))
+    if request.method == "POST" and all(form.is_valid() for _goal, form in rows):
+        changed = []
+        for goal, form in rows:
+            data = form.cleaned_data
+            if not data["rating"]:
+                if data["comment"]:
+                    form.add_error("rating", _("Choose a rating to keep a comment."))
+                continue
+            rating = getattr(goal, "rating", None)
+            if rating and (rating.rating, rating.comment) == (data["rating"], data["comment"]):
+                continue
+            changed.append((goal, data))
+        if not any(form.errors for _goal, form in rows):
+            try:
+                for goal, data in changed:
+                    program_services.rate_goal(
+                        request.user, event, goal, data["rating"], data["comment"]
+                    )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(count)s rating saved.", "%(count)s ratings saved.", len(changed))
+                    % {"count": len(changed)},
+                )
+                return redirect(_event_url(event, "ratings-heading"))
+    return render(
+        request,
+        "events/ratings.html",
+        {"event": event, "rows": rows, "has_errors": any(form.errors for _g, form in rows)},
+    )
+
+
+@staff_area
+def minutes(request, pk):
+    event = _get_event(request, pk)
+    form = MinutesForm(request.POST or None, initial={"minutes": event.minutes})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = form.cleaned_data["minutes"]
+        else:
+            services.update_minutes(request.user, event, form.cleaned_data["minutes"])
+            messages.success(request, _("Minutes saved."))
+            return redirect(_event_url(event, "minutes-heading"))
+    return render(
+        request, "events/minutes_form.html", {"event": event, "form": form, "preview": preview}
+    )

@@ -1,0 +1,495 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from bruecken.accounts.models import AuditEntry, Role
+from bruecken.accounts.tests.factories import user_with_role
+from bruecken.actors.tests.factories import OrganisationFactory, PersonFactory
+from bruecken.events.models import Event, Registration
+from bruecken.events.tests.factories import RegistrationFactory
+from bruecken.places.tests.factories import MunicipalityFactory
+from bruecken.programs import services
+from bruecken.programs.models import (
+    Admission,
+    Goal,
+    LocalProcess,
+    ProcessTemplate,
+    Program,
+    Result,
+    WorkshopKind,
+)
+from bruecken.programs.services import load_default_template
+from bruecken.programs.tests.factories import ProgramFactory
+
+Status = Registration.Status
+
+
+def url(name, *args, language="en"):
+    with translation.override(language):
+        return reverse(f"programs:{name}", args=args)
+
+
+@pytest.fixture
+def program(bonn, kiel):
+    return ProgramFactory(name="Migration und Entwicklung", municipalities=[bonn, kiel])
+
+
+@pytest.fixture
+def bonn_process(program, bonn, office):
+    return services.start_local_process(office, program, bonn)
+
+
+def fill_process(process, people=3, now=None):
+    """Dates, registrations, attendance, goals and results for every workshop of a process."""
+    now = now or timezone.now()
+    workshops = list(process.workshops.order_by("position"))
+    for offset, workshop in enumerate(workshops):
+        workshop.starts_at = now + timedelta(days=30 * offset - 20)
+        workshop.ends_at = workshop.starts_at + timedelta(hours=5)
+        workshop.venue = "Altes Rathaus"
+        workshop.is_published = True
+        workshop.save()
+        for _ in range(people):
+            RegistrationFactory(
+                event=workshop,
+                person=PersonFactory(municipality=process.municipality),
+                attended=True if workshop.starts_at < now else None,
+            )
+    initiative = workshops[0]
+    goal = Goal.objects.create(
+        process=process, workshop=initiative, title="Netzwerk", indicator="Zehn Treffen"
+    )
+    result = Result.objects.create(workshop=initiative, kind="agreement", text="Runder Tisch")
+    result.goals.add(goal)
+    result.organisations.add(OrganisationFactory(municipality=process.municipality))
+    return workshops
+
+
+class TestProgramList:
+    def test_office_sees_every_program(self, client, office, program):
+        other = ProgramFactory(name="Anderes Programm")
+        client.force_login(office)
+        response = client.get(url("program_list"))
+        assert list(response.context["programs"]) == sorted(
+            [program, other], key=lambda p: (-p.starts_on.toordinal(), p.name)
+        )
+        assert url("program_create") in response.content.decode()
+
+    def test_coordinator_sees_programs_of_own_municipality(self, client, kiel_coordinator, program):
+        ProgramFactory(name="Ohne Kiel", municipalities=[MunicipalityFactory()])
+        client.force_login(kiel_coordinator)
+        response = client.get(url("program_list"))
+        assert [p.name for p in response.context["programs"]] == ["Migration und Entwicklung"]
+        assert url("program_create") not in response.content.decode()
+
+    def test_representative_and_participant_refused(self, client, participant, bonn):
+        client.force_login(participant)
+        assert client.get(url("program_list")).status_code == 403
+        organisation = OrganisationFactory(municipality=bonn)
+        client.force_login(user_with_role(Role.REPRESENTATIVE, organisation=organisation))
+        assert client.get(url("program_list")).status_code == 403
+
+    def test_anonymous_goes_to_login(self, client):
+        response = client.get(url("program_list"))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+class TestNavigation:
+    @pytest.mark.parametrize("who", ["office", "bonn_coordinator", "bonn_facilitator"])
+    def test_programs_in_main_navigation(self, client, request, who):
+        client.force_login(request.getfixturevalue(who))
+        content = client.get(reverse("home")).content.decode()
+        assert '/programs/"' in content
+
+    def test_not_for_representatives(self, client, bonn):
+        organisation = OrganisationFactory(municipality=bonn)
+        client.force_login(user_with_role(Role.REPRESENTATIVE, organisation=organisation))
+        content = client.get(reverse("home")).content.decode()
+        assert "/programs/" not in content
+
+
+class TestProgramDashboard:
+    def test_office_sees_every_municipality_side_by_side(
+        self, client, office, program, bonn_process
+    ):
+        fill_process(bonn_process)
+        client.force_login(office)
+        response = client.get(url("program_detail", program.pk))
+        assert response.status_code == 200
+        rows = {row["municipality"].name: row for row in response.context["rows"]}
+        assert set(rows) == {"Bonn", "Kiel"}
+        bonn_row = rows["Bonn"]
+        assert bonn_row["reached"].position == 1
+        assert bonn_row["next"].position == 2
+        assert bonn_row["participants"] == 3
+        assert bonn_row["registered"] == 9
+        assert (bonn_row["goals"], bonn_row["rated"]) == (1, 0)
+        assert (bonn_row["results"], bonn_row["open_results"]) == (1, 1)
+        assert rows["Kiel"]["process"] is None
+        assert rows["Kiel"]["can_start"]
+        content = response.content.decode()
+        assert url("process_detail", bonn_process.pk) in content
+        assert url("process_start", program.pk, rows["Kiel"]["municipality"].pk) in content
+
+    def test_coordinator_sees_own_municipality_only(
+        self, client, kiel_coordinator, program, bonn_process
+    ):
+        client.force_login(kiel_coordinator)
+        response = client.get(url("program_detail", program.pk))
+        assert response.status_code == 200
+        assert [row["municipality"].name for row in response.context["rows"]] == ["Kiel"]
+        assert url("process_detail", bonn_process.pk) not in response.content.decode()
+
+    def test_coordinator_of_another_municipality_refused(self, client, program):
+        other = user_with_role(Role.COORDINATOR, municipality=MunicipalityFactory())
+        client.force_login(other)
+        assert client.get(url("program_detail", program.pk)).status_code == 403
+
+    def test_unknown_program_is_404(self, client, office):
+        client.force_login(office)
+        assert client.get(url("program_detail", 987654)).status_code == 404
+
+    def test_coming_events_link_only_where_the_user_may_open_them(
+        self, client, kiel_coordinator, program, bonn_process, kiel
+    ):
+        fill_process(bonn_process)
+        kiel_process = services.start_local_process(kiel_coordinator, program, kiel)
+        fill_process(kiel_process)
+        client.force_login(kiel_coordinator)
+        response = client.get(url("program_detail", program.pk))
+        events = response.context["coming_events"]
+        assert events
+        assert {e.process.municipality.name for e in events} == {"Kiel"}
+        assert all(e.can_open for e in events)
+
+    def test_query_count_does_not_grow_with_municipalities(self, client, office, program):
+        client.force_login(office)
+
+        def queries():
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url("program_detail", program.pk)).status_code == 200
+            return len(captured)
+
+        first = LocalProcess.objects.filter(
+            program=program
+        ).first() or services.start_local_process(
+            office, program, program.municipalities.order_by("name").first()
+        )
+        fill_process(first, people=1)
+        few = queries()
+        for _ in range(4):
+            municipality = MunicipalityFactory()
+            program.municipalities.add(municipality)
+            fill_process(services.start_local_process(office, program, municipality), people=4)
+        Event.objects.create(  # program-level events are listed too
+            program=program,
+            kind=WorkshopKind.EXCHANGE,
+            title="Erfahrungsaustausch",
+            capacity=20,
+            admission=Admission.DELEGATES,
+            starts_at=timezone.now() + timedelta(days=5),
+        )
+        many = queries()
+        assert few == many
+
+
+class TestProgramEditing:
+    def data(self, **changes):
+        template = load_default_template()
+        values = {
+            "name": "Kommunale Entwicklungspolitik",
+            "description": "",
+            "office": "Servicestelle",
+            "starts_on": "2026-01-01",
+            "ends_on": "2027-12-31",
+            "template": template.pk,
+        }
+        values.update(changes)
+        return values
+
+    def test_office_creates_a_program(self, client, office, bonn, kiel):
+        client.force_login(office)
+        response = client.post(url("program_create"), self.data(municipalities=[bonn.pk, kiel.pk]))
+        program = Program.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == url("program_detail", program.pk)
+        assert set(program.municipalities.all()) == {bonn, kiel}
+        assert AuditEntry.objects.filter(object_type="programs.program", action="create").exists()
+
+    def test_end_before_start_is_shown(self, client, office):
+        client.force_login(office)
+        response = client.post(url("program_create"), self.data(ends_on="2025-01-01"))
+        assert response.status_code == 200
+        assert "ends_on" in response.context["form"].errors
+        assert not Program.objects.exists()
+
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            {"starts_on": "31.02.2026"},
+            {"template": "abc"},
+            {"template": "999999"},
+            {"municipalities": ["x"]},
+            {"name": "x" * 500},
+        ],
+    )
+    def test_bad_input_is_a_form_error(self, client, office, bad):
+        client.force_login(office)
+        response = client.post(url("program_create"), self.data(**bad))
+        assert response.status_code == 200
+        assert response.context["form"].errors
+        assert not Program.objects.exists()
+
+    def test_coordinator_cannot_create_or_edit(self, client, bonn_coordinator, program):
+        client.force_login(bonn_coordinator)
+        assert client.get(url("program_create")).status_code == 403
+        assert client.get(url("program_edit", program.pk)).status_code == 403
+        assert client.post(url("program_edit", program.pk), self.data()).status_code == 403
+
+    def test_municipality_with_started_process_stays(
+        self, client, office, program, bonn_process, kiel
+    ):
+        client.force_login(office)
+        response = client.post(
+            url("program_edit", program.pk),
+            self.data(name=program.name, municipalities=[kiel.pk]),
+        )
+        assert response.status_code == 200
+        assert "Bonn" in str(response.context["form"].errors["municipalities"])
+        assert program.municipalities.count() == 2
+
+
+class TestStartProcess:
+    def test_coordinator_starts_own_process(self, client, bonn_coordinator, program, bonn):
+        client.force_login(bonn_coordinator)
+        response = client.post(url("process_start", program.pk, bonn.pk))
+        process = LocalProcess.objects.get()
+        assert response["Location"] == url("process_detail", process.pk)
+        assert process.workshops.count() == 4
+        assert not process.workshops.filter(is_published=True).exists()
+
+    def test_kiel_cannot_start_bonn(self, client, kiel_coordinator, program, bonn):
+        client.force_login(kiel_coordinator)
+        assert client.post(url("process_start", program.pk, bonn.pk)).status_code == 403
+        assert not LocalProcess.objects.exists()
+
+    def test_get_is_not_allowed(self, client, bonn_coordinator, program, bonn):
+        client.force_login(bonn_coordinator)
+        assert client.get(url("process_start", program.pk, bonn.pk)).status_code == 405
+
+    def test_starting_twice_says_so(self, client, office, program, bonn, bonn_process):
+        client.force_login(office)
+        response = client.post(url("process_start", program.pk, bonn.pk), follow=True)
+        assert response.status_code == 200
+        assert "already been started" in response.content.decode()
+        assert LocalProcess.objects.count() == 1
+
+    def test_non_participating_municipality_refused_with_message(self, client, office, program):
+        elsewhere = MunicipalityFactory(name="Leipzig")
+        client.force_login(office)
+        response = client.post(url("process_start", program.pk, elsewhere.pk), follow=True)
+        assert "does not take part" in response.content.decode()
+        assert not LocalProcess.objects.exists()
+
+
+class TestProcessDashboard:
+    def test_timeline_states_and_places(self, client, bonn_coordinator, bonn_process):
+        workshops = fill_process(bonn_process)
+        workshops[3].cancelled_at = timezone.now()
+        workshops[3].save()
+        Event.objects.filter(pk=workshops[2].pk).update(is_published=False)
+        client.force_login(bonn_coordinator)
+        response = client.get(url("process_detail", bonn_process.pk))
+        assert response.status_code == 200
+        states = [w.state for w in response.context["workshops"]]
+        assert states == ["held", "published", "draft", "cancelled"]
+        assert response.context["workshops"][1].confirmed_count == 3
+        content = response.content.decode()
+        assert "Netzwerk" in content
+        assert "Runder Tisch" in content
+
+    def test_warning_for_a_workshop_a_week_away_below_its_minimum(
+        self, client, bonn_coordinator, bonn_process
+    ):
+        workshop = bonn_process.workshops.get(position=2)
+        workshop.starts_at = timezone.now() + timedelta(days=6)
+        workshop.is_published = True
+        workshop.venue = "Rathaus"
+        workshop.save()
+        RegistrationFactory(event=workshop)
+        later = bonn_process.workshops.get(position=3)
+        later.starts_at = timezone.now() + timedelta(days=8)
+        later.save()
+        client.force_login(bonn_coordinator)
+        response = client.get(url("process_detail", bonn_process.pk))
+        assert [w.pk for w in response.context["warnings"]] == [workshop.pk]
+        assert "fewer than its minimum of 30" in response.content.decode()
+
+    def test_no_warning_when_minimum_is_reached(self, client, bonn_coordinator, bonn_process):
+        workshop = bonn_process.workshops.get(position=1)
+        workshop.starts_at = timezone.now() + timedelta(days=3)
+        workshop.save()
+        for _ in range(12):
+            RegistrationFactory(event=workshop)
+        RegistrationFactory(event=workshop, status=Status.WAITING)
+        client.force_login(bonn_coordinator)
+        response = client.get(url("process_detail", bonn_process.pk))
+        assert response.context["warnings"] == []
+
+    @pytest.mark.parametrize("who", ["office", "bonn_coordinator", "bonn_facilitator"])
+    def test_who_may_open_it(self, client, request, bonn_process, who):
+        client.force_login(request.getfixturevalue(who))
+        assert client.get(url("process_detail", bonn_process.pk)).status_code == 200
+
+    def test_kiel_coordinator_refused(self, client, kiel_coordinator, bonn_process):
+        client.force_login(kiel_coordinator)
+        assert client.get(url("process_detail", bonn_process.pk)).status_code == 403
+
+    def test_query_count_does_not_grow_with_rows(self, client, office, bonn_process):
+        client.force_login(office)
+
+        def queries():
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url("process_detail", bonn_process.pk)).status_code == 200
+            return len(captured)
+
+        fill_process(bonn_process, people=1)
+        few = queries()
+        initiative = bonn_process.workshops.get(position=1)
+        for number in range(6):
+            goal = Goal.objects.create(
+                process=bonn_process,
+                workshop=initiative,
+                title=f"Ziel {number}",
+                indicator="messbar",
+                responsible=OrganisationFactory(municipality=bonn_process.municipality),
+            )
+            result = Result.objects.create(workshop=initiative, kind="project_idea", text="Idee")
+            result.goals.add(goal)
+            result.organisations.add(OrganisationFactory(municipality=bonn_process.municipality))
+        for workshop in bonn_process.workshops.all():
+            for _ in range(5):
+                RegistrationFactory(event=workshop, status=Status.WAITING)
+        many = queries()
+        assert few == many
+
+
+class TestTemplates:
+    def management(self, total, initial=0, prefix="steps"):
+        return {
+            f"{prefix}-TOTAL_FORMS": str(total),
+            f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+
+    def step(self, index, kind, title, low, high, admission, order="", **extra):
+        prefix = f"steps-{index}"
+        data = {
+            f"{prefix}-kind": kind,
+            f"{prefix}-title": title,
+            f"{prefix}-capacity_min": str(low),
+            f"{prefix}-capacity_max": str(high),
+            f"{prefix}-admission": admission,
+            f"{prefix}-purpose": "",
+            f"{prefix}-ORDER": str(order),
+        }
+        data.update({f"{prefix}-{k}": v for k, v in extra.items()})
+        return data
+
+    def blank(self, index):
+        """An extra row as the browser sends it back untouched."""
+        return self.step(index, "", "", 0, "", "")
+
+    def test_office_creates_template_with_ordered_steps(self, client, office):
+        client.force_login(office)
+        data = {"template-name": "Kurzprozess", "template-description": ""}
+        data.update(self.management(3))
+        data.update(self.step(0, "evaluation", "Auswertung", 10, 15, "initiative_circle", order=2))
+        data.update(self.step(1, "initiative", "Auftakt", 12, 15, "invited", order=1))
+        data.update(self.blank(2))
+        response = client.post(url("template_create"), data)
+        template = ProcessTemplate.objects.get(name="Kurzprozess")
+        assert response.status_code == 302
+        assert [(s.position, s.title) for s in template.steps.all()] == [
+            (1, "Auftakt"),
+            (2, "Auswertung"),
+        ]
+        assert AuditEntry.objects.filter(object_type="programs.processtemplate").exists()
+
+    def test_edit_removes_and_reorders(self, client, office):
+        template = load_default_template()
+        steps = list(template.steps.order_by("position"))
+        client.force_login(office)
+        data = {"template-name": template.name, "template-description": template.description}
+        data.update(self.management(len(steps) + 2, initial=len(steps)))
+        for index, step in enumerate(steps):
+            data.update(
+                self.step(
+                    index,
+                    step.kind,
+                    step.title,
+                    step.capacity_min,
+                    step.capacity_max,
+                    step.admission,
+                    order=index + 1,
+                    id=str(step.pk),
+                    template=str(template.pk),
+                )
+            )
+        data.update(self.blank(len(steps)))
+        data.update(self.blank(len(steps) + 1))
+        data["steps-2-DELETE"] = "on"  # the second extended workshop
+        data["steps-1-ORDER"] = "9"
+        response = client.post(url("template_edit", template.pk), data)
+        assert response.status_code == 302, response.context and response.context["steps"].errors
+        assert [s.title for s in template.steps.order_by("position")] == [
+            "Initiativworkshop",
+            "Auswertungsworkshop",
+            "Erweiterter Workshop I",
+        ]
+
+    def test_evaluation_must_admit_the_circle(self, client, office):
+        client.force_login(office)
+        data = {"template-name": "Falsch", "template-description": ""}
+        data.update(self.management(1))
+        data.update(self.step(0, "evaluation", "Auswertung", 10, 15, "open"))
+        response = client.post(url("template_create"), data)
+        assert response.status_code == 200
+        assert "initiative circle only" in response.content.decode()
+        assert not ProcessTemplate.objects.filter(name="Falsch").exists()
+
+    def test_template_needs_a_step_and_sane_capacity(self, client, office):
+        client.force_login(office)
+        data = {"template-name": "Leer", "template-description": ""}
+        data.update(self.management(2))
+        data.update(self.blank(0))
+        data.update(self.blank(1))
+        response = client.post(url("template_create"), data)
+        assert response.status_code == 200
+        assert "at least one step" in response.content.decode()
+        data.update(self.step(0, "extended", "Groß", 40, 30, "open"))
+        response = client.post(url("template_create"), data)
+        assert response.status_code == 200
+        assert "The minimum is larger than the maximum." in response.content.decode()
+        assert not ProcessTemplate.objects.filter(name="Leer").exists()
+
+    def test_broken_management_form_is_no_500(self, client, office):
+        client.force_login(office)
+        response = client.post(url("template_create"), {"template-name": "X"})
+        assert response.status_code == 200
+
+    def test_coordinator_refused(self, client, bonn_coordinator):
+        client.force_login(bonn_coordinator)
+        assert client.get(url("template_list")).status_code == 403
+        assert client.get(url("template_create")).status_code == 403
+
+    def test_list(self, client, office, program):
+        client.force_login(office)
+        response = client.get(url("template_list"))
+        assert "Initiativworkshop" in response.content.decode()
