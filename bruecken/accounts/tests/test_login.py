@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from bruecken.accounts.tests.factories import PASSWORD, UserFactory
+from bruecken.accounts.models import Role
+from bruecken.accounts.tests.factories import PASSWORD, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,8 @@ def test_login_page(client):
 
 
 @pytest.mark.parametrize("typed", ["ama@example.org", "Ama@Example.ORG"])
-def test_login_with_the_email_in_any_case(client, typed):
-    user = UserFactory(email="ama@example.org")
+def test_login_with_the_email_in_any_case(client, typed, bonn):
+    user = user_with_role(Role.COORDINATOR, municipality=bonn, user__email="ama@example.org")
     response = client.post(login_url("en"), {"username": typed, "password": PASSWORD}, secure=True)
     assert response.status_code == 302
     assert response.url == organisation_list_url("en")
@@ -51,8 +52,8 @@ def test_login_follows_a_safe_next(client):
     assert response.url == "/en/actors/people/"
 
 
-def test_login_ignores_a_next_to_another_site(client):
-    UserFactory(email="ama@example.org")
+def test_login_ignores_a_next_to_another_site(client, bonn):
+    user_with_role(Role.COORDINATOR, municipality=bonn, user__email="ama@example.org")
     response = client.post(
         login_url("en"),
         {"username": "ama@example.org", "password": PASSWORD, "next": "https://evil.example/"},
@@ -104,8 +105,8 @@ def test_an_inactive_account_cannot_log_in(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_a_logged_in_user_is_sent_on(client):
-    client.force_login(UserFactory())
+def test_a_logged_in_user_is_sent_on(client, bonn_coordinator):
+    client.force_login(bonn_coordinator)
     response = client.get(login_url("en"), secure=True)
     assert response.status_code == 302
     assert response.url == organisation_list_url("en")
@@ -123,3 +124,21 @@ def test_logout_by_post(client):
     response = client.post(reverse("accounts:logout"), secure=True)
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_participant_lands_on_their_events(client):
+    from bruecken.actors.tests.factories import PersonFactory
+
+    user = user_with_role(Role.PARTICIPANT)
+    PersonFactory(user=user)
+    response = client.post("/en/accounts/login/", {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/participate/mine/"
+
+
+@pytest.mark.django_db
+def test_an_account_without_role_or_person_lands_on_the_start_page(client):
+    user = UserFactory()
+    response = client.post("/en/accounts/login/", {"username": user.email, "password": PASSWORD})
+    assert response["Location"] == "/en/"
