@@ -16,6 +16,7 @@ from bruecken.programs.models import (
     Admission,
     Goal,
     GoalRating,
+    LocalProcess,
     Program,
     Rating,
     Result,
@@ -91,6 +92,8 @@ def create_demo_program():
 
 def _create_process(rng, program, municipality, schedule):
     process = program.processes.create(municipality=municipality, template=program.template)
+    # Started a month before its first workshop (auto_now_add would say "today").
+    LocalProcess.objects.filter(pk=process.pk).update(started_at=_at(schedule[0] - 30))
     people = _people(municipality)
     circle = people[:14]
     workshops = []
