@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bruecken.actors.models import Person
 from bruecken.places.models import Language
@@ -243,7 +244,7 @@ class Registration(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         OFFERED = "offered", _("place offered")
         WAITING = "waiting", _("waiting list")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "cancelled")
         EXPIRED = "expired", _("offer expired")
 
     class Source(models.TextChoices):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bruecken.accounts.audit import diff, record, snapshot
 from bruecken.accounts.models import AuditEntry
@@ -472,8 +473,10 @@ def update_event(user, event, values, now=None):
         if event.capacity is not None and event.capacity < held:
             raise ValidationError(
                 {
-                    "capacity": _(
-                        "%(count)s places are taken already; the event cannot have fewer."
+                    "capacity": ngettext(
+                        "%(count)s place is taken already; the event cannot have fewer.",
+                        "%(count)s places are taken already; the event cannot have fewer.",
+                        held,
                     )
                     % {"count": held}
                 }

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bruecken.translation import TranslatedName
 
@@ -66,7 +67,7 @@ class FederalState(models.TextChoices):
 class MunicipalityKind(models.TextChoices):
     CITY = "city", _("city")
     DISTRICT = "district", _("district")
-    MUNICIPALITY = "municipality", _("municipality")
+    MUNICIPALITY = "municipality", pgettext_lazy("kind of municipality", "municipality")
 
 
 AGS_LENGTH = {

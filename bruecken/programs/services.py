@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bruecken.accounts.audit import diff, record, snapshot
 from bruecken.accounts.models import AuditEntry
@@ -327,9 +328,12 @@ def update_program(user, program, values):
         if names:
             raise ValidationError(
                 {
-                    "municipalities": _(
+                    "municipalities": ngettext(
                         "The local process of %(names)s has started; the municipality stays "
-                        "in the program."
+                        "in the program.",
+                        "The local processes of %(names)s have started; the municipalities "
+                        "stay in the program.",
+                        len(names),
                     )
                     % {"names": ", ".join(names)}
                 }
