@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Settings for the production checks in `make lint` (nothing here is used in production).
 PRODUCTION_ENV := DEBUG=false SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=bruecken.example
 
-.PHONY: run test test-fast lint format bench install assets messages chromium clean
+.PHONY: run test test-fast lint format bench bench-events install assets messages chromium clean
 
 run: install assets messages
 	DEBUG=true $(MANAGE) migrate --no-input
@@ -37,6 +37,13 @@ format: install
 bench: install assets messages
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(MANAGE) bench_actor_list
+
+# Registration under load and the program dashboards; PostgreSQL with
+# DATABASE_URL=postgres://…/bench_events (a database of its own), else SQLite.
+bench-events: install assets messages
+	mkdir -p var
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-events.sqlite3} $(MANAGE) bench_events
 
 install: $(VENV)/.installed
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +12,13 @@ from django.views.decorators.http import require_POST
 from bruecken.accounts import roles
 from bruecken.actors.views import _apply_form_error, staff_area
 from bruecken.events.models import Event, Registration
-from bruecken.events.overview import State, describe, with_place_counts
+from bruecken.events.overview import (
+    State,
+    attach_place_counts,
+    describe,
+    place_counts,
+    with_place_counts,
+)
 from bruecken.places.models import Municipality
 
 from . import services
@@ -21,6 +28,24 @@ from .scopes import may_see_programs, program_filter, sees_municipality, visible
 
 OPEN_RESULTS = (ResultStatus.PLANNED, ResultStatus.IN_PROGRESS)
 COMING_EVENTS = 20
+# What the municipality table shows of a workshop, and what `describe` needs.
+ROW_WORKSHOP_FIELDS = [
+    "id",
+    "program_id",
+    "process_id",
+    "position",
+    "kind",
+    "title",
+    "starts_at",
+    "cancelled_at",
+    "is_published",
+    "capacity",
+    "capacity_min",
+]
+
+
+# A page of the dashboard stays readable, and fast with a thousand municipalities.
+MUNICIPALITIES_PER_PAGE = 50
 
 
 def _require(request, permission, obj=None):
@@ -58,34 +83,42 @@ def program_list(request):
 
 
 def _municipality_rows(request, program, now):
-    """One row per participating municipality the user may see, built from a fixed number of
-    grouped queries, however many municipalities and workshops there are."""
+    """A page of rows, one per participating municipality the user may see, built from a fixed
+    number of grouped queries over that page's processes only."""
     user = request.user
-    municipalities = [
-        m for m in program.municipalities.order_by("name") if sees_municipality(user, m.pk)
-    ]
-    processes = {p.municipality_id: p for p in LocalProcess.objects.filter(program=program)}
+    visible = [m for m in program.municipalities.order_by("name") if sees_municipality(user, m.pk)]
+    page = Paginator(visible, MUNICIPALITIES_PER_PAGE).get_page(request.GET.get("page"))
+    municipalities = list(page.object_list)
+    processes = {
+        p.municipality_id: p
+        for p in LocalProcess.objects.filter(program=program, municipality__in=municipalities)
+    }
+    process_ids = [process.pk for process in processes.values()]
+    # The place counts come from their own grouped query: annotating many workshops would join
+    # and sort every registration together with the workshop's row.
+    counts = place_counts(Registration.objects.filter(event__process__in=process_ids))
     workshops = {}
-    for event in with_place_counts(
-        Event.objects.filter(program=program, process__isnull=False)
-    ).order_by("position", "starts_at", "id"):
+    for event in (
+        Event.objects.filter(process__in=process_ids)
+        .only(*ROW_WORKSHOP_FIELDS)
+        .order_by("position", "starts_at", "id")
+    ):
+        attach_place_counts(event, counts)
         workshops.setdefault(event.process_id, []).append(describe(event, now))
     participants = dict(
-        Registration.objects.filter(event__program=program, attended=True)
-        .exclude(event__process=None)
+        Registration.objects.filter(event__process__in=process_ids, attended=True)
         .values_list("event__process")
         .annotate(count=Count("person", distinct=True))
     )
     goals = {
         row["process"]: row
-        for row in Goal.objects.filter(process__program=program)
+        for row in Goal.objects.filter(process__in=process_ids)
         .values("process")
         .annotate(total=Count("id"), rated=Count("rating"))
     }
     results = {
         row["workshop__process"]: row
-        for row in Result.objects.filter(workshop__program=program)
-        .exclude(workshop__process=None)
+        for row in Result.objects.filter(workshop__process__in=process_ids)
         .values("workshop__process")
         .annotate(total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_RESULTS)))
     }
@@ -116,7 +149,7 @@ def _municipality_rows(request, program, now):
                 }
             )
         rows.append(row)
-    return rows
+    return page, rows
 
 
 def _coming_events(request, program, now):
@@ -148,12 +181,14 @@ def program_detail(request, pk):
         describe(event, now)
         for event in with_place_counts(program_events).order_by("starts_at", "id")
     ]
+    page, rows = _municipality_rows(request, program, now)
     return render(
         request,
         "programs/program_detail.html",
         {
             "program": program,
-            "rows": _municipality_rows(request, program, now),
+            "page": page,
+            "rows": rows,
             "coming_events": _coming_events(request, program, now),
             "program_events": program_events,
             "can_manage": request.user.has_perm("programs.manage_program", program),

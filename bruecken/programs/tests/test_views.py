@@ -493,3 +493,20 @@ class TestTemplates:
         client.force_login(office)
         response = client.get(url("template_list"))
         assert "Initiativworkshop" in response.content.decode()
+
+
+def test_program_dashboard_pages_through_many_municipalities(client, office):
+    from bruecken.places.tests.factories import MunicipalityFactory
+    from bruecken.programs.tests.factories import ProgramFactory
+    from bruecken.programs.views import MUNICIPALITIES_PER_PAGE
+
+    municipalities = MunicipalityFactory.create_batch(MUNICIPALITIES_PER_PAGE + 3)
+    program = ProgramFactory(municipalities=municipalities)
+    client.force_login(office)
+    first = client.get(f"/en/programs/{program.pk}/")
+    last = client.get(f"/en/programs/{program.pk}/", {"page": 2})
+    assert len(first.context["rows"]) == MUNICIPALITIES_PER_PAGE
+    assert len(last.context["rows"]) == 3
+    shown = {row["municipality"] for row in first.context["rows"] + last.context["rows"]}
+    assert shown == set(municipalities)
+    assert client.get(f"/en/programs/{program.pk}/", {"page": "x"}).status_code == 200
