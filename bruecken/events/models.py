@@ -251,6 +251,7 @@ class Registration(models.Model):
         SELF = "self", _("self-registration")
         INVITATION = "invitation", _("accepted invitation")
         ORGANISER = "organiser", _("added by the organisers")
+        NOMINATED = "nominated", _("signed up by their organisation or municipality")
 
     HOLDS_PLACE = (Status.CONFIRMED, Status.OFFERED)
     ACTIVE = (Status.CONFIRMED, Status.OFFERED, Status.WAITING)

@@ -9,6 +9,7 @@ app_name = "participate"
 urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("events/<int:pk>/register/", views.register, name="register"),
+    path("events/<int:pk>/sign-up/", views.sign_up, name="sign_up"),
     path("events/<int:pk>/event.ics", views.event_ics, name="event_ics"),
     path("registrations/<int:pk>/accept/", views.accept_offer, name="accept_offer"),
     path("registrations/<int:pk>/cancel/", views.cancel_registration, name="cancel"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from bruecken.places.models import Municipality
@@ -93,8 +93,53 @@ def event_detail(request, pk):
         )
         if event.process_id
         else None,
+        "nominable": _nominable(request.user, event),
     }
     return render(request, "events/participate/event_detail.html", context)
+
+
+def _nominable(user, event):
+    """The people this user may still sign up (not already on the list)."""
+    if not user.is_authenticated:
+        return []
+    active = Registration.objects.filter(event=event, status__in=Registration.ACTIVE)
+    return list(services.nominable_people(user, event).exclude(registrations__in=active))
+
+
+@login_required
+@require_POST
+def sign_up(request, pk):
+    event = _published(pk)
+    ids = [value for value in request.POST.getlist("people") if value.isdigit()]
+    people = list(services.nominable_people(request.user, event).filter(pk__in=ids))
+    if not ids or len(people) != len(set(ids)):
+        messages.error(request, _("Choose the people to sign up from the list."))
+        return redirect("participate:event", pk=event.pk)
+    try:
+        registrations = services.sign_up(request.user, event, people)
+    except services.Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        waiting = sum(1 for r in registrations if r.status == Registration.Status.WAITING)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s person signed up.", "%(count)s people signed up.", len(registrations)
+            )
+            % {"count": len(registrations)}
+            + (
+                " "
+                + ngettext(
+                    "%(count)s of them is on the waiting list.",
+                    "%(count)s of them are on the waiting list.",
+                    waiting,
+                )
+                % {"count": waiting}
+                if waiting
+                else ""
+            ),
+        )
+    return redirect("participate:event", pk=event.pk)
 
 
 @login_required

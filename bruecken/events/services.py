@@ -12,11 +12,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bruecken.accounts import roles
 from bruecken.accounts.audit import diff, record, snapshot
 from bruecken.accounts.models import AuditEntry
 from bruecken.actors.models import Person
@@ -65,7 +66,7 @@ def _check_admission(event, person, source):
                 ),
                 code="not_in_circle",
             )
-    elif event.admission == Admission.INVITED and source == Source.SELF:
+    elif event.admission == Admission.INVITED and source in (Source.SELF, Source.NOMINATED):
         raise Refused(_("This event is by invitation only."), code="invitation_only")
     elif event.admission == Admission.DELEGATES:
         _check_delegate_places(event, person)
@@ -761,3 +762,41 @@ def send_event_reminders(now=None):
                 notifications.event_reminder(event)
                 sent += 1
     return sent
+
+
+# Sign-ups for the program's own events
+
+
+def nominable_people(user, event):
+    """Whom `user` may sign up for a program-level event: a representative the current members
+    of their organisation (for seminars), a coordinator the people of their municipality (for
+    seminars, and as delegates for exchange workshops)."""
+    if event.process_id is not None or event.kind not in (
+        WorkshopKind.SEMINAR,
+        WorkshopKind.EXCHANGE,
+    ):
+        return Person.objects.none()
+    if roles.is_program_office(user):
+        return Person.objects.order_by("name")
+    condition = Q(pk__in=[])
+    organisations = roles.represented_organisation_ids(user)
+    if event.kind == WorkshopKind.SEMINAR and organisations:
+        condition |= Q(
+            memberships__organisation_id__in=organisations, memberships__ended_on__isnull=True
+        )
+    municipalities = roles.coordinated_municipality_ids(user) & set(
+        event.program.municipalities.values_list("pk", flat=True)
+    )
+    if municipalities:
+        condition |= Q(municipality_id__in=municipalities)
+    return Person.objects.filter(condition).distinct().order_by("name")
+
+
+def sign_up(user, event, people):
+    """Sign several people up at once, all or none; each takes a place (or the waiting list)
+    through take_place, so deadlines, admission and delegate places apply."""
+    allowed = set(nominable_people(user, event).values_list("pk", flat=True))
+    if not people or any(person.pk not in allowed for person in people):
+        raise PermissionDenied
+    with transaction.atomic():
+        return [take_place(event, person, source=Source.NOMINATED, by=user) for person in people]
