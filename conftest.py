@@ -6,6 +6,9 @@ from bruecken.accounts.models import Role
 from bruecken.accounts.tests.factories import user_with_role
 from bruecken.places.tests.factories import MunicipalityFactory
 
+# The browser-test fixtures (Playwright, live server, axe-core), for every app's tests/e2e/.
+pytest_plugins = ["bruecken.testing_browser"]
+
 
 def load_reference_data():
     from bruecken.actors.taxonomy import load_taxonomy

@@ -118,7 +118,11 @@ def add_goal(user, workshop, values):
 @transaction.atomic
 def update_goal(user, goal, values):
     # The stored row is the "before" of the audit entry, whatever the caller changed already.
-    goal = Goal.objects.select_for_update().select_related("workshop__process").get(pk=goal.pk)
+    goal = (
+        Goal.objects.select_for_update(of=("self",))
+        .select_related("workshop__process")
+        .get(pk=goal.pk)
+    )
     if goal.workshop is None or not user.has_perm("events.facilitate_event", goal.workshop):
         raise PermissionDenied
     before = snapshot(goal, GOAL_FIELDS)
@@ -189,7 +193,9 @@ def add_result(user, workshop, values):
 @transaction.atomic
 def update_result(user, result, values, note=""):
     result = (
-        Result.objects.select_for_update().select_related("workshop__process").get(pk=result.pk)
+        Result.objects.select_for_update(of=("self",))
+        .select_related("workshop__process")
+        .get(pk=result.pk)
     )
     _workshop_process_permission(user, result.workshop)
     _check_result_links(result.workshop, values)

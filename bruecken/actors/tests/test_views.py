@@ -141,7 +141,8 @@ class TestOrganisationList:
             organisation.countries.set(Country.objects.filter(code__in=["GH", "TG"]))
         many = queries_for_page()
         assert few == many
-        # Session, user, roles, six filter option lists, count, page, countries.
+        # Session, user with their registry entry, roles, six filter option lists, count, page,
+        # countries.
         assert many <= 12
 
 

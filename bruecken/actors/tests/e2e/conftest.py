@@ -1,85 +1,10 @@
-"""Browser tests: Playwright (sync API) driving the system's Chromium against pytest-django's
-live server, and axe-core checking each page against WCAG 2.1 A and AA.
+"""The actors app's browser tests: the browser, live server and log-in come from
+`bruecken.testing_browser`; here each test gets the reference data and the demo registry put
+back after the flush (see `registry_rows`)."""
 
-The live server runs in a thread of this process and answers from a transactional database that
-is flushed after every test: each test gets the reference data and the demo registry put back
-(see `registry_rows`)."""
-
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-
-# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM
-# calls the tests make while it runs.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(scope="package")
-def browser_test_settings():
-    """Settings for serving the browser over plain HTTP on localhost. The root conftest sets some
-    of them per test; these are in place earlier, when the live server starts (SecurityMiddleware
-    reads its settings once, then) and when the demo registry is made (`registry_rows`)."""
-    from django.test.utils import override_settings
-
-    with override_settings(
-        # Production redirects to HTTPS and marks its cookies secure; the live server has no TLS.
-        SECURE_SSL_REDIRECT=False,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
-        # Static files come from the finders (app directories and node_modules) by their plain
-        # names; the production storage would ask for a manifest built by collectstatic.
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-        # Hashing the demo accounts' passwords at full strength would dominate the run time.
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    ):
-        yield
-
-
-@pytest.fixture(scope="package")
-def live_server(browser_test_settings, live_server):
-    return live_server
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        message = f"Chromium is not installed at {CHROMIUM} (make chromium)"
-        # On a developer's machine the browser tests may be skipped; CI must run them.
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context):
-    return context.new_page()
-
 
 SNAPSHOT_APPS = ["places", "actors", "accounts"]
 BONN = "05314000"
@@ -164,18 +89,3 @@ def demo(reference_data, live_server):
         organisation=organisation,
         person=organisation.memberships.order_by("pk").first().person,
     )
-
-
-@pytest.fixture
-def log_in(context, live_server):
-    """Log the browser in as a user without going through the form (the form has its own
-    tests): a session made by Django's test client, handed to the browser as its cookie."""
-    from django.test import Client
-
-    def log_in(user):
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-    return log_in

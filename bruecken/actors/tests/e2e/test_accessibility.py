@@ -8,8 +8,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from bruecken.actors import services
-
-from .a11y import assert_accessible
+from bruecken.testing_browser import assert_accessible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("language", ["de", "en"])]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .a11y import assert_accessible
+from bruecken.testing_browser import assert_accessible
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from bruecken.actors.filters import filter_organisations
 from bruecken.actors.models import Organisation
 from bruecken.actors.scopes import visible_organisations, visible_people
-
-from .a11y import assert_accessible
+from bruecken.testing_browser import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
