@@ -356,7 +356,7 @@ class TestTies:
     "connection.vendor != 'postgresql'", reason="row locks and concurrent writers: PostgreSQL"
 )
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_duplicates_leave_one_and_a_clear_refusal(bonn, office):
+def test_concurrent_duplicates_leave_one_and_a_clear_refusal(reference_data, bonn, office):
     """Many requests create the same organisation at once: one wins, the rest get the refusal
     (never an IntegrityError)."""
     from django.db import connections
