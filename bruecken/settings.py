@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "phonenumber_field",
@@ -88,10 +89,12 @@ INSTALLED_APPS = [
     "bruecken.actors",
     "bruecken.programs",
     "bruecken.events",
+    "bruecken.website",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bruecken.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -197,6 +200,24 @@ WAITING_LIST_OFFER_HOURS = env_int("WAITING_LIST_OFFER_HOURS", 48)
 
 PHONENUMBER_DEFAULT_REGION = "DE"
 PHONENUMBER_DB_FORMAT = "E164"
+
+# The public website: pages cached per language for anonymous visitors (0 turns it off). Each
+# process may keep its own cache: a change counts a version in the database that every cached
+# page is keyed by.
+WEBSITE_CACHE_SECONDS = env_int("WEBSITE_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+    }
+}
+# Where messages from the contact form and accessibility feedback go (besides the staff area).
+CONTACT_EMAIL = env("CONTACT_EMAIL")
+# Messages a visitor's address may send per hour through the public forms.
+CONTACT_RATE_LIMIT = env_int("CONTACT_RATE_LIMIT", 5)
+CONTACT_MESSAGE_RETENTION_DAYS = env_int("CONTACT_MESSAGE_RETENTION_DAYS", 180)
+# How long the link confirming a registration without an account stays valid.
+PUBLIC_REGISTRATION_LINK_HOURS = env_int("PUBLIC_REGISTRATION_LINK_HOURS", 48)
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -13,3 +13,6 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 # Collected static files live here in production; tests serve them from the finders.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="bruecken-static-"))
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bruecken-media-"))
+# Pages are rendered afresh in tests; the cache has tests of its own that turn it on.
+os.environ.setdefault("WEBSITE_CACHE_SECONDS", "0")

@@ -20,7 +20,7 @@ class TranslatedName(models.Model):
 
     @property
     def name(self):
-        return self.name_en if (get_language() or "de").startswith("en") else self.name_de
+        return self.name_en if is_english() else self.name_de
 
 
 def collation_key(text):
@@ -33,3 +33,17 @@ def collation_key(text):
 
 def sorted_by_name(objects):
     return sorted(objects, key=lambda obj: collation_key(obj.name))
+
+
+def is_english():
+    return (get_language() or "de").startswith("en")
+
+
+def localized(obj, field):
+    """A content field in the active language: its English version (`<field>_en`) when English
+    is active and that is filled in, else the German one."""
+    if is_english():
+        value = getattr(obj, f"{field}_en", "")
+        if value:
+            return value
+    return getattr(obj, field)

@@ -1,14 +1,30 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from bruecken import views
+from bruecken.website.sitemaps import SITEMAPS
+from bruecken.website.views import pages, robots
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", robots.robots_txt),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
 ]
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", pages.home, name="home"),
+    path("", include("bruecken.website.urls")),
     path("accounts/", include("bruecken.accounts.urls")),
     path("actors/", include("bruecken.actors.urls")),
     path("programs/", include("bruecken.programs.urls")),

@@ -36,7 +36,11 @@ class Event(models.Model):
     position = models.PositiveSmallIntegerField(_("step"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=WorkshopKind.choices)
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(
+        _("title (English)"), max_length=200, blank=True, help_text=_("Where it differs.")
+    )
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     topic = models.CharField(_("topic"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("start"), null=True, blank=True)
     ends_at = models.DateTimeField(_("end"), null=True, blank=True)

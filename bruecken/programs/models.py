@@ -24,7 +24,11 @@ class Admission(models.TextChoices):
 
 class Program(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, help_text=_("Where it differs.")
+    )
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     office = models.CharField(
         _("program office"),
         max_length=200,
@@ -178,6 +182,11 @@ class Goal(models.Model):
         verbose_name=_("responsible organisation"),
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("show on the website"),
+        default=False,
+        help_text=_("Shown on the municipality's public page."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -251,6 +260,11 @@ class Result(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ResultStatus.choices, default=ResultStatus.PLANNED
+    )
+    is_public = models.BooleanField(
+        _("show on the website"),
+        default=False,
+        help_text=_("Shown on the municipality's public page."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

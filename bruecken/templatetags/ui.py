@@ -1,7 +1,10 @@
+import rules
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
+
+from bruecken.translation import localized as _localized
 
 register = template.Library()
 
@@ -40,3 +43,17 @@ def query_with(context, **changes):
 @register.simple_tag(takes_context=True)
 def can(context, permission, obj=None):
     return context["request"].user.has_perm(permission, obj)
+
+
+@register.simple_tag(takes_context=True)
+def may_edit_website(context):
+    # The rule alone: a refusal must not fall through to Django's permission tables (queries).
+    request = context.get("request")
+    return request is not None and rules.test_rule("website.edit_website", request.user)
+
+
+@register.filter
+def localized(obj, field):
+    """`{{ event|localized:"title" }}`: the English version where English is active and one
+    exists, else the German one."""
+    return _localized(obj, field)

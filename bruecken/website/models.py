@@ -1,0 +1,212 @@
+"""The public website's own content: pages and news the program office writes, their images,
+and the messages the public sends through the contact and feedback forms."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+IMAGE_MAX_BYTES = 10 * 1024 * 1024
+# Longest side after resizing on upload: sharp on wide screens, small to send.
+IMAGE_MAX_SIDE = 1600
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Published and due: a draft, or one dated in the future, is not shown yet."""
+        return self.filter(is_published=True, published_at__lte=now or timezone.now())
+
+
+class Publishable(models.Model):
+    """Content in German with an optional English version (shown in English where filled in)."""
+
+    title = models.CharField(_("title (German)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    body = models.TextField(_("text (German)"), help_text=_("Markdown."))
+    body_en = models.TextField(_("text (English)"), blank=True, help_text=_("Markdown."))
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Unpublished content is a draft.")
+    )
+    published_at = models.DateTimeField(
+        _("publish on"),
+        default=timezone.now,
+        help_text=_("Published content appears from this moment on."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def is_visible(self, now=None):
+        return self.is_published and self.published_at <= (now or timezone.now())
+
+
+class Image(models.Model):
+    """An uploaded picture, resized and stripped of its metadata (GPS positions, camera
+    serials) on upload; served by us like every other file of the site."""
+
+    file = models.ImageField(
+        _("file"), upload_to="website/images/%Y/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt = models.CharField(
+        _("text alternative (German)"),
+        max_length=300,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    alt_en = models.CharField(_("text alternative (English)"), max_length=300, blank=True)
+    credit = models.CharField(
+        _("credit"), max_length=200, blank=True, help_text=_("Photographer or source.")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.alt
+
+    def get_absolute_url(self):
+        return reverse("website:image", args=[self.pk, self.file.name.rsplit("/", 1)[-1]])
+
+
+class Page(Publishable):
+    """A page the program office edits: the legally required ones and any other."""
+
+    class Purpose(models.TextChoices):
+        IMPRINT = "imprint", _("imprint (Impressum)")
+        PRIVACY = "privacy", _("privacy policy")
+        ACCESSIBILITY = "accessibility", _("accessibility statement")
+        EASY_LANGUAGE = "easy_language", _("summary in plain language (Leichte Sprache)")
+        OTHER = "other", _("other page")
+
+    slug = models.SlugField(
+        _("address"), max_length=100, unique=True, help_text=_("The last part of the page's URL.")
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.OTHER
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        constraints = [
+            # One imprint, one privacy policy…: the footer links to them by purpose.
+            models.UniqueConstraint(
+                fields=["purpose"], condition=~Q(purpose="other"), name="one_page_per_purpose"
+            )
+        ]
+
+    def get_absolute_url(self):
+        return reverse("website:page", args=[self.slug])
+
+
+class NewsArticle(Publishable):
+    slug = models.SlugField(_("address"), max_length=100, unique=True)
+    summary = models.TextField(
+        _("summary (German)"), max_length=400, help_text=_("One or two sentences for lists.")
+    )
+    summary_en = models.TextField(_("summary (English)"), max_length=400, blank=True)
+    image = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("image"),
+    )
+    municipality = models.ForeignKey(
+        "places.Municipality",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="news",
+        verbose_name=_("municipality"),
+        help_text=_("Shown on the municipality's page too."),
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("news article")
+        verbose_name_plural = _("news")
+        indexes = [models.Index(fields=["is_published", "published_at"])]
+
+    def get_absolute_url(self):
+        return reverse("website:news_article", args=[self.slug])
+
+
+class ContactMessage(models.Model):
+    """A message from the contact form or accessibility feedback, kept for the program office
+    and deleted after CONTACT_MESSAGE_RETENTION_DAYS."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("contact")
+        ACCESSIBILITY = "accessibility", _("accessibility feedback")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"))
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    message = models.TextField(_("message"), max_length=5000)
+    page_url = models.CharField(_("page concerned"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return self.subject or self.message[:60]
+
+
+class ContentVersion(models.Model):
+    """One row counting changes to what the public site shows: cached pages are keyed by it,
+    so every process sees a change at once, however the cache is shared."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self):
+        return str(self.value)
