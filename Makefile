@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Settings for the production checks in `make lint` (nothing here is used in production).
 PRODUCTION_ENV := DEBUG=false SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=bruecken.example
 
-.PHONY: run test test-fast lint format bench bench-events install assets messages chromium clean
+.PHONY: run test test-fast lint format bench bench-events bench-website install assets messages chromium clean
 
 run: install assets messages
 	DEBUG=true $(MANAGE) migrate --no-input
@@ -44,6 +44,13 @@ bench-events: install assets messages
 	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-events.sqlite3} $(MANAGE) bench_events
+
+# The public website served by gunicorn (DEBUG off) over HTTP, with the page cache on and off;
+# a database of its own (var/bench-website.sqlite3, or DATABASE_URL).
+bench-website: install assets messages
+	mkdir -p var
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-website.sqlite3} $(MANAGE) bench_website
 
 install: $(VENV)/.installed
 
