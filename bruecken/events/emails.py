@@ -136,3 +136,23 @@ def build_messages(kind, ids):
     """The e-mails for `kind`, one per recipient: none when what they are about no longer exists
     or nobody concerned has an address."""
     return [_message(kind, context) for context in _contexts(kind, ids) if context["person"].email]
+
+
+def public_registration_message(event, values, confirm_url):
+    """The e-mail with the link that confirms a registration without an account, in the
+    language the visitor used; sent at once, not queued, so that no copy of their details waits
+    in the task queue."""
+    context = {
+        "event": event,
+        "name": values["name"],
+        "confirm_url": confirm_url,
+        "event_url": _absolute("participate:event", event.pk),
+        "hours": settings.PUBLIC_REGISTRATION_LINK_HOURS,
+    }
+    subject = render_to_string("events/email/public_registration_link_subject.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=render_to_string("events/email/public_registration_link.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[values["email"]],
+    )

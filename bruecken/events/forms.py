@@ -3,7 +3,10 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bruecken.actors.forms import formfield, sort_choices_by_name
@@ -76,7 +79,9 @@ class EventForm(forms.ModelForm):
         formfield_callback = _event_formfield
         fields = [
             "title",
+            "title_en",
             "description",
+            "description_en",
             "topic",
             "starts_at",
             "ends_at",
@@ -92,7 +97,9 @@ class EventForm(forms.ModelForm):
             "is_published",
         ]
         widgets = {
+            "title_en": forms.TextInput(attrs={"lang": "en"}),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
             "venue": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -100,6 +107,10 @@ class EventForm(forms.ModelForm):
                 "Published events are shown on the website and open for registration."
             ),
             "venue": _("Street, postcode and town; leave empty for an online event."),
+            "title_en": _("For the English website; leave empty to show the German title."),
+            "description_en": _(
+                "For the English website; leave empty to show the German description."
+            ),
         }
 
     def __init__(self, *args, kind=None, **kwargs):
@@ -245,7 +256,7 @@ class AttendanceForm(forms.Form):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["title", "description", "indicator", "responsible", "target_date"]
+        fields = ["title", "description", "indicator", "responsible", "target_date", "is_public"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -268,7 +279,7 @@ class ResultForm(forms.ModelForm):
 
     class Meta:
         model = Result
-        fields = ["kind", "text", "goals", "organisations", "status"]
+        fields = ["kind", "text", "goals", "organisations", "status", "is_public"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
             "goals": forms.CheckboxSelectMultiple,
@@ -313,3 +324,53 @@ class MinutesForm(forms.Form):
             "Markdown: # heading, **bold**, *italic*, - list item, [text](https://…) for a link."
         ),
     )
+
+
+class PublicRegistrationForm(forms.Form):
+    """Registering for an open event without an account. Nothing of it is stored until the
+    visitor confirms through the link we send to the address."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        error_messages={"required": _("Please enter your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_(
+            "We send you a link to this address; your registration counts once you "
+            "have confirmed it."
+        ),
+        error_messages={
+            "required": _("Please enter your e-mail address."),
+            "invalid": _("Please enter a complete e-mail address, such as name@example.org."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation (optional)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    privacy = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree that my details are used to "
+            "register me for this event."
+        ),
+        error_messages={"required": _("Please confirm that you have read the privacy notice.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["privacy"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("website:privacy"), gettext("Read the privacy notice")
+        )
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_organisation(self):
+        return " ".join(self.cleaned_data["organisation"].split())

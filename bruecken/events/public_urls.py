@@ -15,6 +15,7 @@ urlpatterns = [
     path("registrations/<int:pk>/cancel/", views.cancel_registration, name="cancel"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("registration/<str:token>/", views.registration_link, name="registration"),
+    path("confirm/<str:token>/", views.confirm_registration, name="confirm_registration"),
     path("mine/", views.mine, name="mine"),
     path("calendar/programs/<int:pk>.ics", views.program_calendar, name="program_calendar"),
     path(

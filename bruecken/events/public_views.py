@@ -4,7 +4,11 @@ invitations and registrations", calendar feeds.
 Every change goes through `events.services`; a refusal is shown as a message in the user's
 language and changes nothing."""
 
+import logging
+import smtplib
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -12,14 +16,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bruecken.places.models import Municipality
 from bruecken.programs.models import Admission, Program
+from bruecken.translation import localized
+from bruecken.website import ratelimit, structured_data
 
-from . import calendars, services
+from . import calendars, emails, services
+from .forms import PublicRegistrationForm
 from .models import Event, Invitation, Registration
 
 Status = Registration.Status
@@ -73,20 +81,26 @@ def _status_message(registration):
 # The event page and what a logged-in participant does there
 
 
-def event_detail(request, pk):
-    event = _published(pk)
+def _event_context(request, event, public_form=None):
     person = _person(request.user)
     registration = None
     if person is not None:
         registration = Registration.objects.filter(event=event, person=person).first()
-    context = {
+    # People without an account register through the form; those with a linked registry entry
+    # keep the one-click registration.
+    offers_form = not request.user.is_authenticated and services.offers_public_registration(event)
+    return {
         "event": event,
+        "title": localized(event, "title"),
+        "description": localized(event, "description"),
+        "event_data": structured_data.event(event),
         "places": _places(event),
         "person": person,
         "registration": registration,
         "position": services.waiting_position(registration) if registration else None,
         "registration_open": event.registration_open(),
         "self_registration": event.admission != Admission.INVITED,
+        "public_form": (public_form or PublicRegistrationForm()) if offers_form else None,
         "program_calendar_url": reverse("participate:program_calendar", args=[event.program_id]),
         "municipality_calendar_url": reverse(
             "participate:municipality_calendar", args=[event.process.municipality_id]
@@ -95,7 +109,16 @@ def event_detail(request, pk):
         else None,
         "nominable": _nominable(request.user, event),
     }
-    return render(request, "events/participate/event_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def event_detail(request, pk):
+    """The event page; a POST is the registration form for people without an account (posted
+    here, so that the page with its errors keeps its address and language switch)."""
+    event = _published(pk)
+    if request.method == "POST":
+        return _public_register(request, event)
+    return render(request, "events/participate/event_detail.html", _event_context(request, event))
 
 
 def _nominable(user, event):
@@ -308,6 +331,78 @@ def registration_link(request, token):
         position=services.waiting_position(registration),
     )
     return render(request, "events/participate/registration.html", context)
+
+
+# Registration without an account: the form on the event page sends a link by e-mail; the
+# link's page registers on a POST only, so that mail scanners opening links register nobody.
+
+logger = logging.getLogger(__name__)
+
+
+def _public_register(request, event):
+    if request.user.is_authenticated or not services.offers_public_registration(event):
+        messages.error(request, _("Registration without an account is not open for this event."))
+        return redirect("participate:event", pk=event.pk)
+    form = PublicRegistrationForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "events/participate/event_detail.html",
+            _event_context(request, event, public_form=form),
+        )
+    context = {
+        "event": event,
+        "title": localized(event, "title"),
+        "hours": settings.PUBLIC_REGISTRATION_LINK_HOURS,
+    }
+    template = "events/participate/public_registration_sent.html"
+    # Counted for valid requests only: they are the ones that send e-mail.
+    if not ratelimit.allow("registration", request):
+        context["limited"] = True
+        return render(request, template, context, status=429)
+    token = services.public_registration_token(event, form.cleaned_data, get_language())
+    confirm_url = settings.SITE_URL + reverse("participate:confirm_registration", args=[token])
+    message = emails.public_registration_message(event, form.cleaned_data, confirm_url)
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Could not send the confirmation link for event %s", event.pk)
+        context["failed"] = True
+        return render(request, template, context, status=503)
+    context["email"] = form.cleaned_data["email"]
+    return render(request, template, context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_registration(request, token):
+    template = "events/participate/public_registration_confirm.html"
+    try:
+        wish = services.public_registration_request(token)
+    except services.Refused as refusal:
+        event = services.expired_link_event(token) if refusal.code == "expired" else None
+        return render(
+            request,
+            template,
+            {"invalid": refusal.message, "event": event, "expired": refusal.code == "expired"},
+            status=400,
+        )
+    event = wish.event
+    context = {"wish": wish, "event": event, "title": localized(event, "title")}
+    try:
+        if request.method == "POST":
+            outcome = services.register_from_link(token)
+            context.update(registration=outcome.registration, done=outcome.created)
+        else:
+            context["registration"] = services.public_registration_state(wish)
+    except services.Refused as refusal:
+        context["refusal"] = refusal.message
+    registration = context.get("registration")
+    context.update(
+        places=_places(event),
+        position=services.waiting_position(registration) if registration else None,
+    )
+    return render(request, template, context)
 
 
 # My invitations and registrations

@@ -178,8 +178,10 @@ def _create_goals_and_results(rng, process, workshops):
             indicator=indicator,
             responsible=rng.choice(organisations),
             target_date=initiative.starts_at.date() + timedelta(days=300),
+            # The municipality publishes most of its goals on the website; one stays internal.
+            is_public=index < len(GOALS) - 1,
         )
-        for title, indicator in GOALS
+        for index, (title, indicator) in enumerate(GOALS)
     ]
     for index, (event, offset) in enumerate(workshops):
         if offset is None or offset >= 0:
@@ -190,7 +192,14 @@ def _create_goals_and_results(rng, process, workshops):
                 if workshops[-1][1] and workshops[-1][1] < 0
                 else ResultStatus.IN_PROGRESS
             )
-            result = Result.objects.create(workshop=event, kind=kind, text=text, status=status)
+            result = Result.objects.create(
+                workshop=event,
+                kind=kind,
+                text=text,
+                status=status,
+                # Open questions stay internal; the rest is shown on the website.
+                is_public=kind != ResultKind.OPEN_QUESTION,
+            )
             result.goals.set(rng.sample(goals, 1))
             result.organisations.set(rng.sample(migrant, 1) + rng.sample(organisations, 1))
             ResultStatusChange.objects.create(

@@ -14,7 +14,9 @@ class ProgramForm(forms.ModelForm):
         model = Program
         fields = [
             "name",
+            "name_en",
             "description",
+            "description_en",
             "office",
             "starts_on",
             "ends_on",
@@ -23,6 +25,7 @@ class ProgramForm(forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }

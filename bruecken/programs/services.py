@@ -22,8 +22,8 @@ from .models import (
     WorkshopKind,
 )
 
-GOAL_FIELDS = ["title", "description", "indicator", "responsible", "target_date"]
-RESULT_FIELDS = ["kind", "text", "status", "goals", "organisations"]
+GOAL_FIELDS = ["title", "description", "indicator", "responsible", "target_date", "is_public"]
+RESULT_FIELDS = ["kind", "text", "status", "goals", "organisations", "is_public"]
 
 
 def require(user, permission, obj=None):
@@ -172,7 +172,7 @@ def add_result(user, workshop, values):
     _workshop_process_permission(user, workshop)
     _check_result_links(workshop, values)
     result = Result(workshop=workshop)
-    _assign(result, values, ["kind", "text", "status"])
+    _assign(result, values, ["kind", "text", "status", "is_public"])
     result.full_clean()
     result.save()
     result.goals.set(values.get("goals") or [])
@@ -201,7 +201,7 @@ def update_result(user, result, values, note=""):
     _check_result_links(result.workshop, values)
     before = snapshot(result, RESULT_FIELDS)
     old_status = result.status
-    _assign(result, values, ["kind", "text", "status"])
+    _assign(result, values, ["kind", "text", "status", "is_public"])
     result.full_clean()
     result.save()
     if "goals" in values:
@@ -291,7 +291,16 @@ def load_default_template():
 
 # Programs and process templates (the program office).
 
-PROGRAM_FIELDS = ["name", "description", "office", "starts_on", "ends_on", "template"]
+PROGRAM_FIELDS = [
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "office",
+    "starts_on",
+    "ends_on",
+    "template",
+]
 PROGRAM_M2M = ["municipalities"]
 TEMPLATE_FIELDS = ["name", "description"]
 STEP_FIELDS = ["kind", "title", "capacity_min", "capacity_max", "admission", "purpose"]

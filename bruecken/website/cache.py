@@ -40,10 +40,7 @@ def bump():
 
 
 def queue_bump():
-    """Count up once the current transaction commits (once, however many rows it changes)."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(entry[1] is bump for entry in connection.run_on_commit):
-        return
+    """Count up once the current transaction commits; nothing if it rolls back."""
     transaction.on_commit(bump)
 
 
@@ -86,7 +83,14 @@ def cached_page(view):
         if not seconds or not _cacheable_request(request):
             return view(request, *args, **kwargs)
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"website:{current_version()}:{get_language()}:{request.method}:{digest}"
+        # An htmx request gets the page's fragment, not the page.
+        fragment = (
+            "htmx"
+            if request.headers.get("HX-Request")
+            and not request.headers.get("HX-History-Restore-Request")
+            else "page"
+        )
+        key = f"website:{current_version()}:{get_language()}:{request.method}:{fragment}:{digest}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

@@ -1,6 +1,6 @@
 """No third-party requests: every page type, rendered in both languages, references only
 resources served by us, and has no inline script, style or event handler (the CSP would block
-them anyway; this finds them before a browser does)."""
+them anyway; this finds them before a browser does). Every POST form carries a CSRF token."""
 
 import io
 import re
@@ -43,10 +43,11 @@ class ResourceParser(HTMLParser):
         super().__init__()
         self.urls, self.problems = [], []
         self._open_script = None
+        self._post_form = self._form_has_token = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        for name, value in attrs:
+        for name, _value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"event handler {name} on <{tag}>")
             if name == "style":
@@ -63,16 +64,27 @@ class ResourceParser(HTMLParser):
             self.problems.append("<style> element")
         if tag == "script":
             self._open_script = attributes
+        if tag == "form":
+            self._post_form = (attributes.get("method") or "get").lower() == "post"
+            self._form_has_token = False
+        if tag == "input" and attributes.get("name") == "csrfmiddlewaretoken":
+            self._form_has_token = True
 
     def handle_data(self, data):
         attributes = self._open_script
-        if attributes is not None and data.strip() and not attributes.get("src"):
-            if attributes.get("type") != "application/ld+json":
-                self.problems.append(f"inline script: {data.strip()[:60]}")
+        if (
+            attributes is not None
+            and data.strip()
+            and not attributes.get("src")
+            and attributes.get("type") != "application/ld+json"
+        ):
+            self.problems.append(f"inline script: {data.strip()[:60]}")
 
     def handle_endtag(self, tag):
         if tag == "script":
             self._open_script = None
+        if tag == "form" and self._post_form and not self._form_has_token:
+            self.problems.append("POST form without CSRF token")
 
     @staticmethod
     def _split(name, value):
@@ -162,7 +174,8 @@ def test_every_page_type_uses_only_our_own_resources(client, site, language):
 
 def test_our_stylesheets_load_nothing_from_elsewhere():
     for name in ["css/app.css"]:
-        css = open(finders.find(name), encoding="utf-8").read()
+        with open(finders.find(name), encoding="utf-8") as handle:
+            css = handle.read()
         for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css):
             assert is_ours(url) or url.startswith("data:"), url
         assert "@import" not in css
@@ -175,6 +188,7 @@ def test_the_parser_finds_what_it_must():
         '<img src="/ok.png" srcset="https://img.example/a.png 2x">'
         '<script>alert(1)</script><script type="application/ld+json">{}</script>'
         '<p style="color:red" onclick="x()">'
+        '<form method="post"><button>Go</button></form>'
     )
     assert [url for url in parser.urls if not is_ours(url)] == [
         "https://cdn.example/x.css",
@@ -184,4 +198,5 @@ def test_the_parser_finds_what_it_must():
         "inline script: alert(1)",
         "style attribute on <p>",
         "event handler onclick on <p>",
+        "POST form without CSRF token",
     ]
