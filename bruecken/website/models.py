@@ -127,6 +127,9 @@ class Page(Publishable):
         ]
 
     def get_absolute_url(self):
+        # The imprint and the other required pages have addresses of their own.
+        if self.purpose != self.Purpose.OTHER:
+            return reverse(f"website:{self.purpose}")
         return reverse("website:page", args=[self.slug])
 
 

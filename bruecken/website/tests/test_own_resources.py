@@ -129,11 +129,17 @@ def site(db, bonn, settings):
         is_published=True,
         published_at=timezone.now(),
     )
-    page = Page.objects.create(
+    Page.objects.create(
         slug="barrierefreiheit",
         purpose=Page.Purpose.ACCESSIBILITY,
         title="Erklärung zur Barrierefreiheit",
         body="Text",
+        is_published=True,
+    )
+    page = Page.objects.create(
+        slug="ueber-uns",
+        title="Über uns",
+        body="![Ein Bild](/de/images/1/a.png)",
         is_published=True,
     )
     today = timezone.localdate()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bruecken.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from bruecken.actors.demo import create_demo_data, demo_exists
 from bruecken.programs.demo import create_demo_program, demo_program_exists
+from bruecken.website.demo import create_demo_website, demo_website_exists
 
 
 class Command(BaseCommand):
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         else:
             program = create_demo_program()
             self.stdout.write(f"Demo program created: {program.name}.")
+        if demo_website_exists():
+            self.stdout.write("Demo website content already present; left as it is.")
+        else:
+            news, pages = create_demo_website()
+            self.stdout.write(f"Demo website content created: {news} news, {pages} pages.")
         accounts = create_demo_accounts()
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password: {DEMO_PASSWORD}):"))
         for email, role in accounts:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bruecken.events import services
 from bruecken.events.models import Event, Registration
+from bruecken.website.services import delete_old_messages
 
 logger = logging.getLogger(__name__)
 Status = Registration.Status
@@ -54,6 +55,8 @@ STEPS = {
     "invitation_reminders": services.send_reminders,
     "offers": settle_offers,
     "event_reminders": services.send_event_reminders,
+    # Messages from the website's contact and feedback forms, kept for a limited time only.
+    "contact_messages": delete_old_messages,
 }
 
 
@@ -74,7 +77,7 @@ def run(now=None):
 class Command(BaseCommand):
     help = (
         "Periodic work: invitation reminders, expired waiting-list offers, reminders two days "
-        "before an event. Safe to run as often as you like."
+        "before an event, deleting old contact messages. Safe to run as often as you like."
     )
 
     def handle(self, *args, **options):
@@ -83,7 +86,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"invitation reminders: {counts.get('invitation_reminders', '-')}, "
                 f"events with offers settled: {counts.get('offers', '-')}, "
-                f"event reminders: {counts.get('event_reminders', '-')}"
+                f"event reminders: {counts.get('event_reminders', '-')}, "
+                f"old contact messages deleted: {counts.get('contact_messages', '-')}"
             )
         if failed:
             raise CommandError(f"Housekeeping failed: {', '.join(failed)} (see the log)")

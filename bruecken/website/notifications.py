@@ -1,0 +1,83 @@
+"""The e-mail that tells the program office of a message from the contact or feedback form.
+
+Queued when the message is committed and sent by the worker, like the events' e-mails (see
+`bruecken.events.tasks`): to CONTACT_EMAIL when that is set, else to every active account of the
+program office, each in its own language. Replies go straight to the sender."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+
+from bruecken.accounts.models import Role, User
+from bruecken.events.tasks import NotSent
+
+logger = logging.getLogger(__name__)
+
+
+def message_received(message):
+    transaction.on_commit(lambda: send_message_received.enqueue(message.pk))
+
+
+def recipients():
+    """(address, language) of everyone to tell."""
+    if settings.CONTACT_EMAIL:
+        return [(settings.CONTACT_EMAIL, settings.LANGUAGE_CODE)]
+    users = (
+        User.objects.filter(is_active=True, roles__role=Role.PROGRAM_OFFICE)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    return [(user.email, user.language) for user in users]
+
+
+def build_messages(contact_message):
+    messages = []
+    for address, language in recipients():
+        with translation.override(language):
+            context = {
+                "message": contact_message,
+                "inbox_url": settings.SITE_URL + reverse("website:editorial_messages"),
+            }
+            subject = render_to_string("website/email/message_received_subject.txt", context)
+            body = render_to_string("website/email/message_received.txt", context)
+        messages.append(
+            EmailMessage(
+                subject=" ".join(subject.split()),
+                body=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[address],
+                reply_to=[contact_message.email],
+            )
+        )
+    return messages
+
+
+@task()
+def send_message_received(message_id):
+    """Send the e-mails about one message; none when it is gone (deleted in the meantime).
+    Returns how many were sent."""
+    from .models import ContactMessage
+
+    contact_message = ContactMessage.objects.filter(pk=message_id).first()
+    if contact_message is None:
+        return 0
+    messages = build_messages(contact_message)
+    failed = 0
+    with get_connection() as connection:
+        for message in messages:
+            message.connection = connection
+            try:
+                message.send()
+            except Exception:
+                logger.exception("Could not send the notice of message %s", message_id)
+                failed += 1
+    if failed:
+        raise NotSent(f"message {message_id}: {failed} of {len(messages)} e-mails not sent")
+    return len(messages)

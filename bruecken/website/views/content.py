@@ -1,0 +1,137 @@
+"""The pages the program office edits, the contact and accessibility feedback forms, and the
+uploaded images.
+
+Pages without a form are cached for anonymous visitors; pages with a form are not (each carries
+its visitor's CSRF token)."""
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import condition, require_GET, require_http_methods
+
+from bruecken.actors.views import _apply_form_error
+
+from .. import ratelimit, services
+from ..cache import cached_page
+from ..forms import FeedbackForm, MessageForm, is_spam
+from ..models import ContactMessage, Image, Page
+
+# Uploaded files never change under their name (a new upload gets a new name).
+IMAGE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def _published_page(**lookup):
+    return get_object_or_404(Page.objects.published(), **lookup)
+
+
+def _render_page(request, page, feedback_form=None, status=200, limited=False):
+    return render(
+        request,
+        "website/page.html",
+        {"page": page, "feedback_form": feedback_form, "limited": limited},
+        status=status,
+    )
+
+
+@cached_page
+def page(request, slug):
+    page = _published_page(slug=slug)
+    if page.purpose != Page.Purpose.OTHER:
+        # One address per page: the imprint lives at its own.
+        return redirect(page.get_absolute_url(), permanent=True)
+    return _render_page(request, page)
+
+
+@cached_page
+def _purpose_page(request, purpose):
+    return _render_page(request, _published_page(purpose=purpose))
+
+
+def purpose_page(request, purpose):
+    """The imprint, privacy policy, accessibility statement or plain-language summary."""
+    if purpose == Page.Purpose.ACCESSIBILITY:
+        # With the feedback form: not cached.
+        return _render_page(request, _published_page(purpose=purpose), FeedbackForm())
+    return _purpose_page(request, purpose)
+
+
+def _sent(request, kind):
+    return render(request, "website/contact_sent.html", {"kind": kind})
+
+
+def _receive(request, form, render_form):
+    """Store and pass on a message: a filled-in honeypot looks like success but nothing is
+    stored or sent; over the rate limit, nothing is stored either."""
+    if is_spam(request.POST):
+        return _sent(request, form.kind)
+    if not form.is_valid():
+        return render_form(form)
+    if not ratelimit.allow("contact", request):
+        return render_form(form, status=429, limited=True)
+    try:
+        services.receive_message(form.kind, form.cleaned_data, get_language())
+    except ValidationError as error:
+        _apply_form_error(form, error)
+        return render_form(form)
+    return _sent(request, form.kind)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def feedback(request):
+    """Feedback on accessibility, sent from the form on the accessibility statement."""
+    if request.method != "POST":
+        return redirect(reverse("website:accessibility") + "#feedback")
+    page = Page.objects.published().filter(purpose=Page.Purpose.ACCESSIBILITY).first()
+
+    def render_form(form, status=200, limited=False):
+        if page is None:
+            return _render_contact(request, form, status, limited)
+        return _render_page(request, page, form, status, limited)
+
+    return _receive(request, FeedbackForm(request.POST), render_form)
+
+
+def _render_contact(request, form, status=200, limited=False):
+    return render(
+        request,
+        "website/contact.html",
+        {
+            "form": form,
+            "limited": limited,
+            "feedback": form.kind == ContactMessage.Kind.ACCESSIBILITY,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact(request):
+    if request.method != "POST":
+        return _render_contact(request, MessageForm())
+    return _receive(
+        request,
+        MessageForm(request.POST),
+        lambda *args, **kwargs: _render_contact(request, *args, **kwargs),
+    )
+
+
+def _image_changed(request, pk, name):
+    return Image.objects.filter(pk=pk).values_list("uploaded_at", flat=True).first()
+
+
+@require_GET
+@condition(last_modified_func=_image_changed)
+def image(request, pk, name):
+    """An uploaded picture, from our own host, cached by browsers for a year."""
+    picture = get_object_or_404(Image, pk=pk)
+    if picture.file.name.rsplit("/", 1)[-1] != name:
+        raise Http404
+    try:
+        handle = picture.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=services.content_type(picture))
+    response["Cache-Control"] = IMAGE_CACHE_CONTROL
+    return response
