@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import ExifTags
 from PIL import Image as PILImage
 
@@ -51,6 +51,13 @@ MESSAGE = {
     "subject": "Frage zum Verzeichnis",
     "message": "Wie kommt unser Verein in das Verzeichnis?",
 }
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The messages asserted below are the source strings.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(params=["coordinator", "participant", "anonymous"])
