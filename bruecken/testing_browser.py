@@ -85,9 +85,9 @@ def page(context):
     refused = []
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     yield page
     assert refused == [], "The Content Security Policy refused:\n" + "\n".join(refused)

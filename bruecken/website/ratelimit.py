@@ -18,9 +18,9 @@ def client_address(request):
 
 def _key(scope, request, now):
     # Hashed: the cache holds no addresses.
-    address = hashlib.sha256(
-        (settings.SECRET_KEY + client_address(request)).encode()
-    ).hexdigest()[:32]
+    address = hashlib.sha256((settings.SECRET_KEY + client_address(request)).encode()).hexdigest()[
+        :32
+    ]
     return f"ratelimit:{scope}:{address}:{int(now // WINDOW_SECONDS)}"
 
 

@@ -45,7 +45,9 @@ def is_same_document(page):
 
 def test_filter_by_country_updates_the_list_in_place(page, live_server, demo):
     log_in_with_form(page, live_server, "coordinator.bonn@demo.bruecken.de")
-    page.get_by_role("navigation", name="Work area").get_by_role("link", name="Organisations").click()
+    page.get_by_role("navigation", name="Work area").get_by_role(
+        "link", name="Organisations"
+    ).click()
     expect(page).to_have_url(url(live_server, "actors:organisation_list"))
     expect(page.locator("#results tbody tr")).not_to_have_count(0)
     unfiltered = result_names(page)
