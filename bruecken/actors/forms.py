@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from bruecken.accounts import roles
 from bruecken.places.models import Country, Language, Municipality, WorldRegion
 from bruecken.translation import sorted_by_name
+from bruecken.widgets import FastSelect
 
 from .models import (
     EngagementForm,
@@ -24,6 +25,7 @@ class NamedChoiceField(forms.ModelChoiceField):
     def __init__(self, queryset, **kwargs):
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", FastSelect)
         super().__init__(queryset, **kwargs)
 
 
@@ -42,7 +44,11 @@ def managed_municipalities(user):
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     municipality = forms.ModelChoiceField(
-        Municipality.objects.all(), label=_("Municipality"), required=False, empty_label=_("all")
+        Municipality.objects.all(),
+        label=_("Municipality"),
+        required=False,
+        empty_label=_("all"),
+        widget=FastSelect,
     )
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("all")), *OrganisationKind.choices]
@@ -71,7 +77,11 @@ class OrganisationFilterForm(forms.Form):
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     municipality = forms.ModelChoiceField(
-        Municipality.objects.all(), label=_("Municipality"), required=False, empty_label=_("all")
+        Municipality.objects.all(),
+        label=_("Municipality"),
+        required=False,
+        empty_label=_("all"),
+        widget=FastSelect,
     )
     country = NamedChoiceField(Country.objects.all(), label=_("Country"), empty_label=_("all"))
     language = NamedChoiceField(Language.objects.all(), label=_("Language"), empty_label=_("all"))

@@ -55,6 +55,20 @@ def connect_signals():
     m2m_changed.connect(_changed, dispatch_uid="website-content-m2m")
 
 
+def cached_for_version(name, compute):
+    """`compute()`, kept until the content changes (per language): for parts that many
+    different pages share, such as the directory's select lists."""
+    seconds = settings.WEBSITE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = f"website:{name}:{current_version()}:{get_language()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def _cacheable_request(request):
     # Anyone with a session (logged in, or with a message waiting) sees a page of their own.
     return (

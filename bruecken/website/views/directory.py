@@ -23,18 +23,19 @@ from bruecken.actors.views import _list_page
 from bruecken.places.models import Country, Language, Municipality, WorldRegion
 from bruecken.programs.models import Program
 from bruecken.translation import sorted_by_name
+from bruecken.widgets import FastSelect
 
 from .. import structured_data
-from ..cache import cached_page
+from ..cache import cached_for_version, cached_page
 
 
 def public_organisations():
     return Organisation.objects.filter(consent_given_at__isnull=False)
 
 
-def _occurring(model, field, selected=None):
+def _occurring(model, field):
     """The rows of `model` that some published organisation refers to through `field` (a
-    many-to-many field of Organisation), and the one selected in the filter."""
+    many-to-many field of Organisation)."""
     through = Organisation._meta.get_field(field).remote_field.through
     target = model._meta.model_name
     used = Exists(
@@ -42,8 +43,7 @@ def _occurring(model, field, selected=None):
             **{target: OuterRef("pk")}, organisation__consent_given_at__isnull=False
         )
     )
-    condition = Q(used) | Q(code=selected) if selected else Q(used)
-    return model.objects.filter(condition)
+    return model.objects.filter(used)
 
 
 class DirectoryFilterForm(forms.Form):
@@ -52,9 +52,13 @@ class DirectoryFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     municipality = forms.ModelChoiceField(
-        Municipality.objects.all(), label=_("Municipality"), required=False, empty_label=_("all")
+        Municipality.objects.all(),
+        label=_("Municipality"),
+        required=False,
+        empty_label=_("all"),
+        widget=FastSelect,
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=FastSelect)
     region = NamedChoiceField(
         WorldRegion.objects.all(), label=_("World region"), empty_label=_("all")
     )
@@ -69,46 +73,55 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        data = self.data
         everything = ("", _("all"))
-        public = public_organisations()
-        # Validation keeps the whole tables: a shared address whose value has since left the
-        # directory finds nothing, rather than silently listing everyone.
-        occurring = Q(Exists(public.filter(municipality=OuterRef("pk"))))
-        if _integer(data.get("municipality")) is not None:
-            occurring |= Q(pk=_integer(data["municipality"]))
-        self.fields["municipality"].choices = [everything] + [
-            (m.pk, m.name) for m in Municipality.objects.filter(occurring).order_by("name")
-        ]
-        countries = sorted_by_name(
-            _occurring(Country, "countries", data.get("country")).select_related("region")
-        )
-        self.fields["country"].choices = [everything] + [(c.code, c.name) for c in countries]
-        regions = {c.region.code: c.region for c in countries}
-        selected = data.get("region")
-        if selected and selected not in regions:
-            regions.update({r.code: r for r in WorldRegion.objects.filter(code=selected)})
-        self.fields["region"].choices = [everything] + [
-            (r.code, r.name) for r in sorted_by_name(regions.values())
-        ]
-        self.fields["topic"].choices = [everything] + [
-            (t.code, t.name) for t in _occurring(Topic, "topics", data.get("topic"))
-        ]
-        self.fields["form"].choices = [everything] + [
-            (f.code, f.name)
-            for f in _occurring(EngagementForm, "engagement_forms", data.get("form"))
-        ]
-        self.fields["language"].choices = [everything] + [
-            (lang.code, lang.name)
-            for lang in sorted_by_name(_occurring(Language, "languages", data.get("language")))
-        ]
-        kinds = set(public.order_by().values_list("kind", flat=True).distinct())
-        kinds.add(data.get("kind"))
+        facets = public_facets()
+        for name in ("municipality", "region", "country", "topic", "form", "language"):
+            options = facets[name]
+            selected = self.data.get(name)
+            # Validation keeps the whole tables: a shared address whose value has since left
+            # the directory finds nothing, rather than silently listing everyone.
+            if selected and selected not in {str(value) for value, _label in options}:
+                options = options + self._selected_option(name, selected)
+            self.fields[name].choices = [everything, *options]
+        kinds = {*facets["kind"], self.data.get("kind")}
         # Any kind validates; the list offers those that occur (and the one selected).
         self.fields["kind"].choices = [everything, *OrganisationKind.choices]
         self.fields["kind"].widget.choices = [everything] + [
             (value, label) for value, label in OrganisationKind.choices if value in kinds
         ]
+
+    def _selected_option(self, name, selected):
+        if name == "municipality":
+            rows = Municipality.objects.filter(pk=_integer(selected))
+            return [(m.pk, m.name) for m in rows]
+        rows = self.fields[name].queryset.filter(code=selected)
+        return [(row.code, row.name) for row in rows]
+
+
+def public_facets():
+    """What the select lists offer: the values that occur among published organisations, in
+    the active language. Computed once per content version and language (six queries)."""
+
+    def compute():
+        public = public_organisations()
+        countries = sorted_by_name(_occurring(Country, "countries").select_related("region"))
+        regions = {country.region.code: country.region for country in countries}
+        municipalities = Municipality.objects.filter(
+            Exists(public.filter(municipality=OuterRef("pk")))
+        ).order_by("name")
+        return {
+            "municipality": [(m.pk, m.name) for m in municipalities],
+            "country": [(c.code, c.name) for c in countries],
+            "region": [(r.code, r.name) for r in sorted_by_name(regions.values())],
+            "topic": [(t.code, t.name) for t in _occurring(Topic, "topics")],
+            "form": [(f.code, f.name) for f in _occurring(EngagementForm, "engagement_forms")],
+            "language": [
+                (lang.code, lang.name) for lang in sorted_by_name(_occurring(Language, "languages"))
+            ],
+            "kind": set(public.order_by().values_list("kind", flat=True).distinct()),
+        }
+
+    return cached_for_version("directory-facets", compute)
 
 
 def _integer(value):
