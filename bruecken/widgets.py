@@ -13,7 +13,7 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(item) for item in self.format_value(value)}
-        selected_marker = mark_safe(" selected")  # noqa: S308 – a constant
+        selected_marker = mark_safe(" selected")
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',

@@ -161,3 +161,20 @@ def test_bump_creates_the_row_once():
     cache.bump()
     cache.bump()
     assert ContentVersion.objects.get().value == 2
+
+
+@pytest.mark.django_db
+def test_shared_parts_are_computed_once_per_version(cache_on, django_capture_on_commit_callbacks):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert cache.cached_for_version("part", compute) == 1
+    assert cache.cached_for_version("part", compute) == 1
+    with translation.override("en"):
+        assert cache.cached_for_version("part", compute) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        cache.queue_bump()
+    assert cache.cached_for_version("part", compute) == 3
