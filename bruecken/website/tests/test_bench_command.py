@@ -17,7 +17,7 @@ from bruecken.website.management.commands import bench_website
 from bruecken.website.management.commands.bench_website import Server
 
 SMALL = ["--organisations=300", "--people=500", "--requests=3", "--warmup=1", "--workers=1"]
-PAGES = ["home", "directory, filtered", "municipality"]
+PAGES = ["home", "directory, filtered", "directory, new address", "municipality"]
 
 
 def bench(database, *args):
