@@ -7,7 +7,14 @@ from .views import calendar, content, directory, editorial, news, pages
 app_name = "website"
 
 urlpatterns = [
+    path("program/", pages.current_program_page, name="current_program"),
     path("program/<int:pk>/", pages.program, name="program"),
+    path(
+        "municipalities/",
+        pages.current_program_page,
+        {"section": "#municipalities"},
+        name="municipalities",
+    ),
     path("municipalities/<int:pk>/", pages.municipality, name="municipality"),
     path("organisations/", directory.directory, name="directory"),
     path("organisations/<int:pk>/", directory.organisation, name="organisation"),

@@ -554,3 +554,14 @@ def test_demo_shows_leipzigs_process_partnership_and_next_workshop(client, refer
         client, "website:directory", query="?kind=migrant_organisation&country=ET"
     )
     assert response.context["page"].paginator.count >= 1
+
+
+def test_typed_addresses_lead_to_the_current_program(client):
+    from bruecken.programs.tests.factories import ProgramFactory
+
+    assert client.get("/de/program/").status_code == 404
+    program = ProgramFactory()
+    response = client.get("/en/municipalities/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/program/{program.pk}/#municipalities"
+    assert client.get("/de/program/")["Location"] == f"/de/program/{program.pk}/"

@@ -7,7 +7,8 @@ title or date. Every list is built from a fixed number of queries, however many 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -171,6 +172,15 @@ def home(request):
         "structured_data": structured_data.site_organization(program),
     }
     return render(request, "website/home.html", context)
+
+
+def current_program_page(request, section=""):
+    """/program/ and /municipalities/ lead to the current program's page (and its list of
+    municipalities): addresses a visitor may well type."""
+    program = current_program()
+    if program is None:
+        raise Http404
+    return redirect(reverse("website:program", args=[program.pk]) + section)
 
 
 @cached_page
