@@ -313,6 +313,18 @@ class TestProcessDashboard:
         assert "Netzwerk" in content
         assert "Runder Tisch" in content
 
+    def test_marks_the_goals_and_results_shown_on_the_website(
+        self, client, bonn_coordinator, bonn_process
+    ):
+        fill_process(bonn_process)
+        Result.objects.filter(text="Runder Tisch").update(is_public=True)
+        client.force_login(bonn_coordinator)
+        content = client.get(url("process_detail", bonn_process.pk)).content.decode()
+        assert content.count("On the website") == 1
+        Goal.objects.filter(process=bonn_process).update(is_public=True)
+        content = client.get(url("process_detail", bonn_process.pk)).content.decode()
+        assert content.count("On the website") == 2
+
     def test_warning_for_a_workshop_a_week_away_below_its_minimum(
         self, client, bonn_coordinator, bonn_process
     ):
