@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Settings for the production checks in `make lint` (nothing here is used in production).
 PRODUCTION_ENV := DEBUG=false SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=bruecken.example
 
-.PHONY: run test test-fast lint format bench bench-events bench-website install assets messages chromium clean
+.PHONY: run test test-fast lint format bench bench-events bench-website bench-network install assets messages chromium clean
 
 run: install assets messages
 	DEBUG=true $(MANAGE) migrate --no-input
@@ -51,6 +51,13 @@ bench-website: install assets messages
 	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-website.sqlite3} $(MANAGE) bench_website
+
+# Loading and measuring the network: 100,000 organisations and 1,000,000 ties, and igraph
+# against NetworkX; a database of its own (var/bench-network.sqlite3, or DATABASE_URL).
+bench-network: install
+	mkdir -p var
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-network.sqlite3} $(MANAGE) bench_network
 
 install: $(VENV)/.installed
 

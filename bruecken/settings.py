@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "bruecken.programs",
     "bruecken.events",
     "bruecken.website",
+    "bruecken.network",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,295 @@
+"""The network as data: organisations (nodes, each in an actor group) and the edges between
+them, each with the date it first existed, so that the network can be cut at any date.
+
+Edges come from three sources (`EdgeKind`, combinable as bit flags on one edge):
+recorded ties, co-attendance at workshops (weighted by the number of workshops shared), and
+shared responsibility for goals and results. An edge between two organisations is one edge,
+undirected, whatever its sources; its weight counts them (ties 1 each, workshops shared 1
+each, goals/results shared 1 each) and its `first` date is the earliest of them."""
+
+import datetime
+import itertools
+from dataclasses import dataclass, field
+
+import igraph
+from django.db.models import CharField, DateField, Q
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.utils import timezone
+
+from .groups import group_of, side_of
+
+
+class EdgeKind:
+    TIE = 1
+    COATTENDANCE = 2
+    SHARED_RESPONSIBILITY = 4
+    ALL = TIE | COATTENDANCE | SHARED_RESPONSIBILITY
+
+
+@dataclass
+class Network:
+    """Nodes by index: `organisation_ids[i]`, `groups[i]` (see groups.py), `labels[i]`.
+    Edges by index, with `sources[e] < targets[e]` (node indices), `first[e]` (a date's
+    ordinal, `datetime.date.toordinal()`), `weights[e]` and `kinds[e]` (EdgeKind flags)."""
+
+    organisation_ids: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    first: list = field(default_factory=list)
+    weights: list = field(default_factory=list)
+    kinds: list = field(default_factory=list)
+
+    @property
+    def node_count(self):
+        return len(self.organisation_ids)
+
+    @property
+    def edge_count(self):
+        return len(self.sources)
+
+
+def to_igraph(network, until=None, kinds=EdgeKind.ALL):
+    """An undirected igraph Graph of the network as it stood on `until` (a date; None: all
+    edges), with the edges of the given kinds. Vertex attributes: `organisation_id`, `group`,
+    `side`, `label`; edge attributes: `first` (ordinal), `weight`, `kinds`. Every node is kept
+    (an organisation without edges yet is an isolate, which the measures count)."""
+    limit = until.toordinal() if isinstance(until, datetime.date) else None
+    chosen = [
+        e
+        for e in range(network.edge_count)
+        if network.kinds[e] & kinds and (limit is None or network.first[e] <= limit)
+    ]
+    graph = igraph.Graph(
+        n=network.node_count,
+        edges=[(network.sources[e], network.targets[e]) for e in chosen],
+        directed=False,
+    )
+    graph.vs["organisation_id"] = network.organisation_ids
+    graph.vs["group"] = network.groups
+    graph.vs["side"] = [side_of(group) for group in network.groups]
+    graph.vs["label"] = network.labels
+    graph.es["first"] = [network.first[e] for e in chosen]
+    graph.es["weight"] = [network.weights[e] for e in chosen]
+    graph.es["kinds"] = [network.kinds[e] for e in chosen]
+    return graph
+
+
+# Loading from the database
+
+
+def load_network(program=None, municipality=None):
+    """The network of a scope: a municipality's organisations, or the organisations of a
+    program's participating municipalities (both: the municipality's within the program;
+    neither: every organisation). Built from a fixed number of `values_list` queries (seven,
+    whatever the size) and dicts, so that it loads 100,000 nodes and 1,000,000 ties."""
+    from bruecken.actors.models import Organisation
+
+    organisations = Organisation.objects.all()
+    if municipality is not None:
+        organisations = organisations.filter(municipality=municipality)
+    if program is not None:
+        organisations = organisations.filter(municipality__programs=program)
+    network = Network()
+    index = {}
+    for organisation_id, kind, name in organisations.order_by("pk").values_list(
+        "pk", "kind", "name"
+    ):
+        index[organisation_id] = len(network.organisation_ids)
+        network.organisation_ids.append(organisation_id)
+        network.groups.append(group_of(kind))
+        network.labels.append(name)
+    edges = {}
+    if index:
+        add_ties(edges, index, program, municipality)
+        events = event_scope(program, municipality)
+        add_coattendance(edges, index, events, in_scope("organisation__", program, municipality))
+        add_shared_responsibility(edges, index, program, municipality, events)
+    for (source, target), (first, weight, kinds) in edges.items():
+        network.sources.append(source)
+        network.targets.append(target)
+        network.first.append(first)
+        network.weights.append(weight)
+        network.kinds.append(kinds)
+    return network
+
+
+def add_edge(edges, source, target, first, weight, kind):
+    """Merge one source's contribution into the edge between two node indices."""
+    key = (source, target) if source < target else (target, source)
+    edge = edges.get(key)
+    if edge is None:
+        edges[key] = [first, weight, kind]
+    else:
+        if first < edge[0]:
+            edge[0] = first
+        edge[1] += weight
+        edge[2] |= kind
+
+
+def in_scope(prefix, program, municipality):
+    """A filter on the organisations reached through `prefix` ("source__", …)."""
+    condition = Q()
+    if municipality is not None:
+        condition &= Q(**{f"{prefix}municipality": municipality})
+    if program is not None:
+        condition &= Q(**{f"{prefix}municipality__programs": program})
+    return condition
+
+
+def add_ties(edges, index, program, municipality):
+    from bruecken.actors.models import Tie
+
+    ties = Tie.objects.filter(
+        in_scope("source__", program, municipality), in_scope("target__", program, municipality)
+    ).order_by()
+    # A tie without a start counts from the day it was recorded. The database gives the day as
+    # text ('YYYY-MM-DD' on SQLite and PostgreSQL alike), and each distinct day is converted
+    # once: a million ties share about a thousand days, and a converter per row would cost
+    # more than the fetch itself. Ended ties (`ended_on`) count too, from their start: a tie
+    # that existed is part of the network's history, and cutting at a date asks what had been
+    # connected by then.
+    day = Cast(
+        Coalesce("started_on", TruncDate("recorded_at"), output_field=DateField()),
+        output_field=CharField(),
+    )
+    ordinals = {}
+    get, add = index.get, add_edge
+    for source, target, text in ties.annotate(day=day).values_list("source_id", "target_id", "day"):
+        first = ordinals.get(text)
+        if first is None:
+            first = ordinals[text] = datetime.date.fromisoformat(text[:10]).toordinal()
+        add(edges, get(source), get(target), first, 1, EdgeKind.TIE)
+
+
+def event_scope(program, municipality):
+    """The events of the scope: its local processes' workshops, and for a program also its
+    program-level events (exchange workshops, seminars)."""
+    from bruecken.events.models import Event
+
+    events = Event.objects.all()
+    if program is not None:
+        events = events.filter(program=program)
+    if municipality is not None:
+        events = events.filter(process__municipality=municipality)
+    return events
+
+
+def add_coattendance(edges, index, events, organisations):
+    """Two organisations meet at an event when members of each attended it: members on the
+    event's day (a membership that had started and not yet ended). Who attended: where the
+    organisers recorded attendance at an event (any registration with `attended` set), the
+    registrations marked attended; at a past event without recorded attendance, the confirmed
+    registrations, as the best record there is. Planned and cancelled events link nobody."""
+    from bruecken.actors.models import Membership
+    from bruecken.events.models import Registration
+
+    now = timezone.now()
+    registrations = Registration.objects.filter(
+        event__in=events.filter(cancelled_at__isnull=True, starts_at__lte=now)
+    ).filter(Q(attended__isnull=False) | Q(status=Registration.Status.CONFIRMED))
+    rows = list(
+        registrations.order_by().values_list(
+            "event_id", "event__starts_at", "person_id", "status", "attended"
+        )
+    )
+    recorded = {event for event, _start, _person, _status, attended in rows if attended is not None}
+    attendees = {}
+    days = {}
+    for event, starts_at, person, status, attended in rows:
+        if attended if event in recorded else status == Registration.Status.CONFIRMED:
+            attendees.setdefault(event, []).append(person)
+            days[event] = timezone.localdate(starts_at)
+    if not attendees:
+        return
+    memberships = {}
+    for person, organisation, started_on, ended_on in (
+        Membership.objects.filter(organisations, person__in=registrations.values("person_id"))
+        .order_by()
+        .values_list("person_id", "organisation_id", "started_on", "ended_on")
+    ):
+        memberships.setdefault(person, []).append((index[organisation], started_on, ended_on))
+    for event, people in attendees.items():
+        day = days[event]
+        present = {
+            node
+            for person in people
+            for node, started_on, ended_on in memberships.get(person, ())
+            if (started_on is None or started_on <= day) and (ended_on is None or day <= ended_on)
+        }
+        first = day.toordinal()
+        for source, target in itertools.combinations(sorted(present), 2):
+            add_edge(edges, source, target, first, 1, EdgeKind.COATTENDANCE)
+
+
+def add_shared_responsibility(edges, index, program, municipality, events):
+    """Two organisations responsible for one result (dated by the result), or one responsible
+    for a goal and another for a result linked to that goal (dated by the later of the two:
+    the pair exists once both do). Each shared result and each goal–result link counts 1."""
+    from bruecken.programs.models import Goal, Result
+
+    results = Result.objects.filter(workshop__in=events)
+    responsible = {}
+    created = {}
+    for result, organisation, created_at in (
+        Result.organisations.through.objects.filter(result__in=results)
+        .order_by()
+        .values_list("result_id", "organisation_id", "result__created_at")
+    ):
+        node = index.get(organisation)
+        if node is not None:
+            responsible.setdefault(result, []).append(node)
+            created[result] = created_at
+    for result, nodes in responsible.items():
+        first = timezone.localdate(created[result]).toordinal()
+        for source, target in itertools.combinations(sorted(set(nodes)), 2):
+            add_edge(edges, source, target, first, 1, EdgeKind.SHARED_RESPONSIBILITY)
+    goals = Goal.objects.filter(responsible__isnull=False)
+    if program is not None:
+        goals = goals.filter(process__program=program)
+    if municipality is not None:
+        goals = goals.filter(process__municipality=municipality)
+    goal_rows = {
+        goal: (index.get(organisation), created_at)
+        for goal, organisation, created_at in goals.order_by().values_list(
+            "pk", "responsible_id", "created_at"
+        )
+    }
+    for result, goal in (
+        Result.goals.through.objects.filter(goal__in=goals, result__in=results)
+        .order_by()
+        .values_list("result_id", "goal_id")
+    ):
+        owner, goal_created = goal_rows[goal]
+        if owner is None or result not in responsible:
+            continue
+        first = timezone.localdate(max(goal_created, created[result])).toordinal()
+        for node in set(responsible[result]) - {owner}:
+            add_edge(edges, owner, node, first, 1, EdgeKind.SHARED_RESPONSIBILITY)
+
+
+# Snapshots
+
+
+def snapshot_dates(process):
+    """The days on which a local process's network is measured: the day before its first
+    workshop (the baseline), then each workshop's day, held or planned (not cancelled), in
+    order."""
+    days = []
+    for starts_at in (
+        process.workshops.filter(cancelled_at__isnull=True, starts_at__isnull=False)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+    ):
+        day = timezone.localdate(starts_at)
+        if day not in days:
+            days.append(day)
+    if not days:
+        return []
+    return [days[0] - datetime.timedelta(days=1), *days]
+
+
+def snapshots(network, dates, kinds=EdgeKind.ALL):
+    """The network as it stood on each date: {date: igraph Graph}, in the dates' order."""
+    return {day: to_igraph(network, until=day, kinds=kinds) for day in dates}

@@ -1,0 +1,86 @@
+"""The network benchmark (`make bench-network`), at a size that runs in seconds."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from bruecken.actors.models import Organisation, Tie
+from bruecken.actors.tests.factories import OrganisationFactory
+from bruecken.network.management.commands import bench_network
+from bruecken.programs.tests.factories import ProgramFactory
+
+SMALL = [
+    "--organisations=60",
+    "--ties=300",
+    "--runs=1",
+    "--nx-nodes=80",
+    "--nx-edges=300",
+    "--sample=10",
+]
+
+
+def run(*args):
+    out = StringIO()
+    call_command("bench_network", *args, stdout=out)
+    return out.getvalue()
+
+
+def duration(output, label, unit="s"):
+    found = re.search(rf"^\s*{re.escape(label)}: (\d+\.\d+) {unit}\b", output, re.MULTILINE)
+    assert found, f"no {label!r} in:\n{output}"
+    return float(found[1])
+
+
+def ratio(output, after):
+    found = re.search(rf"{re.escape(after)}.*?ratio: (\d+\.\d+)×", output, re.DOTALL)
+    assert found, f"no ratio after {after!r} in:\n{output}"
+    return float(found[1])
+
+
+def test_prints_the_figures_and_reuses_the_dataset(db):
+    output = run(*SMALL, "--yes")
+
+    assert "Generated in" in output and "60 organisations, 300 ties." in output
+    assert (Organisation.objects.count(), Tie.objects.count()) == (60, 300)
+    edges = re.search(r"Loading: 60 nodes, ([\d,]+) edges \(from 300 tie rows\)", output)
+    assert edges and 0 < int(edges[1]) <= 300
+    plain = duration(output, "plain SQL fetch of the tie rows", "ms")
+    loaded = duration(output, "load_network (all queries, merged into edges)", "ms")
+    assert 0 < plain <= loaded
+    assert ratio(output, "Loading:") >= 1
+    assert re.search(r"igraph graph from the network: \d+\.\d+ s \(60 vertices", output)
+    # The measures exist (bruecken/network/metrics.py): timed end to end.
+    assert duration(output, "metrics.measure (betweenness from 10 sampled sources)") >= 0
+    end_to_end = re.search(r"Full metric set end to end .*: (\d+\.\d+) s ✓", output)
+    assert end_to_end, output
+    assert "80 nodes and 300 edges" in output
+    assert 0 < duration(output, "igraph", "ms") < duration(output, "NetworkX", "ms")
+    assert ratio(output, "against NetworkX") > 0
+    assert "(aim: ≥ 20×)" in output and "(target: within 2×)" in output
+
+    # The dataset marks the database as a bench one: no --yes needed the second time.
+    again = run(*SMALL)
+    assert "Reusing the synthetic network: 60 organisations, 300 ties." in again
+    assert "Generated in" not in again
+
+
+def test_refuses_a_database_with_other_data(db):
+    OrganisationFactory(email="verein@example.org")
+    with pytest.raises(CommandError, match="not synthetic bench data"):
+        run(*SMALL, "--yes")
+
+
+def test_refuses_other_programs(db):
+    ProgramFactory(name="Migration und Entwicklung")
+    with pytest.raises(CommandError, match="programs that are not synthetic"):
+        run(*SMALL, "--yes")
+
+
+def test_says_what_is_missing_without_the_measures(db, monkeypatch):
+    monkeypatch.setattr(bench_network, "metrics_module", lambda: None)
+    output = run(*SMALL, "--yes")
+    assert "metrics.measure is missing" in output
+    assert re.search(r"igraph betweenness from 10 sampled sources: \d+\.\d+ s", output)
+    assert "Full metric set end to end" not in output
