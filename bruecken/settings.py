@@ -167,7 +167,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", VAR_DIR / "static"))
 # Front-end libraries come from npm (package.json) and are served by us, never from a CDN.
-STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # The network page: graphology and sigma (WebGL graph) as UMD builds, Chart.js as UMD.
+    ("vendor/graphology", BASE_DIR / "node_modules" / "graphology" / "dist"),
+    ("vendor/sigma", BASE_DIR / "node_modules" / "sigma" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -30,4 +30,5 @@ urlpatterns += i18n_patterns(
     path("programs/", include("bruecken.programs.urls")),
     path("events/", include("bruecken.events.urls")),
     path("participate/", include("bruecken.events.public_urls")),
+    path("network/", include("bruecken.network.urls")),
 )
