@@ -272,22 +272,20 @@ def add_shared_responsibility(edges, index, program, municipality, events):
 # Snapshots
 
 
+def workshop_days(starts):
+    """The days on which a local process's network is measured, from its workshops' start
+    times: the day before the first workshop (the baseline), then each workshop's day."""
+    days = sorted({timezone.localdate(starts_at) for starts_at in starts})
+    return [days[0] - datetime.timedelta(days=1), *days] if days else []
+
+
 def snapshot_dates(process):
-    """The days on which a local process's network is measured: the day before its first
-    workshop (the baseline), then each workshop's day, held or planned (not cancelled), in
-    order."""
-    days = []
-    for starts_at in (
-        process.workshops.filter(cancelled_at__isnull=True, starts_at__isnull=False)
-        .order_by("starts_at")
-        .values_list("starts_at", flat=True)
-    ):
-        day = timezone.localdate(starts_at)
-        if day not in days:
-            days.append(day)
-    if not days:
-        return []
-    return [days[0] - datetime.timedelta(days=1), *days]
+    """The snapshot days of a local process: its workshops held or planned (not cancelled)."""
+    return workshop_days(
+        process.workshops.filter(cancelled_at__isnull=True, starts_at__isnull=False).values_list(
+            "starts_at", flat=True
+        )
+    )
 
 
 def snapshots(network, dates, kinds=EdgeKind.ALL):

@@ -1,12 +1,11 @@
 """The scope of a network page: a program (optionally one of its municipalities) or a
 municipality, with what the pages need of it in a fixed number of queries."""
 
-import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from bruecken.events.models import Event
+
+from .graph import workshop_days
 
 
 @dataclass
@@ -32,16 +31,14 @@ class Scope:
         return events
 
     def snapshot_dates(self):
-        """The snapshot dates of every local process in the scope (as `graph.snapshot_dates`
-        gives them for one process: the day before its first workshop, then each workshop's
-        day), merged and in order, from one query."""
+        """The snapshot days of every local process in the scope (`graph.workshop_days` of
+        each), merged and in order, from one query."""
         by_process = {}
         for process, starts_at in (
             self.workshops().order_by().values_list("process_id", "starts_at")
         ):
-            by_process.setdefault(process, set()).add(timezone.localdate(starts_at))
+            by_process.setdefault(process, []).append(starts_at)
         dates = set()
-        for days in by_process.values():
-            dates |= days
-            dates.add(min(days) - datetime.timedelta(days=1))
+        for starts in by_process.values():
+            dates.update(workshop_days(starts))
         return sorted(dates)
