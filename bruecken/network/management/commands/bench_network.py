@@ -376,4 +376,7 @@ def generate(rng, organisation_count, tie_count):
                 made.add((source, target, kind))
                 rows.append((source, target, kind, rng.choice(days), "", recorded_at))
             cursor.executemany(sql, rows)
+        # Statistics for the planner, as autovacuum would gather them (PostgreSQL) or as
+        # `ANALYZE` keeps them (SQLite): without them the fresh tables are planned as empty.
+        cursor.execute("ANALYZE")
     return program
