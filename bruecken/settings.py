@@ -212,6 +212,9 @@ PHONENUMBER_DB_FORMAT = "E164"
 # process may keep its own cache: a change counts a version in the database that every cached
 # page is keyed by.
 WEBSITE_CACHE_SECONDS = env_int("WEBSITE_CACHE_SECONDS", 600)
+# Network pages measure the figures over time themselves up to this many ties; above it a
+# background task does (the page shows what is ready).
+NETWORK_SNAPSHOT_INLINE_EDGES = env_int("NETWORK_SNAPSHOT_INLINE_EDGES", 20000)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

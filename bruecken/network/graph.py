@@ -16,7 +16,7 @@ from django.db.models import CharField, DateField, Q
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
-from .groups import group_of, side_of
+from .groups import GROUP_ORDER, group_of, side_of
 
 
 class EdgeKind:
@@ -102,7 +102,8 @@ def load_network(program=None, municipality=None):
         network.labels.append(name)
     edges = {}
     if index:
-        add_ties(edges, index, program, municipality)
+        scoped = program is not None or municipality is not None
+        add_ties(edges, index, organisations if scoped else None)
         events = event_scope(program, municipality)
         add_coattendance(edges, index, events, in_scope("organisation__", program, municipality))
         add_shared_responsibility(edges, index, program, municipality, events)
@@ -138,12 +139,17 @@ def in_scope(prefix, program, municipality):
     return condition
 
 
-def add_ties(edges, index, program, municipality):
+def add_ties(edges, index, organisations):
+    """The recorded ties between the loaded organisations (`organisations`: their queryset, or
+    None for all). Only the source is filtered in SQL, by a subquery; targets outside the scope
+    are dropped here. Joining the organisations table twice made PostgreSQL's plan depend on
+    table statistics: without them (a freshly filled table) it chose nested loops and took
+    minutes."""
     from bruecken.actors.models import Tie
 
-    ties = Tie.objects.filter(
-        in_scope("source__", program, municipality), in_scope("target__", program, municipality)
-    ).order_by()
+    ties = Tie.objects.order_by()
+    if organisations is not None:
+        ties = ties.filter(source__in=organisations.order_by().values("pk"))
     # A tie without a start counts from the day it was recorded. The database gives the day as
     # text ('YYYY-MM-DD' on SQLite and PostgreSQL alike), and each distinct day is converted
     # once: a million ties share about a thousand days, and a converter per row would cost
@@ -157,10 +163,13 @@ def add_ties(edges, index, program, municipality):
     ordinals = {}
     get, add = index.get, add_edge
     for source, target, text in ties.annotate(day=day).values_list("source_id", "target_id", "day"):
+        target = get(target)
+        if target is None:
+            continue
         first = ordinals.get(text)
         if first is None:
             first = ordinals[text] = datetime.date.fromisoformat(text[:10]).toordinal()
-        add(edges, get(source), get(target), first, 1, EdgeKind.TIE)
+        add(edges, get(source), target, first, 1, EdgeKind.TIE)
 
 
 def event_scope(program, municipality):
@@ -291,3 +300,28 @@ def snapshot_dates(process):
 def snapshots(network, dates, kinds=EdgeKind.ALL):
     """The network as it stood on each date: {date: igraph Graph}, in the dates' order."""
     return {day: to_igraph(network, until=day, kinds=kinds) for day in dates}
+
+
+def restricted(network, positions, groups):
+    """The nodes of the given groups and the edges among them, renumbered, with their
+    positions (None: no positions)."""
+    if set(groups) >= set(GROUP_ORDER):
+        return network, positions
+    keep = [i for i, group in enumerate(network.groups) if group in groups]
+    new_index = {old: new for new, old in enumerate(keep)}
+    edges = [
+        e
+        for e in range(network.edge_count)
+        if network.sources[e] in new_index and network.targets[e] in new_index
+    ]
+    result = Network(
+        organisation_ids=[network.organisation_ids[i] for i in keep],
+        groups=[network.groups[i] for i in keep],
+        labels=[network.labels[i] for i in keep],
+        sources=[new_index[network.sources[e]] for e in edges],
+        targets=[new_index[network.targets[e]] for e in edges],
+        first=[network.first[e] for e in edges],
+        weights=[network.weights[e] for e in edges],
+        kinds=[network.kinds[e] for e in edges],
+    )
+    return result, None if positions is None else [positions[i] for i in keep]

@@ -20,11 +20,11 @@ from bruecken.actors.views import staff_area
 from bruecken.places.models import Municipality
 from bruecken.programs.models import Program
 
-from . import exports, metrics
+from . import exports, metrics, snapshots
 from .aims import is_aimed
 from .forms import KIND_LABELS, KINDS, NetworkFilterForm
-from .graph import EdgeKind, Network, load_network, to_igraph
-from .groups import GROUP_ORDER, GROUPS, SIDES
+from .graph import EdgeKind, Network, load_network, restricted, to_igraph
+from .groups import GROUPS, SIDES
 from .layout import cached_positions
 from .scopes import Scope
 
@@ -76,31 +76,6 @@ class View:
         if self.form.cleaned_data.get("municipality"):
             pairs.append(("municipality", self.form.cleaned_data["municipality"].pk))
         return urlencode(pairs)
-
-
-def restricted(network, positions, groups):
-    """The nodes of the given groups and the edges among them, renumbered, with their
-    positions."""
-    if set(groups) >= set(GROUP_ORDER):
-        return network, positions
-    keep = [i for i, group in enumerate(network.groups) if group in groups]
-    new_index = {old: new for new, old in enumerate(keep)}
-    edges = [
-        e
-        for e in range(network.edge_count)
-        if network.sources[e] in new_index and network.targets[e] in new_index
-    ]
-    result = Network(
-        organisation_ids=[network.organisation_ids[i] for i in keep],
-        groups=[network.groups[i] for i in keep],
-        labels=[network.labels[i] for i in keep],
-        sources=[new_index[network.sources[e]] for e in edges],
-        targets=[new_index[network.targets[e]] for e in edges],
-        first=[network.first[e] for e in edges],
-        weights=[network.weights[e] for e in edges],
-        kinds=[network.kinds[e] for e in edges],
-    )
-    return result, [positions[i] for i in keep]
 
 
 def _prepare(request, scope):
@@ -169,25 +144,10 @@ def _matrix(measures):
 
 
 def _over_time(view):
-    """One row per snapshot date up to the chosen date and today: the figures of the chart."""
+    """The chart's rows: one per snapshot date up to the chosen date and today, and whether
+    some are still being computed in the background."""
     last = max(view.until, timezone.localdate())
-    rows = []
-    for day in view.dates:
-        if day > last:
-            break
-        figures = metrics.summary(to_igraph(view.network, until=day, kinds=view.kinds))
-        rows.append(
-            {
-                "date": day.isoformat(),
-                "nodes": figures["nodes"],
-                "ties": figures["edges"],
-                "cross_share": figures["cross_share"],
-                "ei_index": figures["ei_index"],
-                "density": figures["density"],
-                "components": figures["components"],
-            }
-        )
-    return rows
+    return snapshots.over_time(view, [day for day in view.dates if day <= last])
 
 
 def _node_rows(view):
@@ -234,7 +194,7 @@ def _page(request, scope, data_name, export_name, pk):
     if view is None:
         return _bad_request_page(request, scope, form)
     measures = metrics.measure(view.graph, baseline=view.dates[0] if view.dates else None, top=10)
-    over_time = _over_time(view)
+    over_time, over_time_pending = _over_time(view)
     query = view.query()
     nodes = Paginator(_node_rows(view), PER_PAGE).get_page(request.GET.get("nodes_page"))
     ties = Paginator(_tie_rows(view), PER_PAGE).get_page(request.GET.get("ties_page"))
@@ -252,6 +212,7 @@ def _page(request, scope, data_name, export_name, pk):
         "top_degree": measures["top_degree"],
         "matrix": _matrix(measures),
         "over_time": over_time,
+        "over_time_pending": over_time_pending,
         # The rows as they are: the chart plots cross_share, ei_index and density by date.
         "chart_data": over_time,
         "nodes": nodes,

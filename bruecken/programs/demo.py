@@ -1,7 +1,9 @@
 """Demo program: the pilot's five model municipalities at different stages, so dashboards and
-reports have real content. München has completed its process; Kiel and Leipzig are under way;
-Kreis Düren has invited to its initiative workshop; Bonn has not started, so its coordinator can
-start the process from the template. All dates are relative to today."""
+reports have real content. Bonn has completed its process (the demo facilitator works there, and
+its network shows the change from before the initiative workshop to after the evaluation);
+Kiel and Leipzig are under way; Kreis Düren has invited to its initiative workshop; München has
+not started, so its coordinator can start the process from the template. All dates are relative
+to today."""
 
 import random
 from datetime import datetime, time, timedelta
@@ -9,7 +11,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from bruecken.actors.models import Organisation, OrganisationKind, Person
+from bruecken.actors.models import Organisation, OrganisationKind, Person, Tie, TieKind
 from bruecken.events.models import AgendaItem, Event, Invitation, Registration
 from bruecken.places.models import Municipality
 from bruecken.programs.models import (
@@ -30,7 +32,7 @@ from bruecken.programs.services import load_default_template
 PROGRAM_NAME = "Migration und Entwicklung auf lokaler Ebene (Demo)"
 # Days from today of each workshop (initiative, extended I, extended II, evaluation); None: draft.
 SCHEDULES = {
-    "09162000": [-300, -230, -150, -60],  # München: completed
+    "05314000": [-300, -230, -150, -60],  # Bonn: completed
     "01002000": [-90, -30, 20, None],  # Kiel
     "14713000": [-60, 25, None, None],  # Leipzig
     "05358": [16, None, None, None],  # Kreis Düren: invitations out
@@ -81,7 +83,7 @@ def create_demo_program():
         ends_on=today + timedelta(days=365),
         template=template,
     )
-    municipalities = list(Municipality.objects.filter(ags__in=[*SCHEDULES, "05314000"]))
+    municipalities = list(Municipality.objects.filter(ags__in=[*SCHEDULES, "09162000"]))
     program.municipalities.set(municipalities)
     for municipality in municipalities:
         if municipality.ags in SCHEDULES:
@@ -144,8 +146,12 @@ def _create_process(rng, program, municipality, schedule):
                     registrations__event=workshops[0][0], registrations__attended=True
                 )
             )
+        elif held:
+            # Not everyone comes to every workshop: each draws its own part of the registry,
+            # so the network grows workshop by workshop instead of joining everyone at once.
+            attendees = rng.sample(people, k=min(len(people), len(people) * 11 // 20))
         else:
-            attendees = people[: min(len(people), event.capacity if held else 31)]
+            attendees = people[: min(len(people), 31)]
         for person in attendees:
             Registration.objects.create(
                 event=event,
@@ -159,7 +165,41 @@ def _create_process(rng, program, municipality, schedule):
             event.minutes = f"## {event.title}\n\nFiktives Protokoll (Demo).\n"
             event.save(update_fields=["minutes"])
     _create_goals_and_results(rng, process, workshops)
+    _create_ties_from_workshops(rng, process, workshops)
     return process
+
+
+def _create_ties_from_workshops(rng, process, workshops):
+    """Cooperations that grew out of the held workshops, recorded with the day they began:
+    mostly between a migrant organisation and a municipal actor, which is what the program is
+    for."""
+    organisations = list(
+        Organisation.objects.filter(municipality=process.municipality, is_demo=True).order_by("pk")
+    )
+    migrant = [o for o in organisations if o.kind == OrganisationKind.MIGRANT_ORGANISATION]
+    municipal = [o for o in organisations if o.kind != OrganisationKind.MIGRANT_ORGANISATION]
+    existing = {
+        frozenset(pair)
+        for pair in Tie.objects.filter(source__in=organisations).values_list(
+            "source_id", "target_id"
+        )
+    }
+    kinds = [TieKind.COOPERATION, TieKind.JOINT_PROJECT]
+    for event, offset in workshops:
+        if offset is None or offset >= 0 or not migrant or not municipal:
+            continue
+        for _ in range(3):
+            source, target = rng.choice(migrant), rng.choice(municipal)
+            if frozenset((source.pk, target.pk)) in existing:
+                continue
+            existing.add(frozenset((source.pk, target.pk)))
+            Tie.objects.create(
+                source=source,
+                target=target,
+                kind=rng.choice(kinds),
+                started_on=event.starts_at.date() + timedelta(days=rng.randint(7, 40)),
+                note=f"Entstanden beim {event.title} (Demo)",
+            )
 
 
 def _create_goals_and_results(rng, process, workshops):

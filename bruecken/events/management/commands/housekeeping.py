@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bruecken.events import services
 from bruecken.events.models import Event, Registration
+from bruecken.network.snapshots import delete_outdated as delete_outdated_snapshots
 from bruecken.website.services import delete_old_messages
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ STEPS = {
     "event_reminders": services.send_event_reminders,
     # Messages from the website's contact and feedback forms, kept for a limited time only.
     "contact_messages": delete_old_messages,
+    # Network figures of scopes nobody opened since the data changed.
+    "network_snapshots": delete_outdated_snapshots,
 }
 
 
@@ -77,7 +80,8 @@ def run(now=None):
 class Command(BaseCommand):
     help = (
         "Periodic work: invitation reminders, expired waiting-list offers, reminders two days "
-        "before an event, deleting old contact messages. Safe to run as often as you like."
+        "before an event, deleting old contact messages and outdated network figures. Safe to "
+        "run as often as you like."
     )
 
     def handle(self, *args, **options):

@@ -209,7 +209,46 @@ function buildControls(data, dates) {
     element("div", { class: "network-zoom", role: "group", "aria-label": text("zoom") }, [zoom.in, zoom.out, zoom.reset]),
   );
 
-  return { controls, slider, dateLabel, groupBoxes, kindBoxes, zoom };
+  // Finding and opening an organisation without a mouse: the graph itself is one image.
+  const options = element("datalist", { id: "network-find-options" });
+  const names = new Set();
+  for (const node of data.nodes) {
+    if (!names.has(node.label)) {
+      names.add(node.label);
+      options.append(element("option", { value: node.label }));
+    }
+  }
+  const findInput = element("input", {
+    type: "search",
+    id: "network-find",
+    list: "network-find-options",
+    autocomplete: "off",
+    "aria-describedby": "network-find-result",
+  });
+  const findForm = element("form", { class: "network-find", role: "search" }, [
+    element("label", { for: "network-find", text: text("find") }),
+    findInput,
+    options,
+    element("button", { type: "submit", class: "button", text: text("findButton") }),
+  ]);
+  const findResult = element("p", { id: "network-find-result", class: "network-find-result", "aria-live": "polite" });
+  controls.append(element("div", { class: "network-find-wrap" }, [findForm, findResult]));
+
+  return { controls, slider, dateLabel, groupBoxes, kindBoxes, zoom, findForm, findInput, findResult };
+}
+
+/** The node whose label matches `query` best: exactly (ignoring case), else the first that
+ * contains it. */
+export function findNode(nodes, query) {
+  const wanted = query.trim().toLocaleLowerCase();
+  if (!wanted) return null;
+  let partial = null;
+  for (const node of nodes) {
+    const label = String(node.label).toLocaleLowerCase();
+    if (label === wanted) return node;
+    if (partial === null && label.includes(wanted)) partial = node;
+  }
+  return partial;
 }
 
 async function startGraph(container) {
@@ -265,6 +304,32 @@ async function startGraph(container) {
   container.dataset.zoom = String(camera.ratio);
   camera.on("updated", (state) => {
     container.dataset.zoom = String(state.ratio);
+  });
+
+  let highlighted = null;
+  ui.findForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (highlighted !== null && graph.hasNode(highlighted)) {
+      graph.setNodeAttribute(highlighted, "highlighted", false);
+    }
+    highlighted = null;
+    ui.findResult.replaceChildren();
+    const node = findNode(data.nodes, ui.findInput.value);
+    if (!node) {
+      ui.findResult.textContent = text("notFound", { name: ui.findInput.value.trim() });
+      return;
+    }
+    const key = String(node.id);
+    highlighted = key;
+    graph.setNodeAttribute(key, "highlighted", true);
+    const position = renderer.getNodeDisplayData(key);
+    if (position) camera.animate({ x: position.x, y: position.y, ratio: 0.35 }, { duration: 300 });
+    const url = graph.getNodeAttribute(key, "url");
+    const group = data.groups[node.group] || node.group;
+    ui.findResult.append(
+      `${text("found", { name: node.label, group, degree: node.degree || 0 })} `,
+      ...(url ? [element("a", { href: url, text: text("openProfile", { name: node.label }) })] : []),
+    );
   });
 
   // What is shown now, so that a change only touches the edges and nodes that change.

@@ -8,6 +8,7 @@ import random
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from bruecken.security import CONTENT_SECURITY_POLICY
 from bruecken.testing_browser import assert_accessible
@@ -212,6 +213,31 @@ def test_keyboard_moves_slider_and_zooms(open_page):
     page.locator("#network-zoom-out").focus()
     page.keyboard.press("Enter")
     page.wait_for_function(f"r => ({zoom})() > r", arg=before)
+
+
+def test_keyboard_finds_an_organisation_and_opens_its_profile(open_page):
+    page = open_page(small_graph())
+    zoom = "() => Number(document.querySelector('#network-graph').dataset.zoom)"
+    before = page.evaluate(zoom)
+    field = page.get_by_role("combobox", name="Organisation im Graphen finden")
+    field.focus()
+    page.keyboard.type("weltl")
+    page.keyboard.press("Enter")
+    result = page.locator("#network-find-result")
+    expect(result).to_contain_text("Weltladen (NGOs, 2 Verbindungen) ist im Graphen hervorgehoben.")
+    # The camera moves to the organisation and zooms in.
+    page.wait_for_function(f"r => ({zoom})() < r", arg=before)
+    link = result.get_by_role("link", name="Profil von Weltladen öffnen")
+    assert link.get_attribute("href") == "/de/actors/2/"
+    # Tab reaches the link next: the search button, then the link.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Profil von Weltladen öffnen"
+
+    field.fill("Niemand")
+    page.keyboard.press("Enter")
+    expect(result).to_have_text("Keine Organisation im Graphen heißt „Niemand“.")
+    assert result.get_by_role("link").count() == 0
 
 
 def test_chart_renders(open_page):
