@@ -8,13 +8,16 @@ CHROMIUM ?= /usr/bin/chromium
 # Settings for the production checks in `make lint` (nothing here is used in production).
 PRODUCTION_ENV := DEBUG=false SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=bruecken.example
 
-.PHONY: run test test-fast lint format bench bench-events bench-website bench-network install assets messages chromium clean
+.PHONY: run test test-fast lint format bench bench-events bench-website bench-network bench-guide bench-import bench-api install assets messages chromium clean
 
 run: install assets messages
 	DEBUG=true $(MANAGE) migrate --no-input
 	DEBUG=true $(MANAGE) demo
 	@echo
 	@echo "Brücken is served at http://$(ADDRESS)/ (stop with Ctrl+C)"
+	@# The worker beside the server sends the e-mails (to this console) and builds the PDFs.
+	DEBUG=true $(MANAGE) worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(MANAGE) serve $(ADDRESS)
 
 test: install assets messages chromium
@@ -58,6 +61,27 @@ bench-network: install
 	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-network.sqlite3} $(MANAGE) bench_network
+
+# The guideline's PDF: a synthetic program of 50 municipalities (about 100 pages), built inside a
+# transaction that is rolled back, against WeasyPrint alone on the same HTML.
+bench-guide: install messages
+	mkdir -p var
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-guide.sqlite3} $(MANAGE) migrate --no-input -v0
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-guide.sqlite3} $(MANAGE) bench_guide
+
+# The API's organisation list (page size 50) on the dataset of `make bench` (var/bench.sqlite3, or DATABASE_URL).
+bench-api: install messages
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(MANAGE) bench_api
+
+# Importing 50,000 organisations from a German-style CSV, against django-import-export; a
+# database of its own (var/bench-import.sqlite3, or DATABASE_URL).
+bench-import: install
+	mkdir -p var
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(MANAGE) bench_import
 
 install: $(VENV)/.installed
 

@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "bruecken.events",
     "bruecken.website",
     "bruecken.network",
+    "bruecken.guide",
+    "bruecken.reports",
+    "bruecken.transfer",
+    "bruecken.api",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +216,17 @@ PHONENUMBER_DB_FORMAT = "E164"
 # process may keep its own cache: a change counts a version in the database that every cached
 # page is keyed by.
 WEBSITE_CACHE_SECONDS = env_int("WEBSITE_CACHE_SECONDS", 600)
+# Spreadsheet imports: files with more rows run in the background; the largest upload; how long
+# an upload that was neither imported nor abandoned is kept; where uploads are kept (never
+# under MEDIA_ROOT: they hold personal data and have no URL).
+TRANSFER_BACKGROUND_ROWS = env_int("TRANSFER_BACKGROUND_ROWS", 5000)
+TRANSFER_MAX_UPLOAD_MB = env_int("TRANSFER_MAX_UPLOAD_MB", 20)
+TRANSFER_UPLOAD_RETENTION_HOURS = env_int("TRANSFER_UPLOAD_RETENTION_HOURS", 48)
+TRANSFER_UPLOAD_DIR = Path(env("TRANSFER_UPLOAD_DIR", VAR_DIR / "imports"))
+# The REST API's rate limits: requests per minute and client address without a token, and per
+# token (0 turns a limit off).
+API_RATE_LIMIT_ANONYMOUS = env_int("API_RATE_LIMIT_ANONYMOUS", 60)
+API_RATE_LIMIT_TOKEN = env_int("API_RATE_LIMIT_TOKEN", 600)
 # Network pages measure the figures over time themselves up to this many ties; above it a
 # background task does (the page shows what is ready).
 NETWORK_SNAPSHOT_INLINE_EDGES = env_int("NETWORK_SNAPSHOT_INLINE_EDGES", 20000)

@@ -21,6 +21,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    # The API keeps one address in every language: integrations must not depend on a prefix.
+    path("api/", include("bruecken.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", pages.home, name="home"),
@@ -31,4 +33,7 @@ urlpatterns += i18n_patterns(
     path("events/", include("bruecken.events.urls")),
     path("participate/", include("bruecken.events.public_urls")),
     path("network/", include("bruecken.network.urls")),
+    path("guide/", include("bruecken.guide.urls")),
+    path("reports/", include("bruecken.reports.urls")),
+    path("transfer/", include("bruecken.transfer.urls")),
 )

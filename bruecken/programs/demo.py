@@ -49,6 +49,9 @@ RESULTS = [
     (ResultKind.COOPERATION, "Weltladen und ghanaischer Verein planen einen Aktionstag."),
     (ResultKind.LESSON, "Termine am Wochenende erreichen mehr Ehrenamtliche."),
     (ResultKind.OPEN_QUESTION, "Wie werden Fahrtkosten von Ehrenamtlichen erstattet?"),
+    (ResultKind.AGREEMENT, "Das Büro für Internationales benennt eine feste Ansprechperson."),
+    (ResultKind.COOPERATION, "Volkshochschule und Diaspora-Vereine bieten eine Vortragsreihe an."),
+    (ResultKind.LESSON, "Dolmetschen in den Arbeitsgruppen öffnet die Diskussion."),
 ]
 
 
@@ -226,7 +229,7 @@ def _create_goals_and_results(rng, process, workshops):
     for index, (event, offset) in enumerate(workshops):
         if offset is None or offset >= 0:
             continue
-        for kind, text in RESULTS[index : index + 2]:
+        for kind, text in RESULTS[2 * index : 2 * index + 2]:
             status = (
                 ResultStatus.DONE
                 if workshops[-1][1] and workshops[-1][1] < 0

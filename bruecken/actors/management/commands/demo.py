@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bruecken.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from bruecken.actors.demo import create_demo_data, demo_exists
+from bruecken.api.demo import DEMO_TOKEN, create_demo_api
+from bruecken.guide.demo import create_demo_guide
 from bruecken.programs.demo import create_demo_program, demo_program_exists
 from bruecken.website.demo import create_demo_website, demo_website_exists
 
@@ -36,6 +38,10 @@ class Command(BaseCommand):
             news, pages = create_demo_website()
             self.stdout.write(f"Demo website content created: {news} news, {pages} pages.")
         accounts = create_demo_accounts()
+        # After the accounts: the demo recommendations are proposed by the demo facilitator.
+        create_demo_guide()
+        create_demo_api()
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password: {DEMO_PASSWORD}):"))
         for email, role in accounts:
             self.stdout.write(f"  {email:42} {role}")
+        self.stdout.write(f"\nAPI token of the Bonn coordinator: {DEMO_TOKEN}")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from bruecken.events import services
 from bruecken.events.models import Event, Registration
 from bruecken.network.snapshots import delete_outdated as delete_outdated_snapshots
+from bruecken.transfer.services import delete_stale_uploads
 from bruecken.website.services import delete_old_messages
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ STEPS = {
     "contact_messages": delete_old_messages,
     # Network figures of scopes nobody opened since the data changed.
     "network_snapshots": delete_outdated_snapshots,
+    # Uploaded spreadsheets that were never imported, and the values kept for their preview.
+    "import_uploads": delete_stale_uploads,
 }
 
 

@@ -1,0 +1,51 @@
+"""Rate limit per token, or per client address without one: a counter per minute in the cache,
+as the website's form limit (`website/ratelimit.py`) counts per hour."""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from ninja.throttling import BaseThrottle
+
+from bruecken.website.ratelimit import client_address
+
+WINDOW_SECONDS = 60
+DEFAULT_ANONYMOUS_LIMIT = 60
+DEFAULT_TOKEN_LIMIT = 600
+
+
+def limits():
+    return (
+        getattr(settings, "API_RATE_LIMIT_ANONYMOUS", DEFAULT_ANONYMOUS_LIMIT),
+        getattr(settings, "API_RATE_LIMIT_TOKEN", DEFAULT_TOKEN_LIMIT),
+    )
+
+
+def _identity(request):
+    token = getattr(getattr(request, "auth", None), "api_token", None)
+    anonymous_limit, token_limit = limits()
+    if token is not None:
+        return f"token:{token.pk}", token_limit
+    # Hashed: the cache holds no addresses.
+    address = hashlib.sha256((settings.SECRET_KEY + client_address(request)).encode()).hexdigest()
+    return f"address:{address[:32]}", anonymous_limit
+
+
+class ApiThrottle(BaseThrottle):
+    def allow_request(self, request):
+        identity, limit = _identity(request)
+        if not limit:
+            return True
+        key = f"api-throttle:{identity}:{int(time.time() // WINDOW_SECONDS)}"
+        cache.add(key, 0, WINDOW_SECONDS + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            # Expired between add and incr.
+            cache.set(key, 1, WINDOW_SECONDS + 5)
+            count = 1
+        return count <= limit
+
+    def wait(self):
+        return WINDOW_SECONDS - time.time() % WINDOW_SECONDS

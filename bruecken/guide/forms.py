@@ -1,0 +1,110 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Chapter, Edition, Recommendation, RecommendationStatus
+from .services import evidence_choices
+
+
+class EvidenceChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+def _result_label(result):
+    municipality = result.workshop.process.municipality.name
+    return f"{municipality}: {result.text[:120]} ({result.get_kind_display()}, {result.workshop})"
+
+
+def _goal_label(goal):
+    rating = getattr(goal, "rating", None)
+    judged = rating.get_rating_display() if rating else _("not rated")
+    return f"{goal.process.municipality.name}: {goal.title} ({judged})"
+
+
+def _workshop_label(workshop):
+    date = f", {workshop.starts_at:%d.%m.%Y}" if workshop.starts_at else ""
+    return f"{workshop.process.municipality.name}: {workshop.title}{date}"
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["title", "text", "category", "results", "goals", "workshops"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "text": _("What municipalities and migrant organisations should do, and why."),
+        }
+
+    def __init__(self, *args, user, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = evidence_choices(user, program)
+        self.fields["results"] = EvidenceChoiceField(
+            choices["results"], required=False, label=_("Results")
+        )
+        self.fields["results"].label_from_instance = _result_label
+        self.fields["goals"] = EvidenceChoiceField(
+            choices["goals"], required=False, label=_("Goals and their ratings")
+        )
+        self.fields["goals"].label_from_instance = _goal_label
+        self.fields["workshops"] = EvidenceChoiceField(
+            choices["workshops"], required=False, label=_("Workshops")
+        )
+        self.fields["workshops"].label_from_instance = _workshop_label
+        self.fields["category"].queryset = Category.objects.order_by("position", "name")
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (RecommendationStatus.ACCEPTED, _("Accept")),
+            (RecommendationStatus.REJECTED, _("Reject")),
+            (RecommendationStatus.DRAFT, _("Return to the author for changes")),
+        ],
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when rejecting or returning: the author reads it."),
+    )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "name_en", "position"]
+
+
+class EditionForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = ["title", "foreword", "language"]
+        widgets = {"foreword": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"foreword": _("Markdown.")}
+
+
+class NewEditionForm(EditionForm):
+    class Meta(EditionForm.Meta):
+        fields = ["program", "title", "foreword", "language"]
+
+
+class ChapterForm(forms.ModelForm):
+    class Meta:
+        model = Chapter
+        fields = ["kind", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+
+class CompareForm(forms.Form):
+    a = forms.ModelChoiceField(Edition.objects.none(), label=_("Older edition"))
+    b = forms.ModelChoiceField(Edition.objects.none(), label=_("Newer edition"))
+
+    def __init__(self, *args, editions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["a"].queryset = editions
+        self.fields["b"].queryset = editions

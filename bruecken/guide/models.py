@@ -1,0 +1,288 @@
+"""Recommendations drawn from the local processes' results, and the guideline editions that
+publish them. A published edition is frozen: its content is a JSON snapshot taken when it was
+published, and its files (web page, PDF, DOCX) are rendered from that snapshot once."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files that are served only through a view that checks the reader's permission: beside
+    MEDIA_ROOT (never under it), in `private/guide/`. Resolved at each use, so that tests and
+    deployments that move MEDIA_ROOT move it too."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return Path(settings.MEDIA_ROOT).parent / "private" / "guide"
+
+    @property
+    def location(self):
+        return str(self.base_location.resolve())
+
+    def deconstruct(self):
+        return ("bruecken.guide.models.PrivateStorage", (), {})
+
+
+private_storage = PrivateStorage()
+
+
+class Category(models.Model):
+    """A chapter of the recommendations, edited by the program office."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, help_text=_("Where it differs.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("recommendation category")
+        verbose_name_plural = _("recommendation categories")
+
+    def __str__(self):
+        return self.name
+
+
+class RecommendationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+class Recommendation(models.Model):
+    """A recommendation for municipalities and migrant organisations, with its evidence: the
+    results, rated goals and workshops of the local processes it was drawn from."""
+
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("program"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("category"),
+    )
+    results = models.ManyToManyField(
+        "programs.Result", blank=True, related_name="recommendations", verbose_name=_("results")
+    )
+    goals = models.ManyToManyField(
+        "programs.Goal",
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("goals and their ratings"),
+    )
+    workshops = models.ManyToManyField(
+        "events.Event", blank=True, related_name="recommendations", verbose_name=_("workshops")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.DRAFT,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["category__position", "category__name", "title", "id"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        indexes = [models.Index(fields=["program", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("guide:recommendation_detail", args=[self.pk])
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment, with the decision it came with (if any)."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("recommendation"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    status = models.CharField(
+        _("status afterwards"), max_length=20, choices=RecommendationStatus.choices
+    )
+    text = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["recommendation", "created_at", "id"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+
+    def __str__(self):
+        return f"{self.recommendation}: {self.get_status_display()}"
+
+
+class BuildStatus(models.TextChoices):
+    IDLE = "idle", _("not built")
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+def edition_file_path(edition, filename):
+    return f"{edition.program_id}/{edition.pk}/{Path(filename).name}"
+
+
+class Edition(models.Model):
+    """A guideline edition. A draft is composed of chapters; publishing takes a snapshot of
+    everything it shows, builds the files from it in the background and, once they are built,
+    gives the edition the next number of its program. From then on it never changes."""
+
+    program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.CASCADE,
+        related_name="guide_editions",
+        verbose_name=_("program"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    foreword = models.TextField(_("foreword"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="de",
+        help_text=_("The language of the generated chapters' headings and labels."),
+    )
+    number = models.PositiveIntegerField(_("edition number"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    # The frozen content of a publication in progress or done (see compose.py).
+    snapshot = models.JSONField(_("content"), null=True, blank=True, editable=False)
+    html_file = models.FileField(
+        _("web edition"), upload_to=edition_file_path, storage=private_storage, blank=True
+    )
+    pdf_file = models.FileField(
+        "PDF", upload_to=edition_file_path, storage=private_storage, blank=True
+    )
+    docx_file = models.FileField(
+        "DOCX", upload_to=edition_file_path, storage=private_storage, blank=True
+    )
+    build_status = models.CharField(
+        _("build"), max_length=10, choices=BuildStatus.choices, default=BuildStatus.IDLE
+    )
+    build_percent = models.PositiveSmallIntegerField(_("progress"), default=0)
+    build_step = models.CharField(_("step"), max_length=200, blank=True)
+    build_error = models.TextField(_("why the build failed"), blank=True)
+    build_seconds = models.FloatField(_("build time in seconds"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["program", "-number", "-created_at"]
+        verbose_name = _("guideline edition")
+        verbose_name_plural = _("guideline editions")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="unique_edition_number"),
+            models.CheckConstraint(
+                condition=models.Q(number__isnull=True) | models.Q(published_at__isnull=False),
+                name="numbered_editions_published",
+            ),
+        ]
+
+    def __str__(self):
+        if self.number:
+            return f"{self.title} ({pgettext_lazy('edition', 'No.')} {self.number})"
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("guide:edition_detail", args=[self.pk])
+
+    @property
+    def is_published(self):
+        """Numbered and built: a public document."""
+        return self.number is not None and self.build_status == BuildStatus.DONE
+
+    @property
+    def is_building(self):
+        return self.build_status in (BuildStatus.QUEUED, BuildStatus.RUNNING)
+
+    @cached_property
+    def files(self):
+        return [
+            (kind, field)
+            for kind, field in (
+                ("pdf", self.pdf_file),
+                ("docx", self.docx_file),
+                ("html", self.html_file),
+            )
+            if field
+        ]
+
+
+class ChapterKind(models.TextChoices):
+    TEXT = "text", _("free text")
+    PROGRAM = "program", _("the program's design and goals")
+    MUNICIPALITIES = "municipalities", _("activities in each municipality")
+    RECOMMENDATIONS = "recommendations", _("recommendations by category")
+    ANNEX = "annex", _("annex: participating organisations and method")
+
+
+class Chapter(models.Model):
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="chapters", verbose_name=_("edition")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ChapterKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("Markdown. For generated chapters: an introduction before the generated part."),
+    )
+
+    class Meta:
+        ordering = ["edition", "position", "id"]
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,232 @@
+"""Export of the staff organisation and person lists, exactly as filtered and scoped, as CSV
+(semicolon; UTF-8 with BOM so that Excel opens it, or Windows-1252) and XLSX. The columns are
+the import's, so an exported file can be edited and imported again.
+
+Rows stream in chunks (one query for the rows and one per many-to-many field per chunk, never
+one per row). Cells that a spreadsheet would take for a formula (= + - @) are escaped with an
+apostrophe, which the import removes again."""
+
+import csv
+import tempfile
+
+from django.db.models import BooleanField, Case, Prefetch, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bruecken.actors.filters import filter_organisations, filter_people
+from bruecken.actors.scopes import (
+    organisation_filter,
+    person_filter,
+    visible_organisations,
+    visible_people,
+)
+from bruecken.places.models import Country, Language
+
+from .importers import ORGANISATION_COLUMNS, PERSON_COLUMNS
+from .parsing import FORMULA_PREFIXES
+
+CHUNK = 1000
+ENCODINGS = {"utf-8": "utf-8-sig", "cp1252": "cp1252"}
+
+
+def escape(value):
+    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _date(value):
+    if not value:
+        return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value).date()
+    return value.strftime("%d.%m.%Y")
+
+
+def _phone(number):
+    if not number:
+        return ""
+    try:
+        if number.country_code == 49:
+            return number.as_national
+        return number.as_international
+    except Exception:  # an invalid stored number: as stored
+        return str(number)
+
+
+def _yes_no(value):
+    return _("yes") if value else _("no")
+
+
+def _codes(objects):
+    return ", ".join(obj.code for obj in objects)
+
+
+def _private(queryset, condition):
+    """Annotate whether the user may see each row's non-public data (the scopes' own filter)."""
+    if not condition:  # Q(): everything (the program office)
+        return queryset.annotate(private_access=Value(True, output_field=BooleanField()))
+    return queryset.annotate(
+        private_access=Case(
+            When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+ORGANISATION_KEYS = [
+    "id",
+    "name",
+    "kind",
+    "municipality",
+    "ags",
+    "countries",
+    "topics",
+    "engagement_forms",
+    "languages",
+    "competences",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "address",
+    "founded",
+    "consent_given_at",
+    "consent_given_by",
+]
+
+
+def organisation_rows(user, data):
+    """The header and the rows of the filtered organisation list the user sees."""
+    queryset = _private(
+        filter_organisations(visible_organisations(user), data),
+        organisation_filter(user, private=True),
+    )
+    queryset = queryset.select_related("municipality").prefetch_related(
+        Prefetch("countries", queryset=Country.objects.order_by("code")),
+        "topics",
+        "engagement_forms",
+        Prefetch("languages", queryset=Language.objects.order_by("code")),
+    )
+    yield [str(ORGANISATION_COLUMNS[key].label) for key in ORGANISATION_KEYS]
+    for organisation in queryset.iterator(chunk_size=CHUNK):
+        private = organisation.private_access
+        contact = private or organisation.is_public
+        yield [
+            organisation.pk,
+            organisation.name,
+            organisation.get_kind_display(),
+            organisation.municipality.name,
+            organisation.municipality.ags,
+            _codes(organisation.countries.all()),
+            _codes(organisation.topics.all()),
+            _codes(organisation.engagement_forms.all()),
+            _codes(organisation.languages.all()),
+            organisation.competences,
+            organisation.description,
+            organisation.website,
+            organisation.email if contact else "",
+            _phone(organisation.phone) if contact else "",
+            organisation.address if contact else "",
+            organisation.founded or "",
+            _date(organisation.consent_given_at) if private else "",
+            organisation.consent_given_by if private else "",
+        ]
+
+
+PERSON_KEYS = [
+    "name",
+    "email",
+    "phone",
+    "municipality",
+    "ags",
+    "language",
+    "languages",
+    "countries",
+    "competences",
+    "is_decision_maker",
+    "is_multiplier",
+    "consent_given_at",
+    "consent_given_by",
+]
+
+
+def person_rows(user, data):
+    """The header and rows of the filtered person list. For people the user may see only
+    because they are published, just name and municipality: the rest (countries among it)
+    is personal data the user has no need of."""
+    queryset = _private(
+        filter_people(visible_people(user), data), person_filter(user, private=True)
+    )
+    queryset = queryset.select_related("municipality").prefetch_related(
+        Prefetch("countries", queryset=Country.objects.order_by("code")),
+        Prefetch("languages", queryset=Language.objects.order_by("code")),
+    )
+    yield [str(PERSON_COLUMNS[key].label) for key in PERSON_KEYS]
+    for person in queryset.iterator(chunk_size=CHUNK):
+        municipality = person.municipality
+        row = [
+            person.name,
+            "",
+            "",
+            municipality.name if municipality else "",
+            municipality.ags if municipality else "",
+        ]
+        if person.private_access:
+            row[1] = person.email
+            row[2] = _phone(person.phone)
+            row += [
+                person.language,
+                _codes(person.languages.all()),
+                _codes(person.countries.all()),
+                person.competences,
+                _yes_no(person.is_decision_maker),
+                _yes_no(person.is_multiplier),
+                _date(person.consent_given_at),
+                person.consent_given_by,
+            ]
+        else:
+            row += [""] * 8
+        yield row
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_stream(rows, encoding="utf-8"):
+    """Encoded CSV lines (semicolon, CRLF as Excel writes them); characters Windows-1252
+    cannot hold become "?"."""
+    codec = ENCODINGS.get(encoding, "utf-8-sig")
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    if codec == "utf-8-sig":
+        yield "\ufeff".encode()
+        codec = "utf-8"
+    for row in rows:
+        yield writer.writerow([escape(value) for value in row]).encode(codec, errors="replace")
+
+
+def xlsx_file(rows, title):
+    """A workbook (write-only, so memory stays flat) in a temporary file, rewound."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=escape(value) if value != "" else None)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula
+            if number == 0:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    handle = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

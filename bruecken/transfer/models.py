@@ -1,0 +1,126 @@
+"""An import run: the uploaded file, how its columns map to fields, the dry run's findings and
+the outcome. Uploaded files live outside MEDIA_ROOT (never under a public URL) and are deleted
+once the run is committed or abandoned (and by `delete_stale_uploads`)."""
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def upload_dir():
+    return getattr(settings, "TRANSFER_UPLOAD_DIR", None) or (settings.VAR_DIR / "imports")
+
+
+class PrivateStorage(FileSystemStorage):
+    """Uploads in VAR_DIR/imports (or TRANSFER_UPLOAD_DIR): no URL, no web server serves them.
+    The place is read from the settings on every use."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return str(upload_dir())
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Uploaded import files are not accessible via a URL.")
+
+
+private_storage = PrivateStorage()
+
+
+def _private_storage():
+    return private_storage
+
+
+class ImportKind(models.TextChoices):
+    ORGANISATIONS = "organisations", _("organisations")
+    PEOPLE = "people", _("people")
+    MEMBERSHIPS = "memberships", _("memberships")
+    TIES = "ties", _("ties between organisations")
+    PARTNERSHIPS = "partnerships", _("municipal partnerships")
+
+
+class OnDuplicate(models.TextChoices):
+    SKIP = "skip", _("skip the row, keep the existing entry")
+    UPDATE = "update", _("update the existing entry from the row")
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        CHECKING = "checking", _("checking")
+        CHECKED = "checked", _("checked")
+        COMMITTING = "committing", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
+        ABANDONED = "abandoned", _("abandoned")
+
+    kind = models.CharField(_("what to import"), max_length=20, choices=ImportKind.choices)
+    file = models.FileField(_("file"), storage=_private_storage, upload_to="%Y/%m", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=10, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    delimiter = models.CharField(_("delimiter"), max_length=5, blank=True)
+    headers = models.JSONField(_("columns"), default=list, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    on_duplicate = models.CharField(
+        _("existing entries"), max_length=10, choices=OnDuplicate.choices, default="skip"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    in_background = models.BooleanField(_("in the background"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("transfer:run", args=[self.pk])
+
+    @property
+    def is_busy(self):
+        return self.status in (self.Status.CHECKING, self.Status.COMMITTING)
+
+    @property
+    def can_commit(self):
+        return self.status == self.Status.CHECKED and self.problem_count == 0
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.ABANDONED)
+
+    @property
+    def percent(self):
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

@@ -1,0 +1,49 @@
+"""The import benchmark (`make bench-import`), at a size that runs in seconds."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from bruecken.actors.models import Organisation
+from bruecken.actors.tests.factories import OrganisationFactory
+from bruecken.transfer.management.commands.bench_import import BENCH_DOMAIN, generate_csv
+from bruecken.transfer.parsing import read_table
+
+
+def run(*args):
+    out = StringIO()
+    call_command("bench_import", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_prints_figures_and_the_ratio(reference_data):
+    output = run("--rows=60", "--import-export-rows=20", "--yes")
+    assert re.search(r"dry run \(read, check every row\)\s+\d+\.\d\d s", output)
+    assert re.search(r"import \(check again, write, audit\)\s+\d+\.\d\d s", output)
+    assert "target: import ≤ 60 s: OK" in output
+    assert re.search(r"django-import-export import_data\s+\d+\.\d\d s for 20 rows", output)
+    assert "extrapolated linearly from 20 rows" in output
+    assert re.search(r"ratio \(django-import-export / our import\): \d+\.\d×", output)
+    # The last state is django-import-export's import of the sample.
+    assert Organisation.objects.filter(email__endswith=BENCH_DOMAIN).count() == 20
+
+
+def test_refuses_a_database_with_other_data(reference_data, bonn):
+    OrganisationFactory(municipality=bonn, email="someone@example.org")
+    with pytest.raises(CommandError, match="not synthetic bench data"):
+        run("--rows=5", "--yes")
+
+
+def test_refuses_a_database_not_named_bench(reference_data):
+    with pytest.raises(CommandError, match="not a bench database"):
+        run("--rows=5")
+
+
+def test_the_generated_file_is_german_excel_csv(reference_data, bonn, kiel):
+    data = generate_csv(10, [bonn, kiel])
+    table = read_table(data, "bench.csv")
+    assert (table.encoding, table.delimiter) == ("cp1252", ";")
+    assert table.headers[0] == "Organisationsname"
+    assert len(table.rows) == 10

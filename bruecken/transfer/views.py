@@ -1,0 +1,199 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bruecken.accounts import roles
+from bruecken.actors.forms import OrganisationFilterForm, PersonFilterForm
+
+from . import exports, services
+from .forms import MappingForm, UploadForm
+from .importers import IMPORTERS
+from .models import ImportRun
+
+RECENT_RUNS = 20
+
+
+def _require(request, permission, obj=None):
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _form_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def index(request):
+    """Upload a file, and the imports so far."""
+    _require(request, "transfer.import_data")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.create_import(
+                request.user,
+                form.cleaned_data["kind"],
+                form.cleaned_data["file"],
+                form.cleaned_data["on_duplicate"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect(run)
+    runs = ImportRun.objects.select_related("created_by")
+    if not roles.is_program_office(request.user):
+        runs = runs.filter(created_by=request.user)
+    return render(
+        request,
+        "transfer/index.html",
+        {"form": form, "runs": runs[:RECENT_RUNS]},
+    )
+
+
+def _run(request, pk):
+    run = get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk)
+    _require(request, "transfer.view_importrun", run)
+    return run
+
+
+def _field_label(model, name):
+    try:
+        return model._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
+
+
+def _listed(value):
+    return ", ".join(value) if isinstance(value, list) else value
+
+
+def _context(run, form=None):
+    columns = IMPORTERS[run.kind].columns
+    mapped = [
+        {"header": run.headers[int(index)], "field": columns[key].label}
+        for index, key in sorted(run.mapping.items(), key=lambda item: int(item[0]))
+        if key in columns and int(index) < len(run.headers)
+    ]
+    model = IMPORTERS[run.kind].model
+    preview = [
+        {
+            **row,
+            "changes": [
+                {"field": _field_label(model, name), "old": _listed(old), "new": _listed(new)}
+                for name, (old, new) in row.get("changes", {}).items()
+            ],
+        }
+        for row in run.preview
+    ]
+    return {
+        "run": run,
+        "form": form,
+        "preview": preview,
+        "mapped": mapped,
+        "file_problems": [p for p in run.problems if not p.get("row")],
+        "row_problems": [p for p in run.problems if p.get("row")],
+        "hidden_problems": max(0, run.problem_count - len(run.problems)),
+    }
+
+
+@login_required
+def run_detail(request, pk):
+    run = _run(request, pk)
+    form = MappingForm(run=run) if run.status == ImportRun.Status.UPLOADED else None
+    return render(request, "transfer/run.html", _context(run, form))
+
+
+@login_required
+@require_GET
+def run_progress(request, pk):
+    """The progress bar, polled by htmx; once the run is done, the page is loaded again."""
+    run = _run(request, pk)
+    response = render(request, "transfer/includes/progress.html", {"run": run})
+    if not run.is_busy:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def run_check(request, pk):
+    run = _run(request, pk)
+    form = MappingForm(request.POST, run=run)
+    if not form.is_valid():
+        return render(request, "transfer/run.html", _context(run, form))
+    try:
+        services.start_check(request.user, run, form.mapping(), form.cleaned_data["on_duplicate"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(run)
+
+
+@login_required
+@require_POST
+def run_commit(request, pk):
+    run = _run(request, pk)
+    try:
+        run = services.commit(request.user, run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(run)
+    if run.status == ImportRun.Status.DONE:
+        messages.success(request, _("The file was imported."))
+    return redirect(run)
+
+
+@login_required
+@require_POST
+def run_abandon(request, pk):
+    run = _run(request, pk)
+    try:
+        services.abandon(request.user, run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(run)
+    messages.success(request, _("The import was abandoned and its file deleted."))
+    return redirect("transfer:index")
+
+
+def _export(request, form_class, rows, basename):
+    _require(request, "transfer.export_actors")
+    form = form_class(request.GET)
+    form.is_valid()
+    # As on the list page: filters that do not validate are ignored, the rest apply.
+    data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    stamp = timezone.localdate().isoformat()
+    if request.GET.get("format") == "xlsx":
+        handle = exports.xlsx_file(rows(request.user, data), basename)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"{basename}-{stamp}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    encoding = "cp1252" if request.GET.get("encoding") == "cp1252" else "utf-8"
+    response = StreamingHttpResponse(
+        exports.csv_stream(rows(request.user, data), encoding),
+        content_type=f"text/csv; charset={'windows-1252' if encoding == 'cp1252' else 'utf-8'}",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def export_organisations(request):
+    return _export(request, OrganisationFilterForm, exports.organisation_rows, _("organisations"))
+
+
+@login_required
+@require_GET
+def export_people(request):
+    return _export(request, PersonFilterForm, exports.person_rows, _("people"))
