@@ -433,11 +433,18 @@ def problems(edition, content=None):
     chapters = content["chapters"]
     if not chapters:
         found.append(_("The edition has no chapters."))
-    if not edition.program.recommendations.filter(status=RecommendationStatus.ACCEPTED).exists():
+    has_accepted = edition.program.recommendations.filter(
+        status=RecommendationStatus.ACCEPTED
+    ).exists()
+    if not has_accepted:
         found.append(_("The program has no accepted recommendation yet."))
     elif not any(c["kind"] == ChapterKind.RECOMMENDATIONS for c in chapters):
         found.append(_("The edition has no chapter with the recommendations."))
     for chapter in chapters:
+        # Without any accepted recommendation the recommendations chapter is empty too; that is
+        # said once above.
+        if not has_accepted and chapter["kind"] == ChapterKind.RECOMMENDATIONS:
+            continue
         if _is_empty(chapter):
             found.append(
                 _("Chapter %(number)s “%(title)s” is empty.")

@@ -252,7 +252,9 @@ def test_problems_before_publishing(office, edition, program, categories, proces
         found = services.problems(edition)
         assert "The program has no accepted recommendation yet." in found
         assert "Chapter 5 “Leer” is empty." in found
-        assert "Chapter 3 “Empfehlungen”" not in " ".join(found)
+        # The empty recommendations chapter is the same problem, said once (whatever the
+        # language its title was created in).
+        assert "Chapter 3 " not in " ".join(found)
         with pytest.raises(ValidationError):
             services.publish_edition(office, edition)
     edition.refresh_from_db()
