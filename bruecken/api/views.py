@@ -18,6 +18,7 @@ from . import services
 from .forms import TokenForm
 from .models import ApiToken
 
+NEW_TOKEN_SESSION_KEY = "api_new_token"  # noqa: S105 – a session key, not a secret
 NINJA_STATIC = Path(ninja.__file__).parent / "static" / "ninja"
 DOCS_ASSETS = {
     "swagger-ui-bundle.js": "text/javascript",
@@ -28,11 +29,11 @@ DOCS_ASSETS = {
 @staff_area
 @never_cache
 def tokens(request):
-    """Create a token (its secret is shown once, on this response only) and list tokens: one's
-    own, or everyone's for the program office."""
+    """Create a token and list tokens: one's own, or everyone's for the program office. The
+    new secret is passed to the page after the redirect through the session and taken out of it
+    there, so it is shown once, and reloading the page creates no second token."""
     if not request.user.has_perm("api.create_token"):
         raise PermissionDenied
-    created = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -40,8 +41,14 @@ def tokens(request):
         except ValidationError as error:
             _apply_form_error(form, error)
         else:
-            created = {"token": token, "secret": raw}
-            form = TokenForm()
+            request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "secret": raw}
+            return redirect("api:tokens")
+    created = None
+    new = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    if new:
+        token = ApiToken.objects.filter(pk=new["id"], user=request.user).first()
+        if token is not None:
+            created = {"token": token, "secret": new["secret"]}
     sees_all = request.user.has_perm("api.view_all_tokens")
     queryset = ApiToken.objects.select_related("user")
     if not sees_all:

@@ -89,15 +89,20 @@ def test_the_page_needs_a_staff_role(client, participant):
 def test_create_shows_the_secret_once(client, bonn_coordinator):
     client.force_login(bonn_coordinator)
     with translation.override("en"):
-        response = client.post(URL, {"name": "Portal"}, headers={"Accept-Language": "en"})
+        posted = client.post(URL, {"name": "Portal"}, headers={"Accept-Language": "en"})
+        # Post, redirect, get: reloading the page creates no second token.
+        assert posted.status_code == 302 and posted["Location"] == URL
+        response = client.get(URL, headers={"Accept-Language": "en"})
     assert response.status_code == 200
     token = ApiToken.objects.get()
     secret = response.context["created"]["secret"]
     assert hash_token(secret) == token.token_hash
     assert secret in response.content.decode()
     assert response["Cache-Control"].startswith("max-age=0")
-    # Never again.
+    # Never again, and not kept in the session.
     assert secret not in client.get(URL).content.decode()
+    assert secret not in str(dict(client.session))
+    assert ApiToken.objects.count() == 1
     assert token.prefix in client.get(URL).content.decode()
 
 
@@ -151,5 +156,5 @@ def test_the_page_is_translated(client, bonn_coordinator):
 def test_a_representative_may_create_tokens(client, world):
     user = user_with_role(Role.REPRESENTATIVE, organisation=world.bonn_public)
     client.force_login(user)
-    assert client.post(URL, {"name": "Website"}).status_code == 200
+    assert client.post(URL, {"name": "Website"}).status_code == 302
     assert ApiToken.objects.filter(user=user).exists()
