@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from bruecken.accounts.models import Role
 from bruecken.accounts.tests.factories import user_with_role
@@ -50,7 +51,9 @@ def test_filters(anonymous, world, kiel):
         "Bonn published",
         "Seminar",
     ]
-    start = seminar.starts_at.date().isoformat()
+    # The filter takes days in the site's time zone (an event at 23:30 UTC is on the next day
+    # in Berlin).
+    start = timezone.localdate(seminar.starts_at).isoformat()
     assert len(titles(anonymous.get("/events", {"starts_from": start, "starts_until": start})))
     assert titles(anonymous.get("/events", {"starts_until": "2000-01-01"})) == []
     assert anonymous.get("/events", {"starts_from": "soon"}).status_code == 422
