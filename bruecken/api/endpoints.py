@@ -8,7 +8,6 @@ from typing import Annotated
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query
@@ -17,6 +16,7 @@ from ninja.errors import ValidationError
 from bruecken.actors.filters import _through_exists, search_terms
 from bruecken.actors.models import Membership, Organisation, OrganisationKind, Person, Topic
 from bruecken.events.models import Event, Registration
+from bruecken.links import path_for_id
 from bruecken.places.models import (
     FederalState,
     Municipality,
@@ -428,9 +428,7 @@ def attach_lists(organisations):
 
 def organisation_serializer():
     kinds = Labels(OrganisationKind.choices)
-    # The public profile's address, built once: reverse() for every row would cost more than
-    # the rest of the row.
-    profile = absolute(reverse("website:organisation", args=[PLACEHOLDER_ID]))
+    profile_path = path_for_id("website:organisation")
 
     def serialize(o):
         public = o.consent_given_at is not None
@@ -452,14 +450,11 @@ def organisation_serializer():
             "address": o.address,
             "founded": o.founded,
             "is_public": public,
-            "profile_url": profile.replace(str(PLACEHOLDER_ID), str(o.pk)) if public else None,
+            "profile_url": absolute(profile_path(o.pk)) if public else None,
             "updated_at": o.updated_at,
         }
 
     return serialize
-
-
-PLACEHOLDER_ID = 987654321
 
 
 OrganisationPage = schemas.page_of(schemas.OrganisationOut, "OrganisationPage")

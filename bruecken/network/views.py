@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from bruecken.accounts import roles
 from bruecken.actors.views import staff_area
+from bruecken.links import path_for_id
 from bruecken.places.models import Municipality
 from bruecken.programs.models import Program
 
@@ -260,8 +261,7 @@ def _data(request, scope):
         return _bad_request_json(form)
     graph, network = view.graph, view.network
     degrees = graph.degree()
-    # One reverse for all nodes: the organisation page's address differs only in its id.
-    url_pattern = reverse("actors:organisation_detail", args=[0]).replace("/0/", "/{}/")
+    organisation_path = path_for_id("actors:organisation_detail")
     nodes = [
         {
             "id": i,
@@ -273,7 +273,7 @@ def _data(request, scope):
             "degree": degrees[i],
             "url": None
             if network.organisation_ids[i] is None
-            else url_pattern.format(network.organisation_ids[i]),
+            else organisation_path(network.organisation_ids[i]),
         }
         for i in range(network.node_count)
     ]
