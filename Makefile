@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/bruecken
+# The benchmarks (bench/, not shipped): `make bench`, `make bench-*`.
+BENCH := $(BIN)/python -m bench
 ADDRESS ?= 127.0.0.1:8000
 CHROMIUM ?= /usr/bin/chromium
 # Settings for the production checks in `make lint` (nothing here is used in production).
@@ -30,6 +32,7 @@ test-fast: install assets messages
 lint: install assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 	$(PRODUCTION_ENV) $(MANAGE) check --deploy --fail-level WARNING
 
@@ -38,29 +41,30 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install assets messages
+	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
-	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(MANAGE) bench_actor_list
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(BENCH) actor_list
 
 # Registration under load and the program dashboards; PostgreSQL with
 # DATABASE_URL=postgres://…/bench_events (a database of its own), else SQLite.
 bench-events: install assets messages
 	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
-	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-events.sqlite3} $(MANAGE) bench_events
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-events.sqlite3} $(BENCH) events
 
 # The public website served by gunicorn (DEBUG off) over HTTP, with the page cache on and off;
 # a database of its own (var/bench-website.sqlite3, or DATABASE_URL).
 bench-website: install assets messages
 	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
-	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-website.sqlite3} $(MANAGE) bench_website
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-website.sqlite3} $(BENCH) website
 
 # Loading and measuring the network: 100,000 organisations and 1,000,000 ties, and igraph
 # against NetworkX; a database of its own (var/bench-network.sqlite3, or DATABASE_URL).
 bench-network: install
 	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
-	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-network.sqlite3} $(MANAGE) bench_network
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-network.sqlite3} $(BENCH) network
 
 # The guideline's PDF: a synthetic program of 50 municipalities (about 100 pages), built inside a
 # transaction that is rolled back, against WeasyPrint alone on the same HTML.
@@ -69,19 +73,20 @@ bench-guide: install messages
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-guide.sqlite3} $(MANAGE) migrate --no-input -v0
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
-	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-guide.sqlite3} $(MANAGE) bench_guide
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-guide.sqlite3} $(BENCH) guide
 
 # The API's organisation list (page size 50) on the dataset of `make bench` (var/bench.sqlite3, or DATABASE_URL).
 bench-api: install messages
+	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
-	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(MANAGE) bench_api
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(BENCH) api
 
 # Importing 50,000 organisations from a German-style CSV, against django-import-export; a
 # database of its own (var/bench-import.sqlite3, or DATABASE_URL).
 bench-import: install
 	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
-	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(MANAGE) bench_import
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(BENCH) import
 
 install: $(VENV)/.installed
 

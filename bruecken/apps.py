@@ -6,3 +6,8 @@ class BrueckenConfig(AppConfig):
 
     name = "bruecken"
     verbose_name = "Brücken"
+
+    def ready(self):
+        from . import cache
+
+        cache.connect_signals()

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "bruecken.reports",
     "bruecken.transfer",
     "bruecken.api",
+    # The demo dataset and its command: above every app, imported by none.
+    "bruecken.demo",
 ]
 
 MIDDLEWARE = [

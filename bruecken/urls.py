@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from bruecken.events import dashboard_urls
+from bruecken.programs import urls as program_urls
 from bruecken.website.sitemaps import SITEMAPS
 from bruecken.website.views import pages, robots
 
@@ -29,7 +31,12 @@ urlpatterns += i18n_patterns(
     path("", include("bruecken.website.urls")),
     path("accounts/", include("bruecken.accounts.urls")),
     path("actors/", include("bruecken.actors.urls")),
-    path("programs/", include("bruecken.programs.urls")),
+    # The program and process dashboards are mostly about workshops: events serves them, under
+    # the programs' addresses and URL names.
+    path(
+        "programs/",
+        include((program_urls.urlpatterns + dashboard_urls.urlpatterns, program_urls.app_name)),
+    ),
     path("events/", include("bruecken.events.urls")),
     path("participate/", include("bruecken.events.public_urls")),
     path("network/", include("bruecken.network.urls")),

@@ -28,6 +28,11 @@ def facilitated_municipality_ids(user):
     return municipality_ids(user, Role.FACILITATOR)
 
 
+def working_municipality_ids(user):
+    """The municipalities the user coordinates or facilitates: where their staff work lies."""
+    return coordinated_municipality_ids(user) | facilitated_municipality_ids(user)
+
+
 def represented_organisation_ids(user):
     return {
         a.organisation_id

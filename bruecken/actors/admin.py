@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from bruecken.places.admin import ReadOnlyAdmin
+
 from .models import EngagementForm, Membership, Organisation, Person, Tie, Topic
 
 
@@ -16,19 +18,7 @@ class EngagementFormAdmin(admin.ModelAdmin):
     ordering = ["position"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Actors change only through the staff interface, whose services write the audit log."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Actors change only through the staff interface, whose services write the audit log.
 @admin.register(Organisation)
 class OrganisationAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "municipality", "consent_given_at", "is_demo"]

@@ -3,7 +3,7 @@ engaged in two countries of a region is listed once, without DISTINCT over the w
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Membership, Organisation, Person
+from .models import PUBLIC, Membership
 
 
 def _through_exists(model, field, **lookups):
@@ -12,8 +12,29 @@ def _through_exists(model, field, **lookups):
     return Exists(through.objects.filter(**{source: OuterRef("pk")}, **lookups))
 
 
+def _filter_related(queryset, data, filters):
+    """Apply the many-to-many filters `data` holds: {parameter: (field, lookup in the through
+    table)}."""
+    for key, (field, lookup) in filters.items():
+        if data.get(key):
+            queryset = queryset.filter(
+                _through_exists(queryset.model, field, **{lookup: data[key]})
+            )
+    return queryset
+
+
 def search_terms(text):
     return [term.casefold() for term in (text or "").split()][:10]
+
+
+ORGANISATION_RELATED = {
+    "country": ("countries", "country"),
+    "region": ("countries", "country__region"),
+    "topic": ("topics", "topic"),
+    "form": ("engagement_forms", "engagementform"),
+    "language": ("languages", "language"),
+}
+PERSON_RELATED = {"country": ("countries", "country"), "language": ("languages", "language")}
 
 
 def filter_organisations(queryset, data):
@@ -23,28 +44,11 @@ def filter_organisations(queryset, data):
         queryset = queryset.filter(municipality=data["municipality"])
     if data.get("kind"):
         queryset = queryset.filter(kind=data["kind"])
-    if data.get("country"):
-        queryset = queryset.filter(
-            _through_exists(Organisation, "countries", country=data["country"])
-        )
-    if data.get("region"):
-        queryset = queryset.filter(
-            _through_exists(Organisation, "countries", country__region=data["region"])
-        )
-    if data.get("topic"):
-        queryset = queryset.filter(_through_exists(Organisation, "topics", topic=data["topic"]))
-    if data.get("form"):
-        queryset = queryset.filter(
-            _through_exists(Organisation, "engagement_forms", engagementform=data["form"])
-        )
-    if data.get("language"):
-        queryset = queryset.filter(
-            _through_exists(Organisation, "languages", language=data["language"])
-        )
+    queryset = _filter_related(queryset, data, ORGANISATION_RELATED)
     if data.get("public") == "yes":
-        queryset = queryset.filter(consent_given_at__isnull=False)
+        queryset = queryset.filter(PUBLIC)
     elif data.get("public") == "no":
-        queryset = queryset.filter(consent_given_at__isnull=True)
+        queryset = queryset.exclude(PUBLIC)
     return queryset
 
 
@@ -61,10 +65,7 @@ def filter_people(queryset, data):
                 )
             )
         )
-    if data.get("country"):
-        queryset = queryset.filter(_through_exists(Person, "countries", country=data["country"]))
-    if data.get("language"):
-        queryset = queryset.filter(_through_exists(Person, "languages", language=data["language"]))
+    queryset = _filter_related(queryset, data, PERSON_RELATED)
     if data.get("role") == "decision_maker":
         queryset = queryset.filter(is_decision_maker=True)
     elif data.get("role") == "multiplier":

@@ -16,7 +16,6 @@ from .models import (
     Tie,
     Topic,
 )
-from .scopes import visible_organisations, visible_people
 
 
 class NamedChoiceField(forms.ModelChoiceField):
@@ -41,7 +40,9 @@ def managed_municipalities(user):
     return Municipality.objects.filter(pk__in=roles.coordinated_municipality_ids(user))
 
 
-class OrganisationFilterForm(forms.Form):
+class FilterForm(forms.Form):
+    """The search and municipality filters every list of actors starts with."""
+
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     municipality = forms.ModelChoiceField(
         Municipality.objects.all(),
@@ -50,6 +51,9 @@ class OrganisationFilterForm(forms.Form):
         empty_label=_("all"),
         widget=FastSelect,
     )
+
+
+class OrganisationFilterForm(FilterForm):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("all")), *OrganisationKind.choices]
     )
@@ -74,15 +78,7 @@ class OrganisationFilterForm(forms.Form):
             sort_choices_by_name(self.fields[name])
 
 
-class PersonFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    municipality = forms.ModelChoiceField(
-        Municipality.objects.all(),
-        label=_("Municipality"),
-        required=False,
-        empty_label=_("all"),
-        widget=FastSelect,
-    )
+class PersonFilterForm(FilterForm):
     country = NamedChoiceField(Country.objects.all(), label=_("Country"), empty_label=_("all"))
     language = NamedChoiceField(Language.objects.all(), label=_("Language"), empty_label=_("all"))
     role = forms.ChoiceField(
@@ -203,18 +199,24 @@ class ConsentForm(forms.Form):
     )
 
 
+# Memberships and ties have a period, picked with the browser's date input.
+PERIOD_WIDGETS = {
+    "started_on": forms.DateInput(attrs={"type": "date"}),
+    "ended_on": forms.DateInput(attrs={"type": "date"}),
+}
+
+
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["person", "role", "is_contact", "started_on", "ended_on"]
-        widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
-        }
+        widgets = PERIOD_WIDGETS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = visible_people(user).select_related("municipality")
+        self.fields["person"].queryset = Person.objects.visible_to(user).select_related(
+            "municipality"
+        )
         self.fields["person"].label_from_instance = lambda p: (
             f"{p.name} ({p.municipality})" if p.municipality else p.name
         )
@@ -224,16 +226,14 @@ class TieForm(forms.ModelForm):
     class Meta:
         model = Tie
         fields = ["target", "kind", "started_on", "ended_on", "note"]
-        widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
-            "note": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {**PERIOD_WIDGETS, "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, source, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = (
-            visible_organisations(user).exclude(pk=source.pk).select_related("municipality")
+            Organisation.objects.visible_to(user)
+            .exclude(pk=source.pk)
+            .select_related("municipality")
         )
         self.fields["target"].label_from_instance = lambda o: f"{o.name} ({o.municipality})"
         if self.instance.pk:

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from bruecken.accounts import roles
 from bruecken.places.models import Country, Language, Municipality
 from bruecken.translation import TranslatedName, collation_key
 
@@ -56,6 +58,28 @@ class OrganisationKind(models.TextChoices):
     BUSINESS = "business", _("business")
     NETWORK = "network", _("network")
     OTHER = "other", _("other")
+
+
+NOTHING = Q(pk__in=[])
+PUBLIC = Q(consent_given_at__isnull=False)
+
+
+def _signed_in(user):
+    return user is not None and user.is_authenticated and user.is_active
+
+
+class ConsentQuerySet(models.QuerySet):
+    """The one home of "shown in public" and of who may see which actor (the list-page mirror of
+    the `view_*` rules in `rules.py`)."""
+
+    def public(self):
+        """What the public sees: the actors that consented to publication."""
+        return self.filter(PUBLIC)
+
+    def visible_to(self, user, private=False):
+        """What `user` may see; private=True: only what they may see including non-public
+        details."""
+        return self.filter(self.model.visibility_q(user, private))
 
 
 class Consent(models.Model):
@@ -131,6 +155,8 @@ class Organisation(Consent):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         # pk breaks ties, so that pages never repeat or skip an organisation.
         ordering = ["name_key", "pk"]
@@ -147,15 +173,45 @@ class Organisation(Consent):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name = " ".join(self.name.split())
-        self.name_key = name_key(self.name)
-        self.search_text = "\n".join(
-            part.casefold() for part in (self.name, self.competences, self.description, self.email)
-        )
+        self.derive_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("actors:organisation_detail", args=[self.pk])
+
+    @staticmethod
+    def derived(name, competences="", description="", email=""):
+        """What an organisation computes from its fields: the tidied name, the key that makes
+        two names "the same", and the lower-cased text the search looks in. The one rule, used
+        by save() and by the bulk import's rows that bypass it."""
+        name = " ".join(name.split())
+        parts = (name, competences, description, email)
+        return {
+            "name": name,
+            "name_key": name_key(name),
+            "search_text": "\n".join((part or "").casefold() for part in parts),
+        }
+
+    def derive_fields(self):
+        values = self.derived(self.name, self.competences, self.description, self.email)
+        for field, value in values.items():
+            setattr(self, field, value)
+
+    @staticmethod
+    def visibility_q(user, private=False):
+        """Organisations the user may see (private=True: including their non-public data)."""
+        if roles.is_program_office(user):
+            return Q()
+        condition = NOTHING if private else PUBLIC
+        if not _signed_in(user):
+            return condition
+        municipalities = roles.working_municipality_ids(user)
+        if municipalities:
+            condition |= Q(municipality_id__in=municipalities)
+        represented = roles.represented_organisation_ids(user)
+        if represented:
+            condition |= Q(pk__in=represented)
+        return condition
 
     @property
     def is_migrant_organisation(self):
@@ -200,6 +256,8 @@ class Person(Consent):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
@@ -210,20 +268,76 @@ class Person(Consent):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name = " ".join(self.name.split())
-        self.email = self.email.lower()
-        self.search_text = "\n".join(
-            part.casefold() for part in (self.name, self.email, self.competences)
-        )
+        self.derive_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("actors:person_detail", args=[self.pk])
 
+    def derive_fields(self):
+        """What a person computes from its fields on save (and the bulk import before it
+        writes rows): the tidied name and address, and the text the search looks in."""
+        self.name = " ".join(self.name.split())
+        self.email = self.email.lower()
+        self.search_text = "\n".join(
+            part.casefold() for part in (self.name, self.email, self.competences)
+        )
+
+    @staticmethod
+    def visibility_q(user, private=False):
+        """People the user may see (private=True: including their non-public data): their own
+        record, the people of their municipalities and of the organisations they represent."""
+        if roles.is_program_office(user):
+            return Q()
+        condition = NOTHING if private else PUBLIC
+        if not _signed_in(user):
+            return condition
+        condition |= Q(user_id=user.pk)
+        municipalities = roles.working_municipality_ids(user)
+        if municipalities:
+            condition |= Q(municipality_id__in=municipalities) | Exists(
+                Membership.objects.filter(
+                    person=OuterRef("pk"), organisation__municipality_id__in=municipalities
+                )
+            )
+        represented = roles.represented_organisation_ids(user)
+        if represented:
+            condition |= Exists(
+                Membership.objects.filter(person=OuterRef("pk"), organisation_id__in=represented)
+            )
+        return condition
+
 
 def check_period(started_on, ended_on):
     if started_on and ended_on and ended_on < started_on:
         raise ValidationError({"ended_on": _("The end lies before the start.")})
+
+
+def period_constraint(name):
+    """`check_period` in the database: no end before the start, where both are known."""
+    return models.CheckConstraint(
+        condition=Q(ended_on__isnull=True)
+        | Q(started_on__isnull=True)
+        | Q(ended_on__gte=models.F("started_on")),
+        name=name,
+    )
+
+
+class PeriodQuerySet(models.QuerySet):
+    """Memberships and ties: rows with a period (`started_on`, `ended_on`)."""
+
+    def current(self, on=None):
+        """Those that have not ended by `on` (today in the site's time zone)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+
+class MembershipQuerySet(PeriodQuerySet):
+    def public(self):
+        """Memberships the public may see: both the person and the organisation consented."""
+        return self.filter(person__consent_given_at__isnull=False).filter(
+            organisation__consent_given_at__isnull=False
+        )
 
 
 class Membership(models.Model):
@@ -241,18 +355,13 @@ class Membership(models.Model):
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["organisation__name", "person__name"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True)
-                | Q(started_on__isnull=True)
-                | Q(ended_on__gte=models.F("started_on")),
-                name="membership_period",
-            )
-        ]
+        constraints = [period_constraint("membership_period")]
 
     def __str__(self):
         return f"{self.person} – {self.organisation}"
@@ -299,18 +408,15 @@ class Tie(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
+    objects = PeriodQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_on", "kind"]
         verbose_name = _("tie")
         verbose_name_plural = _("ties")
         constraints = [
             models.CheckConstraint(condition=~Q(source=models.F("target")), name="tie_not_self"),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True)
-                | Q(started_on__isnull=True)
-                | Q(ended_on__gte=models.F("started_on")),
-                name="tie_period",
-            ),
+            period_constraint("tie_period"),
         ]
 
     def __str__(self):

@@ -1,5 +1,5 @@
-"""Who may see and change which actors. Mirrored for lists by `scopes.py`; tests keep the two
-in step."""
+"""Who may see and change which actors. Mirrored for lists by the models' `visibility_q`
+(`Organisation.objects.visible_to`); tests keep the two in step."""
 
 import rules
 
@@ -16,22 +16,26 @@ def is_public(user, actor):
     return actor is not None and actor.is_public
 
 
-@rules.predicate
-def coordinates_organisation(user, organisation):
-    return (
-        organisation is not None
-        and _active(user)
-        and organisation.municipality_id in roles.coordinated_municipality_ids(user)
-    )
+def _organisation_in(name, municipality_ids):
+    """A predicate: the organisation lies in one of the municipalities `municipality_ids(user)`
+    names (those the user coordinates, or facilitates)."""
+
+    def test(user, organisation):
+        return (
+            organisation is not None
+            and _active(user)
+            and organisation.municipality_id in municipality_ids(user)
+        )
+
+    return rules.predicate(test, name=name)
 
 
-@rules.predicate
-def facilitates_organisation(user, organisation):
-    return (
-        organisation is not None
-        and _active(user)
-        and organisation.municipality_id in roles.facilitated_municipality_ids(user)
-    )
+coordinates_organisation = _organisation_in(
+    "coordinates_organisation", roles.coordinated_municipality_ids
+)
+facilitates_organisation = _organisation_in(
+    "facilitates_organisation", roles.facilitated_municipality_ids
+)
 
 
 @rules.predicate
@@ -53,22 +57,22 @@ def person_municipality_ids(person):
     return person._municipality_ids
 
 
-@rules.predicate
-def coordinates_person(user, person):
-    return (
-        person is not None
-        and _active(user)
-        and bool(person_municipality_ids(person) & roles.coordinated_municipality_ids(user))
-    )
+def _person_in(name, municipality_ids):
+    """A predicate: the person is active in one of the municipalities `municipality_ids(user)`
+    names (their own or one of their organisations')."""
+
+    def test(user, person):
+        return (
+            person is not None
+            and _active(user)
+            and bool(person_municipality_ids(person) & municipality_ids(user))
+        )
+
+    return rules.predicate(test, name=name)
 
 
-@rules.predicate
-def facilitates_person(user, person):
-    return (
-        person is not None
-        and _active(user)
-        and bool(person_municipality_ids(person) & roles.facilitated_municipality_ids(user))
-    )
+coordinates_person = _person_in("coordinates_person", roles.coordinated_municipality_ids)
+facilitates_person = _person_in("facilitates_person", roles.facilitated_municipality_ids)
 
 
 @rules.predicate

@@ -1,15 +1,15 @@
 """Every change to actors, memberships and ties: rule check, transaction, audit entry."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bruecken.accounts.audit import diff, record, snapshot
-from bruecken.accounts.models import AuditEntry
+from bruecken.accounts import audit
+from bruecken.permissions import require
 
-from .models import Membership, Organisation, Person, Tie, name_key
+from .models import Membership, Organisation, Person, Tie
 
 ORGANISATION_FIELDS = [
     "name",
@@ -43,6 +43,12 @@ TIE_FIELDS = ["source", "target", "kind", "started_on", "ended_on", "note"]
 class DuplicateOrganisation(ValidationError):
     """Another organisation of that name exists in the municipality."""
 
+    field = "name"
+
+    @property
+    def link(self):
+        return self.existing.get_absolute_url(), _("Open the existing organisation")
+
     def __init__(self, existing):
         self.existing = existing
         super().__init__(
@@ -52,27 +58,32 @@ class DuplicateOrganisation(ValidationError):
         )
 
 
-def require(user, permission, obj=None):
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 def _assign(instance, values, fields):
     for name in fields:
         if name in values:
             setattr(instance, name, values[name])
 
 
-def _assign_m2m(instance, values, fields):
-    for name in fields:
-        if name in values:
-            getattr(instance, name).set(values[name])
+def _write(user, obj, values, fields, save, m2m=(), audited=None, about=()):
+    """Set the `fields` that `values` holds, save (`save` runs the checks), set the many-to-many
+    fields and record what changed of the `audited` fields (default: all of them) in the audit
+    log, filed also under the objects named in `about`."""
+    # A generator: read when the entry is written, after the block may have changed them
+    # (a membership's person).
+    subjects = (getattr(obj, name) for name in about)
+    with audit.changes(user, obj, audited or [*fields, *m2m], subjects=subjects):
+        _assign(obj, values, fields)
+        save(obj)
+        for name in m2m:
+            if name in values:
+                getattr(obj, name).set(values[name])
+    return obj
 
 
 def _check_duplicate_organisation(organisation):
     existing = (
         Organisation.objects.filter(
-            municipality=organisation.municipality, name_key=name_key(organisation.name)
+            municipality=organisation.municipality, name_key=organisation.name_key
         )
         .exclude(pk=organisation.pk)
         .select_related("municipality")
@@ -83,7 +94,7 @@ def _check_duplicate_organisation(organisation):
 
 
 def _save_organisation(organisation):
-    organisation.name_key = name_key(organisation.name)
+    organisation.derive_fields()
     _check_duplicate_organisation(organisation)
     organisation.full_clean(exclude=["name_key"], validate_constraints=False)
     try:
@@ -95,46 +106,69 @@ def _save_organisation(organisation):
         raise
 
 
-def _organisation_audit_fields():
-    return ORGANISATION_FIELDS + ORGANISATION_M2M
+def _save_person(person):
+    person.full_clean(exclude=["user"])
+    person.save()
+
+
+# What is written of an organisation and of a person: fields, many-to-many fields, the save
+# that runs their checks.
+ACTOR_WRITES = {
+    Organisation: (ORGANISATION_FIELDS, ORGANISATION_M2M, _save_organisation),
+    Person: (PERSON_FIELDS, PERSON_M2M, _save_person),
+}
+
+
+def _save_actor(user, actor, values):
+    fields, m2m, save = ACTOR_WRITES[type(actor)]
+    return _write(user, actor, values, fields, save, m2m)
+
+
+def _create_actor(user, actor, values):
+    require(user, "actors.manage_actors_in", values.get("municipality"))
+    return _save_actor(user, actor, values)
+
+
+def _update_actor(user, actor, values):
+    actor = type(actor).objects.select_for_update().get(pk=actor.pk)
+    require(user, f"actors.change_{actor._meta.model_name}", actor)
+    moved_to = values.get("municipality", actor.municipality)
+    # Moving an actor needs the right to manage actors there. A person may also be left without
+    # a municipality; an organisation may not (its None is refused like any other).
+    if moved_to != actor.municipality and (moved_to is not None or isinstance(actor, Organisation)):
+        require(user, "actors.manage_actors_in", moved_to)
+    return _save_actor(user, actor, values)
+
+
+def _delete_actor(user, actor):
+    require(user, f"actors.delete_{actor._meta.model_name}", actor)
+    fields, m2m, _save = ACTOR_WRITES[type(actor)]
+    audit.deleted(user, actor, [*fields, *m2m])
+    actor.delete()
 
 
 @transaction.atomic
 def create_organisation(user, values):
-    require(user, "actors.manage_actors_in", values.get("municipality"))
-    organisation = Organisation()
-    _assign(organisation, values, ORGANISATION_FIELDS)
-    _save_organisation(organisation)
-    _assign_m2m(organisation, values, ORGANISATION_M2M)
-    after = snapshot(organisation, _organisation_audit_fields())
-    record(user, AuditEntry.Action.CREATE, organisation, diff({}, after))
-    return organisation
+    return _create_actor(user, Organisation(), values)
 
 
 @transaction.atomic
 def update_organisation(user, organisation, values):
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    require(user, "actors.change_organisation", organisation)
-    new_municipality = values.get("municipality", organisation.municipality)
-    if new_municipality != organisation.municipality:
-        require(user, "actors.manage_actors_in", new_municipality)
-    before = snapshot(organisation, _organisation_audit_fields())
-    _assign(organisation, values, ORGANISATION_FIELDS)
-    _save_organisation(organisation)
-    _assign_m2m(organisation, values, ORGANISATION_M2M)
-    changes = diff(before, snapshot(organisation, _organisation_audit_fields()))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, organisation, changes)
-    return organisation
+    return _update_actor(user, organisation, values)
 
 
 @transaction.atomic
 def delete_organisation(user, organisation):
-    require(user, "actors.delete_organisation", organisation)
-    pk = organisation.pk
-    before = snapshot(organisation, _organisation_audit_fields())
-    record(user, AuditEntry.Action.DELETE, organisation, diff(before, {}), object_id=pk)
-    organisation.delete()
+    _delete_actor(user, organisation)
+
+
+def _record_consent(user, actor, given_at, given_by):
+    with audit.changes(user, actor, CONSENT_FIELDS):
+        actor.consent_given_at = given_at
+        actor.consent_given_by = given_by
+        actor.consent_recorded_by = user
+        actor.save(update_fields=["consent_given_at", "consent_given_by", "consent_recorded_by"])
+    return actor
 
 
 def _give_consent(user, actor, permission, given_by, given_at=None):
@@ -145,26 +179,14 @@ def _give_consent(user, actor, permission, given_by, given_at=None):
     given_at = given_at or timezone.now()
     if given_at > timezone.now():
         raise ValidationError({"consent_given_at": _("Consent cannot be dated in the future.")})
-    before = snapshot(actor, CONSENT_FIELDS)
-    actor.consent_given_at = given_at
-    actor.consent_given_by = given_by
-    actor.consent_recorded_by = user
-    actor.save(update_fields=["consent_given_at", "consent_given_by", "consent_recorded_by"])
-    record(user, AuditEntry.Action.UPDATE, actor, diff(before, snapshot(actor, CONSENT_FIELDS)))
-    return actor
+    return _record_consent(user, actor, given_at, given_by)
 
 
 def _withdraw_consent(user, actor, permission):
     require(user, permission, actor)
     if not actor.is_public:
         return actor
-    before = snapshot(actor, CONSENT_FIELDS)
-    actor.consent_given_at = None
-    actor.consent_given_by = ""
-    actor.consent_recorded_by = user
-    actor.save(update_fields=["consent_given_at", "consent_given_by", "consent_recorded_by"])
-    record(user, AuditEntry.Action.UPDATE, actor, diff(before, snapshot(actor, CONSENT_FIELDS)))
-    return actor
+    return _record_consent(user, actor, None, "")
 
 
 @transaction.atomic
@@ -177,52 +199,19 @@ def withdraw_organisation_consent(user, organisation):
     return _withdraw_consent(user, organisation, "actors.change_organisation")
 
 
-def _person_audit_fields():
-    return PERSON_FIELDS + PERSON_M2M
-
-
-def _save_person(person):
-    person.full_clean(exclude=["user"])
-    person.save()
-
-
 @transaction.atomic
 def create_person(user, values):
-    require(user, "actors.manage_actors_in", values.get("municipality"))
-    person = Person()
-    _assign(person, values, PERSON_FIELDS)
-    _save_person(person)
-    _assign_m2m(person, values, PERSON_M2M)
-    record(
-        user, AuditEntry.Action.CREATE, person, diff({}, snapshot(person, _person_audit_fields()))
-    )
-    return person
+    return _create_actor(user, Person(), values)
 
 
 @transaction.atomic
 def update_person(user, person, values):
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    require(user, "actors.change_person", person)
-    new_municipality = values.get("municipality", person.municipality)
-    if new_municipality != person.municipality and new_municipality is not None:
-        require(user, "actors.manage_actors_in", new_municipality)
-    before = snapshot(person, _person_audit_fields())
-    _assign(person, values, PERSON_FIELDS)
-    _save_person(person)
-    _assign_m2m(person, values, PERSON_M2M)
-    changes = diff(before, snapshot(person, _person_audit_fields()))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, person, changes)
-    return person
+    return _update_actor(user, person, values)
 
 
 @transaction.atomic
 def delete_person(user, person):
-    require(user, "actors.delete_person", person)
-    pk = person.pk
-    before = snapshot(person, _person_audit_fields())
-    record(user, AuditEntry.Action.DELETE, person, diff(before, {}), object_id=pk)
-    person.delete()
+    _delete_actor(user, person)
 
 
 @transaction.atomic
@@ -242,49 +231,35 @@ def _save_membership(user, membership):
     membership.save()
 
 
+def _write_membership(user, membership, values):
+    # The organisation stays: moving a membership is ending one and adding another.
+    return _write(
+        user,
+        membership,
+        values,
+        [name for name in MEMBERSHIP_FIELDS if name != "organisation"],
+        lambda membership: _save_membership(user, membership),
+        audited=MEMBERSHIP_FIELDS,
+        about=("organisation", "person"),
+    )
+
+
 @transaction.atomic
 def add_membership(user, organisation, values):
-    membership = Membership(organisation=organisation)
-    _assign(membership, values, [f for f in MEMBERSHIP_FIELDS if f != "organisation"])
-    _save_membership(user, membership)
-    record(
-        user,
-        AuditEntry.Action.CREATE,
-        membership,
-        diff({}, snapshot(membership, MEMBERSHIP_FIELDS)),
-        subjects=[membership.organisation, membership.person],
-    )
-    return membership
+    return _write_membership(user, Membership(organisation=organisation), values)
 
 
 @transaction.atomic
 def update_membership(user, membership, values):
     require(user, "actors.change_membership", membership)
-    before = snapshot(membership, MEMBERSHIP_FIELDS)
-    # The organisation stays: moving a membership is ending one and adding another.
-    _assign(membership, values, ["person", "role", "is_contact", "started_on", "ended_on"])
-    _save_membership(user, membership)
-    changes = diff(before, snapshot(membership, MEMBERSHIP_FIELDS))
-    if changes:
-        record(
-            user,
-            AuditEntry.Action.UPDATE,
-            membership,
-            changes,
-            subjects=[membership.organisation, membership.person],
-        )
-    return membership
+    return _write_membership(user, membership, values)
 
 
 @transaction.atomic
 def delete_membership(user, membership):
     require(user, "actors.change_membership", membership)
-    record(
-        user,
-        AuditEntry.Action.DELETE,
-        membership,
-        diff(snapshot(membership, MEMBERSHIP_FIELDS), {}),
-        subjects=[membership.organisation, membership.person],
+    audit.deleted(
+        user, membership, MEMBERSHIP_FIELDS, subjects=[membership.organisation, membership.person]
     )
     membership.delete()
 
@@ -293,7 +268,7 @@ def _check_duplicate_tie(tie):
     pair = Q(source=tie.source, target=tie.target) | Q(source=tie.target, target=tie.source)
     overlapping = Tie.objects.filter(pair, kind=tie.kind).exclude(pk=tie.pk)
     if tie.started_on:
-        overlapping = overlapping.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=tie.started_on))
+        overlapping = overlapping.current(on=tie.started_on)
     if tie.ended_on:
         overlapping = overlapping.filter(
             Q(started_on__isnull=True) | Q(started_on__lte=tie.ended_on)
@@ -317,41 +292,33 @@ def _save_tie(user, tie):
     tie.save()
 
 
+def _write_tie(user, tie, values, fields):
+    return _write(
+        user,
+        tie,
+        values,
+        fields,
+        lambda tie: _save_tie(user, tie),
+        audited=TIE_FIELDS,
+        about=("source", "target"),
+    )
+
+
 @transaction.atomic
 def add_tie(user, source, values):
     tie = Tie(source=source, recorded_by=user)
-    _assign(tie, values, [f for f in TIE_FIELDS if f != "source"])
-    _save_tie(user, tie)
-    record(
-        user,
-        AuditEntry.Action.CREATE,
-        tie,
-        diff({}, snapshot(tie, TIE_FIELDS)),
-        subjects=[tie.source, tie.target],
-    )
-    return tie
+    return _write_tie(user, tie, values, [name for name in TIE_FIELDS if name != "source"])
 
 
 @transaction.atomic
 def update_tie(user, tie, values):
     require(user, "actors.change_tie", tie)
-    before = snapshot(tie, TIE_FIELDS)
-    _assign(tie, values, ["kind", "started_on", "ended_on", "note"])
-    _save_tie(user, tie)
-    changes = diff(before, snapshot(tie, TIE_FIELDS))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, tie, changes, subjects=[tie.source, tie.target])
-    return tie
+    # The organisations stay: a tie with another one is another tie.
+    return _write_tie(user, tie, values, ["kind", "started_on", "ended_on", "note"])
 
 
 @transaction.atomic
 def delete_tie(user, tie):
     require(user, "actors.change_tie", tie)
-    record(
-        user,
-        AuditEntry.Action.DELETE,
-        tie,
-        diff(snapshot(tie, TIE_FIELDS), {}),
-        subjects=[tie.source, tie.target],
-    )
+    audit.deleted(user, tie, TIE_FIELDS, subjects=[tie.source, tie.target])
     tie.delete()

@@ -1,18 +1,14 @@
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import push_url
 
 from bruecken.accounts.audit import history
+from bruecken.permissions import require
 from bruecken.places.models import Country
+from bruecken.web import apply_form_error, form_page, list_page, staff_area
 
 from . import services
 from .filters import filter_organisations, filter_people
@@ -27,168 +23,50 @@ from .forms import (
 )
 from .history import describe_entries
 from .models import Membership, Organisation, Person, Tie
-from .scopes import visible_organisations, visible_people
 
 HISTORY_LENGTH = 50
 
 
-def staff_area(view):
-    """Logged in, and holding a role that works with the registry."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_perm("accounts.access_staff_area"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+def _actor(request, model, pk, permission):
+    """The organisation, person, membership or tie `pk` (model: a model or a queryset), if the
+    user holds `permission` on it."""
+    actor = get_object_or_404(model, pk=pk)
+    require(request.user, permission, actor)
+    return actor
 
 
-def _require(request, permission, obj=None):
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
-def _apply_form_error(form, error):
-    """Show a service's ValidationError on the form it came from."""
-    if isinstance(error, services.DuplicateOrganisation):
-        form.add_error(
-            "name",
-            format_html(
-                '{} <a href="{}">{}</a>',
-                error.messages[0],
-                error.existing.get_absolute_url(),
-                _("Open the existing organisation"),
-            ),
-        )
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _list_page(request, filter_form, build_queryset, template, partial):
-    """A filtered, paginated list; only the results when htmx asks for them."""
-    filter_form.is_valid()
-    # Filters that do not validate are ignored (and shown with their error); the rest apply.
-    data = {k: v for k, v in filter_form.cleaned_data.items() if k not in filter_form.errors}
-    page = Paginator(build_queryset(data), settings.ACTOR_LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {"filter_form": filter_form, "page": page}
-    # Back/forward after an in-place update asks htmx for the whole page again.
-    only_results = request.htmx and not request.htmx.history_restore_request
-    response = render(request, partial if only_results else template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    if only_results:
-        # The address bar shows the filters in use, not every empty field of the form.
-        query = request.GET.copy()
-        for key in [key for key, values in query.lists() if not any(values)]:
-            del query[key]
-        push_url(response, f"{request.path}?{query.urlencode()}" if query else request.path)
-    return response
-
-
-@staff_area
-def organisation_list(request):
-    def build_queryset(data):
-        return (
-            filter_organisations(visible_organisations(request.user), data)
-            .select_related("municipality")
-            .prefetch_related(Prefetch("countries", queryset=Country.objects.order_by("code")))
-        )
-
-    return _list_page(
-        request,
-        OrganisationFilterForm(request.GET),
-        build_queryset,
-        "actors/organisation_list.html",
-        "actors/includes/organisation_results.html",
-    )
-
-
-def _ties_of(organisation):
-    outgoing = Tie.objects.filter(source=organisation).select_related("target__municipality")
-    incoming = Tie.objects.filter(target=organisation).select_related("source__municipality")
-    rows = [(tie, tie.target) for tie in outgoing] + [(tie, tie.source) for tie in incoming]
-    return sorted(rows, key=lambda row: row[1].name_key)
-
-
-@staff_area
-def organisation_detail(request, pk):
-    organisation = get_object_or_404(
-        Organisation.objects.select_related("municipality", "consent_recorded_by"), pk=pk
-    )
-    _require(request, "actors.view_organisation", organisation)
-    private = request.user.has_perm("actors.view_organisation_private", organisation)
+def _detail_context(request, queryset, pk):
+    """What an organisation's and a person's page show alike; the history and the consent form
+    only to those who may see private details."""
+    name = queryset.model._meta.model_name
+    actor = _actor(request, queryset, pk, f"actors.view_{name}")
+    private = request.user.has_perm(f"actors.view_{name}_private", actor)
     context = {
-        "organisation": organisation,
+        name: actor,
         "private": private,
-        "can_change": request.user.has_perm("actors.change_organisation", organisation),
-        "can_delete": request.user.has_perm("actors.delete_organisation", organisation),
+        "can_change": request.user.has_perm(f"actors.change_{name}", actor),
+        "can_delete": request.user.has_perm(f"actors.delete_{name}", actor),
     }
     if private:
-        context["memberships"] = organisation.memberships.select_related(
-            "person__municipality"
-        ).order_by("person__name")
-        context["ties"] = _ties_of(organisation)
-        context["history"] = describe_entries(history(organisation)[:HISTORY_LENGTH])
+        context["history"] = describe_entries(history(actor)[:HISTORY_LENGTH])
         context["consent_form"] = ConsentForm()
-    return render(request, "actors/organisation_detail.html", context)
+    return context
 
 
-def _edit_page(request, form, template, context, save):
-    """Validate the form, let the service save, and show the service's refusals on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(obj)
-    return render(request, template, {**context, "form": form})
+def _actor_form(request, form_class, save, actor=None):
+    """The page that creates an organisation or a person (actor=None) or edits one."""
+    name = form_class._meta.model._meta.model_name
+    form = form_class(request.POST or None, instance=actor, user=request.user)
+    context = {name: actor} if actor is not None else {}
+    return form_page(request, form, f"actors/{name}_form.html", context, save)
 
 
-@staff_area
-def organisation_create(request):
-    _require(request, "actors.add_organisation")
-    form = OrganisationForm(request.POST or None, user=request.user)
-    return _edit_page(
-        request,
-        form,
-        "actors/organisation_form.html",
-        {},
-        lambda data: services.create_organisation(request.user, data),
-    )
-
-
-@staff_area
-def organisation_edit(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
-    _require(request, "actors.change_organisation", organisation)
-    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
-    return _edit_page(
-        request,
-        form,
-        "actors/organisation_form.html",
-        {"organisation": organisation},
-        lambda data: services.update_organisation(request.user, organisation, data),
-    )
-
-
-@staff_area
-def organisation_delete(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
-    _require(request, "actors.delete_organisation", organisation)
+def _delete_page(request, actor, delete, list_url):
     if request.method == "POST":
-        services.delete_organisation(request.user, organisation)
-        messages.success(request, _("“%(name)s” was deleted.") % {"name": organisation.name})
-        return redirect("actors:organisation_list")
-    return render(request, "actors/confirm_delete.html", {"object": organisation})
+        delete(request.user, actor)
+        messages.success(request, _("“%(name)s” was deleted.") % {"name": actor.name})
+        return redirect(list_url)
+    return render(request, "actors/confirm_delete.html", {"object": actor})
 
 
 def _consent(request, actor, give, withdraw):
@@ -206,18 +84,84 @@ def _consent(request, actor, give, withdraw):
                 form.cleaned_data["consent_given_at"],
             )
         except ValidationError as error:
-            _apply_form_error(form, error)
+            apply_form_error(form, error)
         else:
             messages.success(request, _("Consent to publish recorded."))
             return redirect(actor)
     return render(request, "actors/consent_form.html", {"form": form, "actor": actor})
 
 
+# Organisations
+
+
+@staff_area
+def organisation_list(request):
+    def build_queryset(data):
+        return (
+            filter_organisations(Organisation.objects.visible_to(request.user), data)
+            .select_related("municipality")
+            .prefetch_related(Prefetch("countries", queryset=Country.objects.order_by("code")))
+        )
+
+    return list_page(
+        request,
+        OrganisationFilterForm(request.GET),
+        build_queryset,
+        "actors/organisation_list.html",
+        "actors/includes/organisation_results.html",
+    )
+
+
+def _ties_of(organisation):
+    outgoing = Tie.objects.filter(source=organisation).select_related("target__municipality")
+    incoming = Tie.objects.filter(target=organisation).select_related("source__municipality")
+    rows = [(tie, tie.target) for tie in outgoing] + [(tie, tie.source) for tie in incoming]
+    return sorted(rows, key=lambda row: row[1].name_key)
+
+
+@staff_area
+def organisation_detail(request, pk):
+    queryset = Organisation.objects.select_related("municipality", "consent_recorded_by")
+    context = _detail_context(request, queryset, pk)
+    if context["private"]:
+        organisation = context["organisation"]
+        context["memberships"] = organisation.memberships.select_related(
+            "person__municipality"
+        ).order_by("person__name")
+        context["ties"] = _ties_of(organisation)
+    return render(request, "actors/organisation_detail.html", context)
+
+
+@staff_area
+def organisation_create(request):
+    require(request.user, "actors.add_organisation")
+    return _actor_form(
+        request, OrganisationForm, lambda data: services.create_organisation(request.user, data)
+    )
+
+
+@staff_area
+def organisation_edit(request, pk):
+    organisation = _actor(request, Organisation, pk, "actors.change_organisation")
+
+    def save(data):
+        return services.update_organisation(request.user, organisation, data)
+
+    return _actor_form(request, OrganisationForm, save, organisation)
+
+
+@staff_area
+def organisation_delete(request, pk):
+    organisation = _actor(request, Organisation, pk, "actors.delete_organisation")
+    return _delete_page(
+        request, organisation, services.delete_organisation, "actors:organisation_list"
+    )
+
+
 @staff_area
 @require_POST
 def organisation_consent(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
-    _require(request, "actors.change_organisation", organisation)
+    organisation = _actor(request, Organisation, pk, "actors.change_organisation")
     return _consent(
         request,
         organisation,
@@ -226,12 +170,14 @@ def organisation_consent(request, pk):
     )
 
 
+# Memberships and ties
+
+
 @staff_area
 def membership_add(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
-    _require(request, "actors.change_organisation", organisation)
+    organisation = _actor(request, Organisation, pk, "actors.change_organisation")
     form = MembershipForm(request.POST or None, user=request.user)
-    return _edit_page(
+    return form_page(
         request,
         form,
         "actors/membership_form.html",
@@ -242,14 +188,15 @@ def membership_add(request, pk):
 
 @staff_area
 def membership_edit(request, pk):
-    membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=pk)
-    _require(request, "actors.change_membership", membership)
+    membership = _actor(
+        request, Membership.objects.select_related("organisation"), pk, "actors.change_membership"
+    )
     if request.method == "POST" and "delete" in request.POST:
         services.delete_membership(request.user, membership)
         messages.success(request, _("Membership removed."))
         return redirect(membership.organisation)
     form = MembershipForm(request.POST or None, instance=membership, user=request.user)
-    return _edit_page(
+    return form_page(
         request,
         form,
         "actors/membership_form.html",
@@ -260,10 +207,9 @@ def membership_edit(request, pk):
 
 @staff_area
 def tie_add(request, pk):
-    organisation = get_object_or_404(Organisation, pk=pk)
-    _require(request, "actors.change_organisation", organisation)
+    organisation = _actor(request, Organisation, pk, "actors.change_organisation")
     form = TieForm(request.POST or None, user=request.user, source=organisation)
-    return _edit_page(
+    return form_page(
         request,
         form,
         "actors/tie_form.html",
@@ -274,8 +220,7 @@ def tie_add(request, pk):
 
 @staff_area
 def tie_edit(request, pk, organisation_pk):
-    tie = get_object_or_404(Tie.objects.select_related("source", "target"), pk=pk)
-    _require(request, "actors.change_tie", tie)
+    tie = _actor(request, Tie.objects.select_related("source", "target"), pk, "actors.change_tie")
     # The page we came from, so that we return there.
     organisation = tie.source if tie.source_id == organisation_pk else tie.target
     if request.method == "POST" and "delete" in request.POST:
@@ -288,17 +233,22 @@ def tie_edit(request, pk, organisation_pk):
         services.update_tie(request.user, tie, data)
         return organisation
 
-    return _edit_page(
+    return form_page(
         request, form, "actors/tie_form.html", {"organisation": organisation, "tie": tie}, save
     )
+
+
+# People
 
 
 @staff_area
 def person_list(request):
     def build_queryset(data):
-        return filter_people(visible_people(request.user), data).select_related("municipality")
+        return filter_people(Person.objects.visible_to(request.user), data).select_related(
+            "municipality"
+        )
 
-    return _list_page(
+    return list_page(
         request,
         PersonFilterForm(request.GET),
         build_queryset,
@@ -309,67 +259,39 @@ def person_list(request):
 
 @staff_area
 def person_detail(request, pk):
-    person = get_object_or_404(
-        Person.objects.select_related("municipality", "consent_recorded_by", "user"), pk=pk
-    )
-    _require(request, "actors.view_person", person)
-    private = request.user.has_perm("actors.view_person_private", person)
-    context = {
-        "person": person,
-        "private": private,
-        "can_change": request.user.has_perm("actors.change_person", person),
-        "can_delete": request.user.has_perm("actors.delete_person", person),
-    }
-    if private:
-        context["memberships"] = person.memberships.select_related(
-            "organisation__municipality"
-        ).order_by("organisation__name")
-        context["history"] = describe_entries(history(person)[:HISTORY_LENGTH])
-        context["consent_form"] = ConsentForm()
+    queryset = Person.objects.select_related("municipality", "consent_recorded_by", "user")
+    context = _detail_context(request, queryset, pk)
+    if context["private"]:
+        context["memberships"] = (
+            context["person"]
+            .memberships.select_related("organisation__municipality")
+            .order_by("organisation__name")
+        )
     return render(request, "actors/person_detail.html", context)
 
 
 @staff_area
 def person_create(request):
-    _require(request, "actors.add_person")
-    form = PersonForm(request.POST or None, user=request.user)
-    return _edit_page(
-        request,
-        form,
-        "actors/person_form.html",
-        {},
-        lambda data: services.create_person(request.user, data),
-    )
+    require(request.user, "actors.add_person")
+    return _actor_form(request, PersonForm, lambda data: services.create_person(request.user, data))
 
 
 @staff_area
 def person_edit(request, pk):
-    person = get_object_or_404(Person, pk=pk)
-    _require(request, "actors.change_person", person)
-    form = PersonForm(request.POST or None, instance=person, user=request.user)
-    return _edit_page(
-        request,
-        form,
-        "actors/person_form.html",
-        {"person": person},
-        lambda data: services.update_person(request.user, person, data),
+    person = _actor(request, Person, pk, "actors.change_person")
+    return _actor_form(
+        request, PersonForm, lambda data: services.update_person(request.user, person, data), person
     )
 
 
 @staff_area
 def person_delete(request, pk):
-    person = get_object_or_404(Person, pk=pk)
-    _require(request, "actors.delete_person", person)
-    if request.method == "POST":
-        services.delete_person(request.user, person)
-        messages.success(request, _("“%(name)s” was deleted.") % {"name": person.name})
-        return redirect("actors:person_list")
-    return render(request, "actors/confirm_delete.html", {"object": person})
+    person = _actor(request, Person, pk, "actors.delete_person")
+    return _delete_page(request, person, services.delete_person, "actors:person_list")
 
 
 @staff_area
 @require_POST
 def person_consent(request, pk):
-    person = get_object_or_404(Person, pk=pk)
-    _require(request, "actors.change_person", person)
+    person = _actor(request, Person, pk, "actors.change_person")
     return _consent(request, person, services.give_person_consent, services.withdraw_person_consent)

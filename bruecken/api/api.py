@@ -12,6 +12,17 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from .auth import TOKEN_OR_ANONYMOUS, InvalidToken
 from .docs import LocalSwagger
+from .endpoints import (
+    events,
+    opendata,
+    organisations,
+    people,
+    places,
+    processes,
+    programs,
+    recommendations,
+)
+from .endpoints.base import RENDERER
 from .throttling import ApiThrottle
 
 DESCRIPTION = """Brücken's data for municipal portals, partnership databases and research.
@@ -57,6 +68,7 @@ api = BrueckenAPI(
     urls_namespace="api:v1",
     auth=TOKEN_OR_ANONYMOUS,
     throttle=[ApiThrottle()],
+    renderer=RENDERER,
     docs=LocalSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -128,4 +140,6 @@ def http_error(request, exc):
     return _error(request, exc.status_code, exc.message)
 
 
-from . import endpoints, opendata, recommendations  # noqa: E402, F401  (registers the operations)
+# The areas in the order the documentation lists them.
+for area in (places, programs, organisations, people, events, processes, opendata, recommendations):
+    api.add_router("", area.router)

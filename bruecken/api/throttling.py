@@ -1,5 +1,5 @@
 """Rate limit per token, or per client address without one: a counter per minute in the cache,
-as the website's form limit (`website/ratelimit.py`) counts per hour."""
+as the website's form limit (`bruecken/ratelimit.py`) counts per hour."""
 
 import hashlib
 import time
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from ninja.throttling import BaseThrottle
 
-from bruecken.website.ratelimit import client_address
+from bruecken.ratelimit import client_address
 
 WINDOW_SECONDS = 60
 DEFAULT_ANONYMOUS_LIMIT = 60

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import ninja
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bruecken.actors.views import _apply_form_error, staff_area
+from bruecken.permissions import require
+from bruecken.web import apply_form_error, staff_area
 
 from . import services
 from .forms import TokenForm
@@ -32,14 +33,13 @@ def tokens(request):
     """Create a token and list tokens: one's own, or everyone's for the program office. The
     new secret is passed to the page after the redirect through the session and taken out of it
     there, so it is shown once, and reloading the page creates no second token."""
-    if not request.user.has_perm("api.create_token"):
-        raise PermissionDenied
+    require(request.user, "api.create_token")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             token, raw = services.create_token(request.user, form.cleaned_data["name"])
         except ValidationError as error:
-            _apply_form_error(form, error)
+            apply_form_error(form, error)
         else:
             request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "secret": raw}
             return redirect("api:tokens")

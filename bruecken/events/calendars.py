@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from bruecken.actors.models import Person
+
 from .models import Event, Registration
 
 PERSON_FEED_SALT = "bruecken.events.calendar.person"
@@ -154,8 +156,6 @@ def person_feed_token(person):
 
 def person_for_feed_token(token):
     """The person the token was made for, or None for a malformed or altered token."""
-    from bruecken.actors.models import Person
-
     try:
         pk = signing.Signer(salt=PERSON_FEED_SALT).unsign(token)
         return Person.objects.get(pk=int(pk))

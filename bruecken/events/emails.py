@@ -2,16 +2,25 @@
 
 A notification kind names what happened and the ids of what it is about. Most kinds go to one
 person (a registration, an invitation); the event kinds go to everyone concerned, one message
-each. Recipients are looked up when the e-mail is built, after the change has been committed."""
+each. Recipients are looked up when the e-mail is built, after the change has been committed.
+
+`send_notification` is the background task that builds and sends them (`notifications` queues
+it when a transaction commits)."""
+
+import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django_tasks import task
 
 from .calendars import ics_for_events
 from .models import Event, Invitation, Registration
+from .tokens import invitation_token, registration_token
+
+logger = logging.getLogger(__name__)
 
 REGISTRATION_KINDS = {
     "registration_confirmed",
@@ -39,20 +48,16 @@ def _absolute(name, *args):
 
 
 def _registration_context(registration):
-    from .services import registration_token, waiting_position
-
     return {
         "person": registration.person,
         "event": registration.event,
         "registration": registration,
-        "position": waiting_position(registration),
+        "position": registration.waiting_position(),
         "manage_token": registration_token(registration) if registration.is_active else None,
     }
 
 
 def _invitation_context(invitation):
-    from .services import invitation_token
-
     return {
         "person": invitation.person,
         "event": invitation.event,
@@ -136,6 +141,34 @@ def build_messages(kind, ids):
     """The e-mails for `kind`, one per recipient: none when what they are about no longer exists
     or nobody concerned has an address."""
     return [_message(kind, context) for context in _contexts(kind, ids) if context["person"].email]
+
+
+class NotSent(Exception):
+    """Some e-mails of a notification could not be handed to the mail server."""
+
+
+@task()
+def send_notification(kind, ids):
+    """Send the e-mails of one notification; `ids` names the registration, invitation or event it
+    is about. Each recipient's e-mail is sent on its own: one refused address does not keep the
+    others from theirs. Returns how many were sent."""
+    messages = build_messages(kind, ids)
+    if not messages:
+        return 0
+    failed = 0
+    with get_connection() as connection:
+        for number, message in enumerate(messages, start=1):
+            message.connection = connection
+            try:
+                message.send()
+            except Exception:
+                logger.exception(
+                    "Could not send %s %s (e-mail %s of %s)", kind, ids, number, len(messages)
+                )
+                failed += 1
+    if failed:
+        raise NotSent(f"{kind} {ids}: {failed} of {len(messages)} e-mails not sent")
+    return len(messages)
 
 
 def public_registration_message(event, values, confirm_url):

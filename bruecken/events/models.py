@@ -5,18 +5,35 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bruecken.accounts import roles
 from bruecken.actors.models import Person
 from bruecken.places.models import Language
 from bruecken.programs.models import Admission, LocalProcess, Program, WorkshopKind
 
 DOCUMENT_EXTENSIONS = ["pdf", "odt", "ods", "odp", "docx", "xlsx", "pptx", "txt", "png", "jpg"]
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        """Published events with a date: what the website and the open API list."""
+        return self.filter(is_published=True, starts_at__isnull=False)
+
+    def visible_to(self, user):
+        """The public events; staff also their municipalities' events (`events.view_event`)."""
+        if roles.is_program_office(user):
+            return self.all()
+        condition = Q(is_published=True, starts_at__isnull=False)
+        ids = roles.working_municipality_ids(user)
+        if ids:
+            condition |= Q(process__municipality_id__in=ids)
+        return self.filter(condition)
 
 
 class Event(models.Model):
@@ -73,6 +90,8 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts_at", "position", "id"]
         verbose_name = _("event")
@@ -95,6 +114,10 @@ class Event(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:event_detail", args=[self.pk])
+
+    def participants(self):
+        """The registrations of those who took part (`Registration.objects.participants`)."""
+        return self.registrations.participants()
 
     def clean(self):
         errors = {}
@@ -238,6 +261,17 @@ class Invitation(models.Model):
         return f"{self.person} – {self.event}"
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def participants(self):
+        """Who took part: at an event where the organisers recorded attendance (any registration
+        with `attended` set), those marked attended; elsewhere the confirmed registrations."""
+        recorded = Registration.objects.filter(event=OuterRef("event"), attended__isnull=False)
+        return self.filter(
+            Q(attended=True)
+            | Q(status=Registration.Status.CONFIRMED, attended__isnull=True) & ~Exists(recorded)
+        )
+
+
 class Registration(models.Model):
     """A person's place at an event, or their place on its waiting list.
 
@@ -275,6 +309,8 @@ class Registration(models.Model):
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
 
+    objects = RegistrationQuerySet.as_manager()
+
     class Meta:
         ordering = ["event", "registered_at", "id"]
         verbose_name = _("registration")
@@ -288,3 +324,12 @@ class Registration(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE
+
+    def waiting_position(self):
+        """1 for the first on the waiting list; None when not waiting."""
+        if self.status != self.Status.WAITING:
+            return None
+        waiting = Registration.objects.filter(event_id=self.event_id, status=self.Status.WAITING)
+        ahead = waiting.filter(queued_at__lt=self.queued_at).count()
+        same_time = waiting.filter(queued_at=self.queued_at, id__lt=self.id).count()
+        return ahead + same_time + 1

@@ -3,11 +3,11 @@ commits, so a rolled-back change never notifies anyone."""
 
 from django.db import transaction
 
+from . import emails
+
 
 def _enqueue(kind, **ids):
-    from .tasks import send_notification
-
-    transaction.on_commit(lambda: send_notification.enqueue(kind, ids))
+    transaction.on_commit(lambda: emails.send_notification.enqueue(kind, ids))
 
 
 def registration_changed(registration):

@@ -11,6 +11,21 @@ from django.utils.translation import pgettext_lazy
 from .models import Registration
 
 Status = Registration.Status
+# What a table of many workshops (the program dashboard, the website's timelines) loads of each,
+# and what `describe` needs.
+ROW_WORKSHOP_FIELDS = [
+    "id",
+    "program_id",
+    "process_id",
+    "position",
+    "kind",
+    "title",
+    "starts_at",
+    "cancelled_at",
+    "is_published",
+    "capacity",
+    "capacity_min",
+]
 # A workshop this close that has fewer confirmed places than its minimum gets a warning.
 WARNING_DAYS = 7
 

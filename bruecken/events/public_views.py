@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bruecken import ratelimit, structured_data
 from bruecken.places.models import Municipality
 from bruecken.programs.models import Admission, Program
 from bruecken.translation import localized
-from bruecken.website import ratelimit, structured_data
 
 from . import calendars, emails, services
 from .forms import PublicRegistrationForm

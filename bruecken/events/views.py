@@ -2,7 +2,7 @@
 goals, results, ratings and minutes. Views check the rule, validate, and call the service."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from bruecken.accounts.audit import history
 from bruecken.actors.filters import filter_people
 from bruecken.actors.history import describe_entries
-from bruecken.actors.models import Membership
-from bruecken.actors.scopes import visible_organisations, visible_people
-from bruecken.actors.views import _apply_form_error, staff_area
+from bruecken.actors.models import Membership, Organisation, Person
+from bruecken.permissions import require
 from bruecken.programs import services as program_services
 from bruecken.programs.models import Goal, Program, Result, ResultStatusChange, WorkshopKind
+from bruecken.web import apply_form_error, form_page, staff_area
 
 from . import services
 from .forms import (
@@ -46,16 +46,11 @@ PICKER_LIMIT = 100
 SIGN_IN_SPARE_ROWS = 5
 
 
-def _require(request, permission, obj=None):
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 def _get_event(request, pk, permission="events.facilitate_event"):
     event = get_object_or_404(
         Event.objects.select_related("program", "process__municipality"), pk=pk
     )
-    _require(request, permission, event)
+    require(request.user, permission, event)
     return event
 
 
@@ -66,10 +61,9 @@ def _event_url(event, anchor=""):
 
 def _current_memberships(prefix=""):
     """Each person's current memberships with their organisations, in one query."""
-    today = timezone.localdate()
     return Prefetch(
         f"{prefix}memberships",
-        queryset=Membership.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        queryset=Membership.objects.current()
         .select_related("organisation")
         .order_by("organisation__name_key"),
         to_attr="current_memberships",
@@ -160,31 +154,17 @@ def event_detail(request, pk):
     return render(request, "events/event_detail.html", context)
 
 
-def _form_page(request, form, template, context, save, success_url, message=None):
-    """Validate the form, let the service save, show the service's refusals on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, message or _("Saved."))
-            return redirect(success_url(saved) if callable(success_url) else success_url)
-    return render(request, template, {**context, "form": form})
-
-
 @staff_area
 def event_create(request, program_pk):
     program = get_object_or_404(Program, pk=program_pk)
-    _require(request, "programs.manage_program", program)
+    require(request.user, "programs.manage_program", program)
     form = ProgramEventForm(request.POST or None, instance=Event(program=program))
-    return _form_page(
+    return form_page(
         request,
         form,
         "events/event_form.html",
         {"program": program},
         lambda data: services.create_program_event(request.user, program, data),
-        _event_url,
     )
 
 
@@ -195,13 +175,12 @@ def event_edit(request, pk):
         messages.error(request, _("This event has been cancelled."))
         return redirect(event)
     form = EventForm(request.POST or None, instance=event)
-    return _form_page(
+    return form_page(
         request,
         form,
         "events/event_form.html",
         {"event": Event.objects.select_related("program", "process").get(pk=event.pk)},
         lambda data: services.update_event(request.user, event, data),
-        _event_url,
     )
 
 
@@ -216,7 +195,7 @@ def event_reschedule(request, pk):
         messages.error(request, _("This event has been cancelled."))
         return redirect(event)
     form = RescheduleForm(request.POST or None, instance=event)
-    return _form_page(
+    return form_page(
         request,
         form,
         "events/event_reschedule.html",
@@ -225,7 +204,6 @@ def event_reschedule(request, pk):
             "registered": _people_to_tell(event),
         },
         lambda data: services.update_event(request.user, event, data),
-        _event_url,
     )
 
 
@@ -266,20 +244,20 @@ def _agenda_people(request, event, current=None):
         involved |= Q(municipality_id=event.process.municipality_id)
     if current:
         involved |= Q(pk=current)
-    return visible_people(request.user).filter(involved).order_by("name")
+    return Person.objects.visible_to(request.user).filter(involved).order_by("name")
 
 
 @staff_area
 def agenda_add(request, pk):
     event = _get_event(request, pk)
     form = AgendaItemForm(request.POST or None, people=_agenda_people(request, event))
-    return _form_page(
+    return form_page(
         request,
         form,
         "events/agenda_form.html",
         {"event": event},
         lambda data: services.add_agenda_item(request.user, event, data),
-        _event_url(event, "agenda-heading"),
+        success_url=_event_url(event, "agenda-heading"),
     )
 
 
@@ -289,7 +267,7 @@ def agenda_edit(request, pk):
         AgendaItem.objects.select_related("event__program", "event__process__municipality"), pk=pk
     )
     event = item.event
-    _require(request, "events.facilitate_event", event)
+    require(request.user, "events.facilitate_event", event)
     if request.method == "POST" and "delete" in request.POST:
         services.delete_agenda_item(request.user, item)
         messages.success(request, _("Agenda item removed."))
@@ -299,13 +277,13 @@ def agenda_edit(request, pk):
         instance=item,
         people=_agenda_people(request, event, item.responsible_id),
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         "events/agenda_form.html",
         {"event": event, "item": item},
         lambda data: services.update_agenda_item(request.user, item, data),
-        _event_url(event, "agenda-heading"),
+        success_url=_event_url(event, "agenda-heading"),
     )
 
 
@@ -316,14 +294,14 @@ def agenda_edit(request, pk):
 def document_add(request, pk):
     event = _get_event(request, pk)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    return _form_page(
+    return form_page(
         request,
         form,
         "events/document_form.html",
         {"event": event},
         lambda data: services.add_document(request.user, event, data),
-        _event_url(event, "documents-heading"),
-        _("Document uploaded."),
+        success_url=_event_url(event, "documents-heading"),
+        success=_("Document uploaded."),
     )
 
 
@@ -331,7 +309,7 @@ def _get_document(request, pk):
     document = get_object_or_404(
         Document.objects.select_related("event__program", "event__process__municipality"), pk=pk
     )
-    _require(request, "events.facilitate_event", document.event)
+    require(request.user, "events.facilitate_event", document.event)
     return document
 
 
@@ -402,7 +380,7 @@ def _picker_context(request, event, candidates):
 
 def _invitation_candidates(request, event):
     return (
-        visible_people(request.user)
+        Person.objects.visible_to(request.user)
         .exclude(email="")
         .exclude(Exists(Invitation.objects.filter(event=event, person=OuterRef("pk"))))
     )
@@ -420,7 +398,7 @@ def invite(request, pk):
             try:
                 person = services.invite_by_email(request.user, event, email_form.cleaned_data)
             except ValidationError as error:
-                _apply_form_error(email_form, error)
+                apply_form_error(email_form, error)
             else:
                 messages.success(request, _("%(name)s is invited.") % {"name": person.name})
                 return redirect(_event_url(event, "invitations-heading"))
@@ -430,7 +408,7 @@ def invite(request, pk):
             try:
                 created = services.invite(request.user, event, choice_form.cleaned_data["people"])
             except ValidationError as error:
-                _apply_form_error(choice_form, error)
+                apply_form_error(choice_form, error)
             else:
                 messages.success(
                     request,
@@ -448,7 +426,7 @@ def invite(request, pk):
 @staff_area
 def participant_add(request, pk):
     event = _get_event(request, pk, "events.manage_event")
-    candidates = visible_people(request.user).exclude(
+    candidates = Person.objects.visible_to(request.user).exclude(
         Exists(
             Registration.objects.filter(
                 event=event, person=OuterRef("pk"), status__in=Registration.ACTIVE
@@ -462,7 +440,7 @@ def participant_add(request, pk):
                 request.user, event, choice_form.cleaned_data["people"]
             )
         except ValidationError as error:
-            _apply_form_error(choice_form, error)
+            apply_form_error(choice_form, error)
         else:
             confirmed = sum(1 for r in added if r.status == Status.CONFIRMED)
             waiting = len(added) - confirmed
@@ -492,7 +470,7 @@ def registration_cancel(request, pk):
         pk=pk,
     )
     event = registration.event
-    _require(request, "events.manage_event", event)
+    require(request.user, "events.manage_event", event)
     try:
         services.cancel_registration(request.user, registration)
     except services.Refused as refusal:
@@ -619,7 +597,7 @@ def _organisations(request, event, selected=()):
     if selected:
         scope |= Q(pk__in=selected)
     return (
-        visible_organisations(request.user)
+        Organisation.objects.visible_to(request.user)
         .filter(scope)
         .select_related("municipality")
         .order_by("name_key")
@@ -632,13 +610,13 @@ def goal_add(request, pk):
     if event.kind != WorkshopKind.INITIATIVE or not event.process_id:
         raise Http404(_("Goals are set at the initiative workshop."))
     form = GoalForm(request.POST or None, organisations=_organisations(request, event))
-    return _form_page(
+    return form_page(
         request,
         form,
         "events/goal_form.html",
         {"event": event},
         lambda data: program_services.add_goal(request.user, event, data),
-        _event_url(event, "goals-heading"),
+        success_url=_event_url(event, "goals-heading"),
     )
 
 
@@ -653,19 +631,19 @@ def goal_edit(request, pk):
     if goal.workshop is None:
         raise Http404(_("The workshop that set this goal no longer exists."))
     event = goal.workshop
-    _require(request, "events.facilitate_event", event)
+    require(request.user, "events.facilitate_event", event)
     selected = [goal.responsible_id] if goal.responsible_id else []
     form = GoalForm(
         request.POST or None, instance=goal, organisations=_organisations(request, event, selected)
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         "events/goal_form.html",
         {"event": event, "goal": goal},
         # The form has written its data into `goal`; the service compares with the stored row.
         lambda data: program_services.update_goal(request.user, Goal.objects.get(pk=goal.pk), data),
-        _event_url(event, "goals-heading"),
+        success_url=_event_url(event, "goals-heading"),
     )
 
 
@@ -683,13 +661,13 @@ def _result_form(request, event, instance=None):
 @staff_area
 def result_add(request, pk):
     event = _get_event(request, pk)
-    return _form_page(
+    return form_page(
         request,
         _result_form(request, event),
         "events/result_form.html",
         {"event": event},
         lambda data: program_services.add_result(request.user, event, data),
-        _event_url(event, "results-heading"),
+        success_url=_event_url(event, "results-heading"),
     )
 
 
@@ -700,9 +678,9 @@ def result_edit(request, pk):
         pk=pk,
     )
     event = result.workshop
-    _require(request, "events.facilitate_event", event)
+    require(request.user, "events.facilitate_event", event)
     history_rows = result.status_changes.select_related("changed_by")
-    return _form_page(
+    return form_page(
         request,
         _result_form(request, event, result),
         "events/result_form.html",
@@ -711,7 +689,7 @@ def result_edit(request, pk):
         lambda data: program_services.update_result(
             request.user, Result.objects.get(pk=result.pk), data, note=data.get("note", "")
         ),
-        _event_url(event, "results-heading"),
+        success_url=_event_url(event, "results-heading"),
     )
 
 

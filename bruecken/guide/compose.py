@@ -7,12 +7,16 @@ Dates and labels are written into the snapshot already formatted in the edition'
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .models import ChapterKind, RecommendationStatus
+from bruecken.actors.models import Organisation, OrganisationKind
+from bruecken.events.models import Event, Registration
+from bruecken.programs.models import Goal, LocalProcess, Result, ResultStatus
+
+from .models import ChapterKind, Recommendation
 
 SNAPSHOT_VERSION = 1
 
@@ -133,23 +137,16 @@ def program_data(program):
 
 
 def _participants(workshops):
-    """Per workshop: those recorded as attending, or, where attendance was not recorded, the
-    confirmed registrations (the rule of network.graph.add_coattendance)."""
-    from bruecken.events.models import Registration
-
+    """How many took part in each workshop (`Registration.objects.participants`: those recorded
+    as attending, or, where attendance was not recorded, the confirmed registrations)."""
     rows = (
-        Registration.objects.filter(event__in=workshops)
+        Registration.objects.participants()
+        .filter(event__in=workshops)
         .order_by()
         .values("event_id")
-        .annotate(
-            recorded=Count("id", filter=Q(attended__isnull=False)),
-            attended=Count("id", filter=Q(attended=True)),
-            confirmed=Count("id", filter=Q(status=Registration.Status.CONFIRMED)),
-        )
+        .annotate(n=Count("id"))
     )
-    return {
-        row["event_id"]: row["attended"] if row["recorded"] else row["confirmed"] for row in rows
-    }
+    return {row["event_id"]: row["n"] for row in rows}
 
 
 def _network_figures(program, process):
@@ -177,9 +174,6 @@ def _network_figures(program, process):
 
 
 def municipalities_data(program, now):
-    from bruecken.events.models import Event
-    from bruecken.programs.models import Goal, LocalProcess, Result, ResultStatus
-
     processes = list(
         LocalProcess.objects.filter(program=program)
         .select_related("municipality")
@@ -296,10 +290,9 @@ def evidence_of(recommendation):
 
 
 def recommendation_queryset(program):
-    from .models import Recommendation
-
     return (
-        Recommendation.objects.filter(program=program, status=RecommendationStatus.ACCEPTED)
+        Recommendation.objects.public()
+        .filter(program=program)
         .select_related("category")
         .prefetch_related(
             "results__workshop__process__municipality",
@@ -339,14 +332,10 @@ def recommendations_data(program):
 def organisations_data(program):
     """The organisations of the participating municipalities that consented to publication (the
     public directory's rule), by municipality."""
-    from bruecken.actors.models import Organisation, OrganisationKind
-
     kinds = dict(OrganisationKind.choices)
     rows = (
-        Organisation.objects.filter(
-            consent_given_at__isnull=False,
-            municipality__in=program.municipalities.values("pk"),
-        )
+        Organisation.objects.public()
+        .filter(municipality__in=program.municipalities.values("pk"))
         .order_by("municipality__name", "name", "pk")
         .values_list("name", "kind", "municipality__name")
     )

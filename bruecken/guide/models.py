@@ -12,6 +12,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bruecken.accounts import roles
+from bruecken.programs.models import Program
+
 
 class PrivateStorage(FileSystemStorage):
     """Files that are served only through a view that checks the reader's permission: beside
@@ -61,6 +64,21 @@ class RecommendationStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+class RecommendationQuerySet(models.QuerySet):
+    def public(self):
+        """Accepted recommendations: what the guideline publishes, public to everyone."""
+        return self.filter(status=RecommendationStatus.ACCEPTED)
+
+    def visible_to(self, user):
+        """The list-page mirror of `guide.view_recommendation`: all for the program office, else
+        the recommendations of the programs the user's municipalities take part in."""
+        if roles.is_program_office(user):
+            return self.all()
+        if not roles.working_municipality_ids(user):
+            return self.none()
+        return self.filter(program__in=Program.objects.visible_to(user).values("pk"))
+
+
 class Recommendation(models.Model):
     """A recommendation for municipalities and migrant organisations, with its evidence: the
     results, rated goals and workshops of the local processes it was drawn from."""
@@ -107,6 +125,8 @@ class Recommendation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         ordering = ["category__position", "category__name", "title", "id"]
@@ -161,8 +181,26 @@ class BuildStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+BUILDING = (BuildStatus.QUEUED, BuildStatus.RUNNING)
+
+
 def edition_file_path(edition, filename):
     return f"{edition.program_id}/{edition.pk}/{Path(filename).name}"
+
+
+class EditionQuerySet(models.QuerySet):
+    def published(self):
+        """Numbered and built: the public documents (`Edition.is_published`)."""
+        return self.filter(number__isnull=False, build_status=BuildStatus.DONE)
+
+    def building(self):
+        """Editions whose files are queued or being built (`Edition.is_building`)."""
+        return self.filter(build_status__in=BUILDING)
+
+    def visible_to(self, user):
+        """The list-page mirror of `guide.view_edition`: the published editions; all for the
+        program office."""
+        return self.all() if roles.is_program_office(user) else self.published()
 
 
 class Edition(models.Model):
@@ -216,6 +254,8 @@ class Edition(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
+    objects = EditionQuerySet.as_manager()
+
     class Meta:
         ordering = ["program", "-number", "-created_at"]
         verbose_name = _("guideline edition")
@@ -243,7 +283,7 @@ class Edition(models.Model):
 
     @property
     def is_building(self):
-        return self.build_status in (BuildStatus.QUEUED, BuildStatus.RUNNING)
+        return self.build_status in BUILDING
 
     @cached_property
     def files(self):

@@ -10,15 +10,10 @@ from bruecken.accounts import roles
 from bruecken.accounts.rules import is_program_office
 
 
-def working_municipality_ids(user):
-    """The municipalities whose processes a coordinator or facilitator works in."""
-    return roles.coordinated_municipality_ids(user) | roles.facilitated_municipality_ids(user)
-
-
 @rules.predicate
 def works_in_program(user, program):
     """Coordinates or facilitates a municipality taking part in the program (None: any)."""
-    ids = working_municipality_ids(user)
+    ids = roles.working_municipality_ids(user)
     if not ids:
         return False
     if program is None:

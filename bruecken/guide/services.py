@@ -4,17 +4,20 @@ import logging
 import time
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tasks import task
 
-from bruecken.accounts.audit import diff, record, snapshot
+from bruecken.accounts import audit
 from bruecken.accounts.models import AuditEntry
-from bruecken.programs.models import Program
+from bruecken.events.models import Event
+from bruecken.permissions import require
+from bruecken.programs.models import Goal, Program, Result, working_in
 
 from .compose import compose
 from .models import (
@@ -27,7 +30,6 @@ from .models import (
     RecommendationStatus,
     ReviewComment,
 )
-from .rules import working_municipality_ids
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ EVIDENCE_FIELDS = ["results", "goals", "workshops"]
 CATEGORY_FIELDS = ["name", "name_en", "position"]
 EDITION_FIELDS = ["title", "foreword", "language"]
 CHAPTER_FIELDS = ["kind", "title", "text", "position"]
+# What a chapter's form edits (its position changes by moving it).
+CHAPTER_TEXT = ["kind", "title", "text"]
 
 # The German names the program office starts with (the platform's first language).
 DEFAULT_CATEGORY_NAMES = [
@@ -55,15 +59,23 @@ DEFAULT_CHAPTERS = [
 ]
 
 
-def require(user, permission, obj=None):
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 def _assign(instance, values, fields):
     for name in fields:
         if name in values:
             setattr(instance, name, values[name])
+
+
+def _save(user, instance, values, fields, audited=None, subjects=(), after=None):
+    """Assign the given `fields` from `values`, validate, save and record the audit entry of
+    the `audited` fields (default: the assigned ones); `after(instance)` runs once it is saved
+    (many-to-many fields), inside the audited block."""
+    with audit.changes(user, instance, audited or fields, subjects=subjects):
+        _assign(instance, values, fields)
+        instance.full_clean()
+        instance.save()
+        if after:
+            after(instance)
+    return instance
 
 
 # Categories
@@ -84,26 +96,14 @@ def load_default_categories():
 @transaction.atomic
 def create_category(user, values):
     require(user, "guide.manage_categories")
-    category = Category()
-    _assign(category, values, CATEGORY_FIELDS)
-    category.full_clean()
-    category.save()
-    record(user, AuditEntry.Action.CREATE, category, diff({}, snapshot(category, CATEGORY_FIELDS)))
-    return category
+    return _save(user, Category(), values, CATEGORY_FIELDS)
 
 
 @transaction.atomic
 def update_category(user, category, values):
     require(user, "guide.manage_categories")
     category = Category.objects.select_for_update().get(pk=category.pk)
-    before = snapshot(category, CATEGORY_FIELDS)
-    _assign(category, values, CATEGORY_FIELDS)
-    category.full_clean()
-    category.save()
-    changes = diff(before, snapshot(category, CATEGORY_FIELDS))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, category, changes)
-    return category
+    return _save(user, category, values, CATEGORY_FIELDS)
 
 
 @transaction.atomic
@@ -113,7 +113,7 @@ def delete_category(user, category):
         raise ValidationError(
             _("The category has recommendations; move them to another category first.")
         )
-    record(user, AuditEntry.Action.DELETE, category, diff(snapshot(category, CATEGORY_FIELDS), {}))
+    audit.deleted(user, category, CATEGORY_FIELDS)
     category.delete()
 
 
@@ -123,19 +123,20 @@ def delete_category(user, category):
 def evidence_choices(user, program):
     """The results, goals and workshops a user may cite for a program: the program office all
     of the program's; coordinators and facilitators those of the processes they work in."""
-    from bruecken.events.models import Event
-    from bruecken.programs.models import Goal, Result
-
-    results = Result.objects.filter(workshop__program=program, workshop__process__isnull=False)
-    goals = Goal.objects.filter(process__program=program)
-    workshops = Event.objects.filter(
-        program=program, process__isnull=False, cancelled_at__isnull=True
+    results = Result.objects.filter(
+        working_in(user, "workshop__process__municipality_id"),
+        workshop__program=program,
+        workshop__process__isnull=False,
     )
-    if not user.has_perm("guide.review_recommendation"):
-        ids = working_municipality_ids(user)
-        results = results.filter(workshop__process__municipality__in=ids)
-        goals = goals.filter(process__municipality__in=ids)
-        workshops = workshops.filter(process__municipality__in=ids)
+    goals = Goal.objects.filter(
+        working_in(user, "process__municipality_id"), process__program=program
+    )
+    workshops = Event.objects.filter(
+        working_in(user, "process__municipality_id"),
+        program=program,
+        process__isnull=False,
+        cancelled_at__isnull=True,
+    )
     return {
         "results": results.select_related("workshop__process__municipality").order_by(
             "workshop__process__municipality__name", "workshop__starts_at", "pk"
@@ -170,10 +171,21 @@ def _has_evidence(recommendation):
     )
 
 
-def _set_evidence(recommendation, values):
-    for name in EVIDENCE_FIELDS:
-        if name in values:
-            getattr(recommendation, name).set(values[name] or [])
+def _save_recommendation(user, recommendation, values, subjects=()):
+    def set_evidence(recommendation):
+        for name in EVIDENCE_FIELDS:
+            if name in values:
+                getattr(recommendation, name).set(values[name] or [])
+
+    return _save(
+        user,
+        recommendation,
+        values,
+        ["title", "text", "category"],
+        audited=RECOMMENDATION_FIELDS,
+        subjects=subjects,
+        after=set_evidence,
+    )
 
 
 @transaction.atomic
@@ -181,18 +193,7 @@ def propose_recommendation(user, program, values):
     require(user, "guide.propose_recommendation", program)
     _check_evidence(user, program, values)
     recommendation = Recommendation(program=program, created_by=user)
-    _assign(recommendation, values, ["title", "text", "category"])
-    recommendation.full_clean()
-    recommendation.save()
-    _set_evidence(recommendation, values)
-    record(
-        user,
-        AuditEntry.Action.CREATE,
-        recommendation,
-        diff({}, snapshot(recommendation, RECOMMENDATION_FIELDS)),
-        subjects=[program],
-    )
-    return recommendation
+    return _save_recommendation(user, recommendation, values, subjects=[program])
 
 
 def _locked(recommendation):
@@ -208,15 +209,7 @@ def update_recommendation(user, recommendation, values):
     recommendation = _locked(recommendation)
     require(user, "guide.edit_recommendation", recommendation)
     _check_evidence(user, recommendation.program, values)
-    before = snapshot(recommendation, RECOMMENDATION_FIELDS)
-    _assign(recommendation, values, ["title", "text", "category"])
-    recommendation.full_clean()
-    recommendation.save()
-    _set_evidence(recommendation, values)
-    changes = diff(before, snapshot(recommendation, RECOMMENDATION_FIELDS))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, recommendation, changes)
-    return recommendation
+    return _save_recommendation(user, recommendation, values)
 
 
 @transaction.atomic
@@ -266,24 +259,23 @@ def comment_recommendation(user, recommendation, comment):
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Write a comment.")})
-    entry = ReviewComment.objects.create(
+    entry = ReviewComment(
         recommendation=recommendation, author=user, status=recommendation.status, text=comment
     )
-    record(user, AuditEntry.Action.CREATE, entry, {"text": [None, comment]}, [recommendation])
+    with audit.changes(user, entry, ["text"], subjects=[recommendation]):
+        entry.save()
     return entry
 
 
 def _set_status(user, recommendation, status, comment):
-    before = recommendation.get_status_display()
-    recommendation.status = status
-    recommendation.save(update_fields=["status", "updated_at"])
-    ReviewComment.objects.create(
-        recommendation=recommendation, author=user, status=status, text=comment
-    )
-    changes = {"status": [before, recommendation.get_status_display()]}
-    if comment:
-        changes["comment"] = [None, comment]
-    record(user, AuditEntry.Action.UPDATE, recommendation, changes)
+    with audit.changes(user, recommendation, ["status"]) as extra:
+        recommendation.status = status
+        recommendation.save(update_fields=["status", "updated_at"])
+        ReviewComment.objects.create(
+            recommendation=recommendation, author=user, status=status, text=comment
+        )
+        if comment:
+            extra["comment"] = [None, comment]
     return recommendation
 
 
@@ -294,25 +286,13 @@ def _set_status(user, recommendation, status, comment):
 def create_edition(user, program, values, chapters=True):
     """A draft edition with the default chapters (unless `chapters` is false)."""
     require(user, "guide.manage_editions")
-    edition = Edition(program=program)
-    _assign(edition, values, EDITION_FIELDS)
-    edition.full_clean()
-    edition.save()
+    edition = _save(user, Edition(program=program), values, EDITION_FIELDS, subjects=[program])
     if chapters:
-        from django.utils import translation
-
         with translation.override(edition.language):
             Chapter.objects.bulk_create(
                 Chapter(edition=edition, position=position, kind=kind, title=_(title))
                 for position, (kind, title) in enumerate(DEFAULT_CHAPTERS, 1)
             )
-    record(
-        user,
-        AuditEntry.Action.CREATE,
-        edition,
-        diff({}, snapshot(edition, EDITION_FIELDS)),
-        subjects=[program],
-    )
     return edition
 
 
@@ -327,22 +307,14 @@ def _editable(edition):
 @transaction.atomic
 def update_edition(user, edition, values):
     require(user, "guide.manage_editions")
-    edition = _editable(edition)
-    before = snapshot(edition, EDITION_FIELDS)
-    _assign(edition, values, EDITION_FIELDS)
-    edition.full_clean()
-    edition.save()
-    changes = diff(before, snapshot(edition, EDITION_FIELDS))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, edition, changes)
-    return edition
+    return _save(user, _editable(edition), values, EDITION_FIELDS)
 
 
 @transaction.atomic
 def delete_edition(user, edition):
     require(user, "guide.manage_editions")
     edition = _editable(edition)
-    record(user, AuditEntry.Action.DELETE, edition, diff(snapshot(edition, EDITION_FIELDS), {}))
+    audit.deleted(user, edition, EDITION_FIELDS)
     edition.delete()
 
 
@@ -352,17 +324,7 @@ def add_chapter(user, edition, values):
     edition = _editable(edition)
     last = edition.chapters.aggregate(last=Max("position"))["last"] or 0
     chapter = Chapter(edition=edition, position=last + 1)
-    _assign(chapter, values, ["kind", "title", "text"])
-    chapter.full_clean()
-    chapter.save()
-    record(
-        user,
-        AuditEntry.Action.CREATE,
-        chapter,
-        diff({}, snapshot(chapter, CHAPTER_FIELDS)),
-        subjects=[edition],
-    )
-    return chapter
+    return _save(user, chapter, values, CHAPTER_TEXT, CHAPTER_FIELDS, subjects=[edition])
 
 
 @transaction.atomic
@@ -370,27 +332,14 @@ def update_chapter(user, chapter, values):
     require(user, "guide.manage_editions")
     _editable(chapter.edition)
     chapter = Chapter.objects.get(pk=chapter.pk)
-    before = snapshot(chapter, CHAPTER_FIELDS)
-    _assign(chapter, values, ["kind", "title", "text"])
-    chapter.full_clean()
-    chapter.save()
-    changes = diff(before, snapshot(chapter, CHAPTER_FIELDS))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, chapter, changes, subjects=[chapter.edition])
-    return chapter
+    return _save(user, chapter, values, CHAPTER_TEXT, CHAPTER_FIELDS, subjects=[chapter.edition])
 
 
 @transaction.atomic
 def delete_chapter(user, chapter):
     require(user, "guide.manage_editions")
     edition = _editable(chapter.edition)
-    record(
-        user,
-        AuditEntry.Action.DELETE,
-        chapter,
-        diff(snapshot(chapter, CHAPTER_FIELDS), {}),
-        subjects=[edition],
-    )
+    audit.deleted(user, chapter, CHAPTER_FIELDS, subjects=[edition])
     chapter.delete()
     _renumber(edition)
 
@@ -415,7 +364,7 @@ def move_chapter(user, chapter, offset):
         return chapter
     chapters[index], chapters[target] = chapters[target], chapters[index]
     _renumber(edition, chapters)
-    record(
+    audit.record(
         user,
         AuditEntry.Action.UPDATE,
         chapter,
@@ -433,9 +382,7 @@ def problems(edition, content=None):
     chapters = content["chapters"]
     if not chapters:
         found.append(_("The edition has no chapters."))
-    has_accepted = edition.program.recommendations.filter(
-        status=RecommendationStatus.ACCEPTED
-    ).exists()
+    has_accepted = edition.program.recommendations.public().exists()
     if not has_accepted:
         found.append(_("The program has no accepted recommendation yet."))
     elif not any(c["kind"] == ChapterKind.RECOMMENDATIONS for c in chapters):
@@ -450,9 +397,11 @@ def problems(edition, content=None):
                 _("Chapter %(number)s “%(title)s” is empty.")
                 % {"number": chapter["number"], "title": chapter["title"]}
             )
-    for recommendation in edition.program.recommendations.filter(
-        status=RecommendationStatus.ACCEPTED, results=None, goals=None, workshops=None
-    ).order_by("title"):
+    for recommendation in (
+        edition.program.recommendations.public()
+        .filter(results=None, goals=None, workshops=None)
+        .order_by("title")
+    ):
         found.append(
             _("The accepted recommendation “%(title)s” has no evidence.")
             % {"title": recommendation.title}
@@ -481,9 +430,7 @@ def publish_edition(user, edition):
     require(user, "guide.manage_editions")
     Program.objects.select_for_update().get(pk=edition.program_id)
     edition = _editable(edition)
-    if Edition.objects.filter(
-        program=edition.program_id, build_status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING]
-    ).exists():
+    if Edition.objects.building().filter(program=edition.program_id).exists():
         raise ValidationError(
             _("Another edition of this program is being built. Publish when it is done.")
         )
@@ -503,7 +450,8 @@ def publish_edition(user, edition):
     edition.build_step = ""
     edition.build_error = ""
     edition.save()
-    record(
+    # A special entry: the snapshot helper would show the number's "before" as "", not None.
+    audit.record(
         user,
         AuditEntry.Action.UPDATE,
         edition,
@@ -511,14 +459,8 @@ def publish_edition(user, edition):
         subjects=[edition.program],
     )
     edition_id = edition.pk
-    transaction.on_commit(lambda: _enqueue_build(edition_id))
+    transaction.on_commit(lambda: build_edition_task.enqueue(edition_id))
     return edition
-
-
-def _enqueue_build(edition_id):
-    from .tasks import build_edition_task
-
-    build_edition_task.enqueue(edition_id)
 
 
 # A build that has not reported progress for this long is taken to have died with its worker.
@@ -526,9 +468,7 @@ STALLED_AFTER = timedelta(minutes=15)
 
 
 def _progress(edition_id, percent, step):
-    Edition.objects.filter(
-        pk=edition_id, build_status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING]
-    ).update(
+    Edition.objects.building().filter(pk=edition_id).update(
         build_status=BuildStatus.RUNNING,
         build_percent=percent,
         build_step=step,
@@ -561,7 +501,7 @@ def build_edition(edition_id, renderers=None):
 
     renderers = renderers or render.RENDERERS
     edition = Edition.objects.filter(pk=edition_id).first()
-    if edition is None or edition.build_status not in (BuildStatus.QUEUED, BuildStatus.RUNNING):
+    if edition is None or not edition.is_building:
         return False
     started = time.monotonic()
     content = edition.snapshot
@@ -598,6 +538,12 @@ def build_edition(edition_id, renderers=None):
     return True
 
 
+@task()
+def build_edition_task(edition_id):
+    """Build a guideline edition's files in the worker (`build_edition`)."""
+    return build_edition(edition_id)
+
+
 def _fail(edition_id, error):
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition_id)
@@ -611,7 +557,7 @@ def _fail(edition_id, error):
         edition.build_step = ""
         edition.build_error = f"{type(error).__name__}: {error}"[:2000]
         edition.save()
-        record(
+        audit.record(
             None,
             AuditEntry.Action.UPDATE,
             edition,

@@ -3,7 +3,7 @@ check the rule and call the service; published editions are public documents."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from bruecken.accounts.audit import history
 from bruecken.accounts.rules import is_program_office
-from bruecken.actors.views import _apply_form_error, staff_area
+from bruecken.permissions import require
 from bruecken.programs.models import Program
+from bruecken.web import form_page, staff_area
 
 from . import services
 from .compare import compare
@@ -28,7 +29,6 @@ from .forms import (
     ReviewForm,
 )
 from .models import (
-    BuildStatus,
     Category,
     Chapter,
     Edition,
@@ -36,34 +36,20 @@ from .models import (
     RecommendationStatus,
 )
 from .render import render_body
-from .rules import working_municipality_ids
 
 
-def _require(request, permission, obj=None):
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
-def visible_recommendations(user):
-    """The list-page mirror of `guide.view_recommendation`."""
-    recommendations = Recommendation.objects.all()
-    if is_program_office(user):
-        return recommendations
-    ids = working_municipality_ids(user)
-    if not ids:
-        return recommendations.none()
-    return recommendations.filter(
-        program__in=Program.objects.filter(municipalities__in=ids).values("pk")
-    )
-
-
-def proposable_programs(user):
-    if is_program_office(user):
-        return Program.objects.order_by("-starts_on", "name")
-    ids = working_municipality_ids(user)
-    return Program.objects.filter(
-        pk__in=Program.objects.filter(municipalities__in=ids).values("pk")
-    ).order_by("-starts_on", "name")
+def _attempt(request, action, success=None):
+    """Run a service action from a POST button: its refusals become error messages. Returns
+    whether it succeeded."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
 
 
 # Recommendations
@@ -71,10 +57,9 @@ def proposable_programs(user):
 
 @staff_area
 def recommendation_list(request):
-    if not request.user.has_perm("guide.propose_recommendation", None):
-        raise PermissionDenied
+    require(request.user, "guide.propose_recommendation")
     recommendations = (
-        visible_recommendations(request.user)
+        Recommendation.objects.visible_to(request.user)
         .select_related("category", "program", "created_by")
         .annotate(
             evidence=Count("results", distinct=True)
@@ -101,7 +86,7 @@ def recommendation_list(request):
 @staff_area
 def recommendation_new(request):
     """Choose the program, when the user works in more than one."""
-    programs = list(proposable_programs(request.user))
+    programs = list(Program.objects.visible_to(request.user).order_by("-starts_on", "name"))
     if not programs:
         raise PermissionDenied
     if len(programs) == 1:
@@ -112,22 +97,14 @@ def recommendation_new(request):
 @staff_area
 def recommendation_create(request, program_pk):
     program = get_object_or_404(Program, pk=program_pk)
-    _require(request, "guide.propose_recommendation", program)
-    form = RecommendationForm(request.POST or None, user=request.user, program=program)
-    if request.method == "POST" and form.is_valid():
-        try:
-            recommendation = services.propose_recommendation(
-                request.user, program, form.cleaned_data
-            )
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("The recommendation was saved as a draft."))
-            return redirect(recommendation)
-    return render(
+    require(request.user, "guide.propose_recommendation", program)
+    return form_page(
         request,
+        RecommendationForm(request.POST or None, user=request.user, program=program),
         "guide/recommendation_form.html",
-        {"form": form, "program": program, "recommendation": None},
+        {"program": program, "recommendation": None},
+        lambda values: services.propose_recommendation(request.user, program, values),
+        _("The recommendation was saved as a draft."),
     )
 
 
@@ -135,7 +112,7 @@ def _recommendation(request, pk):
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("program", "category", "created_by"), pk=pk
     )
-    _require(request, "guide.view_recommendation", recommendation)
+    require(request.user, "guide.view_recommendation", recommendation)
     return recommendation
 
 
@@ -172,79 +149,66 @@ def recommendation_detail(request, pk):
 @staff_area
 def recommendation_edit(request, pk):
     recommendation = _recommendation(request, pk)
-    _require(request, "guide.edit_recommendation", recommendation)
+    require(request.user, "guide.edit_recommendation", recommendation)
     form = RecommendationForm(
         request.POST or None,
         instance=recommendation,
         user=request.user,
         program=recommendation.program,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_recommendation(
-                request.user, Recommendation.objects.get(pk=pk), form.cleaned_data
-            )
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("The recommendation was saved."))
-            return redirect(recommendation)
-    return render(
+    return form_page(
         request,
+        form,
         "guide/recommendation_form.html",
-        {"form": form, "program": recommendation.program, "recommendation": recommendation},
+        {"program": recommendation.program, "recommendation": recommendation},
+        lambda values: services.update_recommendation(
+            request.user, Recommendation.objects.get(pk=pk), values
+        ),
+        _("The recommendation was saved."),
     )
-
-
-def _error_messages(request, error):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @staff_area
 @require_POST
 def recommendation_submit(request, pk):
     recommendation = _recommendation(request, pk)
-    try:
-        services.submit_recommendation(request.user, recommendation)
-    except ValidationError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(request, _("The recommendation was submitted for review."))
+    _attempt(
+        request,
+        lambda: services.submit_recommendation(request.user, recommendation),
+        _("The recommendation was submitted for review."),
+    )
     return redirect(recommendation)
 
 
 @staff_area
 def recommendation_review(request, pk):
     recommendation = _recommendation(request, pk)
-    _require(request, "guide.review_recommendation", recommendation)
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_recommendation(
-                request.user,
-                recommendation,
-                form.cleaned_data["decision"],
-                form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("The decision was recorded."))
-            return redirect(recommendation)
-    return render(
+    require(request.user, "guide.review_recommendation", recommendation)
+
+    def review(values):
+        return services.review_recommendation(
+            request.user, recommendation, values["decision"], values["comment"]
+        )
+
+    response = form_page(
         request,
+        ReviewForm(request.POST or None),
         "guide/review_form.html",
-        {"form": form, "recommendation": recommendation},
-        status=400 if request.method == "POST" else 200,
+        {"recommendation": recommendation},
+        review,
+        _("The decision was recorded."),
     )
+    if request.method == "POST" and response.status_code == 200:
+        # The form came back with its errors.
+        response.status_code = 400
+    return response
 
 
 @staff_area
 @require_POST
 def recommendation_comment(request, pk):
     recommendation = _recommendation(request, pk)
-    _require(request, "guide.review_recommendation", recommendation)
+    require(request.user, "guide.review_recommendation", recommendation)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.comment_recommendation(request.user, recommendation, form.cleaned_data["comment"])
@@ -259,49 +223,54 @@ def recommendation_comment(request, pk):
 
 @staff_area
 def category_list(request):
-    _require(request, "guide.manage_categories")
-    form = CategoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_category(request.user, form.cleaned_data)
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("The category was added."))
-            return redirect("guide:category_list")
+    require(request.user, "guide.manage_categories")
+
+    def create(values):
+        services.create_category(request.user, values)
+        return "guide:category_list"
+
     categories = Category.objects.annotate(count=Count("recommendations")).order_by(
         "position", "name"
     )
-    return render(request, "guide/category_list.html", {"categories": categories, "form": form})
+    return form_page(
+        request,
+        CategoryForm(request.POST or None),
+        "guide/category_list.html",
+        {"categories": categories},
+        create,
+        _("The category was added."),
+    )
 
 
 @staff_area
 def category_edit(request, pk):
-    _require(request, "guide.manage_categories")
+    require(request.user, "guide.manage_categories")
     category = get_object_or_404(Category, pk=pk)
-    form = CategoryForm(request.POST or None, instance=category)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_category(request.user, Category.objects.get(pk=pk), form.cleaned_data)
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("The category was saved."))
-            return redirect("guide:category_list")
-    return render(request, "guide/category_form.html", {"form": form, "category": category})
+
+    def update(values):
+        services.update_category(request.user, Category.objects.get(pk=pk), values)
+        return "guide:category_list"
+
+    return form_page(
+        request,
+        CategoryForm(request.POST or None, instance=category),
+        "guide/category_form.html",
+        {"category": category},
+        update,
+        _("The category was saved."),
+    )
 
 
 @staff_area
 @require_POST
 def category_delete(request, pk):
-    _require(request, "guide.manage_categories")
+    require(request.user, "guide.manage_categories")
     category = get_object_or_404(Category, pk=pk)
-    try:
-        services.delete_category(request.user, category)
-    except ValidationError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(request, _("The category was deleted."))
+    _attempt(
+        request,
+        lambda: services.delete_category(request.user, category),
+        _("The category was deleted."),
+    )
     return redirect("guide:category_list")
 
 
@@ -310,50 +279,50 @@ def category_delete(request, pk):
 
 def edition_list(request):
     """Published editions for everyone; drafts too for the program office."""
-    office = is_program_office(request.user)
-    condition = Q(number__isnull=False, build_status=BuildStatus.DONE)
-    if office:
-        condition = Q()
     editions = (
-        Edition.objects.filter(condition)
+        Edition.objects.visible_to(request.user)
         .select_related("program")
         .order_by("program__name", "program_id", "-number", "-created_at")
     )
-    return render(request, "guide/edition_list.html", {"editions": editions, "is_office": office})
+    return render(
+        request,
+        "guide/edition_list.html",
+        {"editions": editions, "is_office": is_program_office(request.user)},
+    )
 
 
 @staff_area
 def edition_create(request):
-    _require(request, "guide.manage_editions")
+    require(request.user, "guide.manage_editions")
     initial = {"program": request.GET.get("program")}
-    form = NewEditionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        try:
-            edition = services.create_edition(request.user, values["program"], values)
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("The draft edition was created with the usual chapters."))
-            return redirect(edition)
-    return render(request, "guide/edition_form.html", {"form": form, "edition": None})
+    return form_page(
+        request,
+        NewEditionForm(request.POST or None, initial=initial),
+        "guide/edition_form.html",
+        {"edition": None},
+        lambda values: services.create_edition(request.user, values["program"], values),
+        _("The draft edition was created with the usual chapters."),
+    )
 
 
 def _edition(request, pk):
     edition = get_object_or_404(Edition.objects.select_related("program"), pk=pk)
-    _require(request, "guide.view_edition", edition)
+    require(request.user, "guide.view_edition", edition)
     return edition
+
+
+def _composed_edition(request, pk):
+    """An edition in the composer: the program office's (checked before looking it up)."""
+    require(request.user, "guide.manage_editions")
+    return _edition(request, pk)
 
 
 @staff_area
 def edition_detail(request, pk):
     """The composer: chapters, what keeps the draft from being published, the build."""
-    _require(request, "guide.manage_editions")
-    edition = _edition(request, pk)
+    edition = _composed_edition(request, pk)
     draft = not edition.is_published and not edition.is_building
-    others = Edition.objects.filter(
-        program=edition.program_id, number__isnull=False, build_status=BuildStatus.DONE
-    ).exclude(pk=edition.pk)
+    others = Edition.objects.published().filter(program=edition.program_id).exclude(pk=edition.pk)
     return render(
         request,
         "guide/edition_detail.html",
@@ -365,9 +334,7 @@ def edition_detail(request, pk):
             "draft": draft,
             "chapter_form": ChapterForm(),
             "others": others.order_by("-number"),
-            "accepted": edition.program.recommendations.filter(
-                status=RecommendationStatus.ACCEPTED
-            ).count(),
+            "accepted": edition.program.recommendations.public().count(),
         },
     )
 
@@ -375,135 +342,116 @@ def edition_detail(request, pk):
 @staff_area
 def edition_status(request, pk):
     """The build's progress: the panel the composer polls while a build runs."""
-    _require(request, "guide.manage_editions")
-    edition = _edition(request, pk)
+    edition = _composed_edition(request, pk)
     template = "guide/_build_status.html" if request.htmx else "guide/edition_status.html"
     return render(request, template, {"edition": edition, "stalled": services.is_stalled(edition)})
 
 
 @staff_area
 def edition_edit(request, pk):
-    _require(request, "guide.manage_editions")
-    edition = _edition(request, pk)
-    form = EditionForm(request.POST or None, instance=edition)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_edition(request.user, Edition.objects.get(pk=pk), form.cleaned_data)
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("The edition was saved."))
-            return redirect(edition)
-    return render(request, "guide/edition_form.html", {"form": form, "edition": edition})
+    edition = _composed_edition(request, pk)
+    return form_page(
+        request,
+        EditionForm(request.POST or None, instance=edition),
+        "guide/edition_form.html",
+        {"edition": edition},
+        lambda values: services.update_edition(request.user, Edition.objects.get(pk=pk), values),
+        _("The edition was saved."),
+    )
 
 
 @staff_area
 @require_POST
 def edition_delete(request, pk):
-    _require(request, "guide.manage_editions")
-    edition = _edition(request, pk)
-    try:
-        services.delete_edition(request.user, edition)
-    except ValidationError as error:
-        _error_messages(request, error)
-        return redirect(edition)
-    messages.success(request, _("The draft edition was deleted."))
-    return redirect("guide:edition_list")
+    edition = _composed_edition(request, pk)
+    if _attempt(
+        request,
+        lambda: services.delete_edition(request.user, edition),
+        _("The draft edition was deleted."),
+    ):
+        return redirect("guide:edition_list")
+    return redirect(edition)
+
+
+def _edition_button(request, pk, action, success):
+    """A button of the composer: run the service `action(user, edition)`, back to the edition."""
+    edition = _composed_edition(request, pk)
+    _attempt(request, lambda: action(request.user, edition), success)
+    return redirect(edition)
 
 
 @staff_area
 @require_POST
 def edition_publish(request, pk):
-    _require(request, "guide.manage_editions")
-    edition = _edition(request, pk)
-    try:
-        services.publish_edition(request.user, edition)
-    except ValidationError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(
-            request, _("The edition is frozen; its files are being built. This page shows how far.")
-        )
-    return redirect(edition)
+    return _edition_button(
+        request,
+        pk,
+        services.publish_edition,
+        _("The edition is frozen; its files are being built. This page shows how far."),
+    )
 
 
 @staff_area
 @require_POST
 def edition_abandon_build(request, pk):
-    _require(request, "guide.manage_editions")
-    edition = _edition(request, pk)
-    try:
-        services.abandon_build(request.user, edition)
-    except ValidationError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(request, _("The build was abandoned; the edition is a draft again."))
-    return redirect(edition)
+    return _edition_button(
+        request,
+        pk,
+        services.abandon_build,
+        _("The build was abandoned; the edition is a draft again."),
+    )
 
 
 @staff_area
 def chapter_add(request, pk):
-    _require(request, "guide.manage_editions")
-    edition = _edition(request, pk)
-    form = ChapterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_chapter(request.user, edition, form.cleaned_data)
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("The chapter was added."))
-            return redirect(edition)
-    return render(
-        request, "guide/chapter_form.html", {"form": form, "edition": edition, "chapter": None}
+    edition = _composed_edition(request, pk)
+    return form_page(
+        request,
+        ChapterForm(request.POST or None),
+        "guide/chapter_form.html",
+        {"edition": edition, "chapter": None},
+        lambda values: services.add_chapter(request.user, edition, values).edition,
+        _("The chapter was added."),
     )
 
 
 @staff_area
 def chapter_edit(request, pk):
-    _require(request, "guide.manage_editions")
+    require(request.user, "guide.manage_editions")
     chapter = get_object_or_404(Chapter.objects.select_related("edition__program"), pk=pk)
-    form = ChapterForm(request.POST or None, instance=chapter)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_chapter(request.user, Chapter.objects.get(pk=pk), form.cleaned_data)
-        except ValidationError as error:
-            _apply_form_error(form, error)
-        else:
-            messages.success(request, _("The chapter was saved."))
-            return redirect(chapter.edition)
-    return render(
+    return form_page(
         request,
+        ChapterForm(request.POST or None, instance=chapter),
         "guide/chapter_form.html",
-        {"form": form, "edition": chapter.edition, "chapter": chapter},
+        {"edition": chapter.edition, "chapter": chapter},
+        lambda values: (
+            services.update_chapter(request.user, Chapter.objects.get(pk=pk), values).edition
+        ),
+        _("The chapter was saved."),
     )
+
+
+def _chapter_button(request, pk, action, success=None):
+    """A chapter's button in the composer: run `action(user, chapter)`, back to the edition."""
+    require(request.user, "guide.manage_editions")
+    chapter = get_object_or_404(Chapter.objects.select_related("edition"), pk=pk)
+    _attempt(request, lambda: action(request.user, chapter), success)
+    return redirect(chapter.edition)
 
 
 @staff_area
 @require_POST
 def chapter_delete(request, pk):
-    _require(request, "guide.manage_editions")
-    chapter = get_object_or_404(Chapter.objects.select_related("edition"), pk=pk)
-    try:
-        services.delete_chapter(request.user, chapter)
-    except ValidationError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(request, _("The chapter was removed."))
-    return redirect(chapter.edition)
+    return _chapter_button(request, pk, services.delete_chapter, _("The chapter was removed."))
 
 
 @staff_area
 @require_POST
 def chapter_move(request, pk):
-    _require(request, "guide.manage_editions")
-    chapter = get_object_or_404(Chapter.objects.select_related("edition"), pk=pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    try:
-        services.move_chapter(request.user, chapter, offset)
-    except ValidationError as error:
-        _error_messages(request, error)
-    return redirect(chapter.edition)
+    return _chapter_button(
+        request, pk, lambda user, chapter: services.move_chapter(user, chapter, offset)
+    )
 
 
 def edition_read(request, pk):
@@ -513,7 +461,7 @@ def edition_read(request, pk):
     if edition.is_published:
         content = edition.snapshot
     else:
-        _require(request, "guide.manage_editions")
+        require(request.user, "guide.manage_editions")
         content = compose(edition)
     return render(
         request,
@@ -556,9 +504,7 @@ def edition_compare(request, pk):
     edition = _edition(request, pk)
     if not edition.is_published:
         raise Http404
-    editions = Edition.objects.filter(
-        program=edition.program_id, number__isnull=False, build_status=BuildStatus.DONE
-    ).order_by("number")
+    editions = Edition.objects.published().filter(program=edition.program_id).order_by("number")
     form = CompareForm(request.GET or None, editions=editions)
     result = older = newer = None
     if form.is_valid():

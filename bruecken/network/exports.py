@@ -14,7 +14,6 @@ import networkx
 from django.utils.translation import gettext as _
 
 from bruecken.actors.models import Organisation
-from bruecken.actors.scopes import organisation_filter
 
 from .graph import EdgeKind
 
@@ -26,7 +25,7 @@ KIND_NAMES = {
 
 
 def visible_ids(user):
-    return set(Organisation.objects.filter(organisation_filter(user)).values_list("pk", flat=True))
+    return set(Organisation.objects.visible_to(user).values_list("pk", flat=True))
 
 
 def anonymised(network, visible):

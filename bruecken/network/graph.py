@@ -187,29 +187,23 @@ def event_scope(program, municipality):
 
 def add_coattendance(edges, index, events, organisations):
     """Two organisations meet at an event when members of each attended it: members on the
-    event's day (a membership that had started and not yet ended). Who attended: where the
-    organisers recorded attendance at an event (any registration with `attended` set), the
-    registrations marked attended; at a past event without recorded attendance, the confirmed
-    registrations, as the best record there is. Planned and cancelled events link nobody."""
+    event's day (a membership that had started and not yet ended). Who attended:
+    `Registration.objects.participants` (marked attended where attendance was recorded, else
+    confirmed, as the best record there is). Planned and cancelled events link nobody."""
     from bruecken.actors.models import Membership
     from bruecken.events.models import Registration
 
     now = timezone.now()
-    registrations = Registration.objects.filter(
+    registrations = Registration.objects.participants().filter(
         event__in=events.filter(cancelled_at__isnull=True, starts_at__lte=now)
-    ).filter(Q(attended__isnull=False) | Q(status=Registration.Status.CONFIRMED))
-    rows = list(
-        registrations.order_by().values_list(
-            "event_id", "event__starts_at", "person_id", "status", "attended"
-        )
     )
-    recorded = {event for event, _start, _person, _status, attended in rows if attended is not None}
     attendees = {}
     days = {}
-    for event, starts_at, person, status, attended in rows:
-        if attended if event in recorded else status == Registration.Status.CONFIRMED:
-            attendees.setdefault(event, []).append(person)
-            days[event] = timezone.localdate(starts_at)
+    for event, starts_at, person in registrations.order_by().values_list(
+        "event_id", "event__starts_at", "person_id"
+    ):
+        attendees.setdefault(event, []).append(person)
+        days[event] = timezone.localdate(starts_at)
     if not attendees:
         return
     memberships = {}

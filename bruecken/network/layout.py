@@ -7,7 +7,7 @@ import threading
 
 import igraph
 
-from bruecken.website.cache import cached_for_version
+from bruecken.cache import cached_for_version
 
 # A fixed seed: the same network is drawn the same way on every request and in every process.
 SEED = 20260301

@@ -10,10 +10,6 @@ from bruecken.accounts.rules import is_program_office
 from bruecken.programs.rules import coordinates_municipality
 
 
-def _municipality_ids(user):
-    return roles.coordinated_municipality_ids(user) | roles.facilitated_municipality_ids(user)
-
-
 @rules.predicate
 def facilitates_municipality(user, municipality):
     return municipality is not None and municipality.pk in roles.facilitated_municipality_ids(user)
@@ -24,7 +20,7 @@ def works_in_program(user, program):
     """The user coordinates or facilitates one of the program's municipalities."""
     if program is None:
         return False
-    ids = _municipality_ids(user)
+    ids = roles.working_municipality_ids(user)
     return bool(ids) and program.municipalities.filter(pk__in=ids).exists()
 
 

@@ -1,18 +1,22 @@
 """The figures over time: one row per snapshot date (every workshop day of the scope's local
-processes), stored per content version (`website.cache.current_version`, counted up by every
+processes), stored per content version (`bruecken.cache.current_version`, counted up by every
 change to actors, events and programs). A page measures the missing days itself when the network
-is small; for a large network it queues `tasks.compute_snapshots` and shows what is stored."""
+is small; for a large network it queues `compute_snapshots` and shows what is stored."""
 
 import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django_tasks import task
 
-from bruecken.website.cache import current_version
+from bruecken.cache import current_version
+from bruecken.places.models import Municipality
+from bruecken.programs.models import Program
 
 from . import metrics
-from .graph import to_igraph
+from .graph import load_network, restricted, to_igraph
 from .models import Snapshot
+from .scopes import Scope
 
 
 def snapshot_scope(scope, kinds, groups):
@@ -55,8 +59,6 @@ def compute(key, version, network, days, kinds):
 def over_time(view, days):
     """(rows, pending): the rows for `days`; `pending` when some are still being computed in
     the background and left out."""
-    from .tasks import compute_snapshots
-
     groups = view.form.cleaned_data["group"]
     key = snapshot_scope(view.scope, view.kinds, groups)
     version = current_version()
@@ -79,6 +81,29 @@ def over_time(view, days):
             )
             pending = True
     return [rows[day] for day in days if day in rows], pending
+
+
+@task()
+def compute_snapshots(program_id, municipality_id, kinds, groups, days, version):
+    """Measure and store the figures of a large network on the given days (ISO dates), for the
+    content version the page saw. Nothing happens for a scope that no longer exists; a newer
+    version computed meanwhile is left alone (its page asks again). Returns the number of days
+    stored."""
+    if version != current_version():
+        return 0
+    program = Program.objects.filter(pk=program_id).first() if program_id else None
+    municipality = (
+        Municipality.objects.filter(pk=municipality_id).first() if municipality_id else None
+    )
+    if (program_id and program is None) or (municipality_id and municipality is None):
+        return 0
+    scope = Scope(program=program, municipality=municipality)
+    network, _positions = restricted(
+        load_network(program=program, municipality=municipality), None, groups
+    )
+    days = parse_days(days)
+    compute(snapshot_scope(scope, kinds, groups), version, network, days, kinds)
+    return len(days)
 
 
 def delete_outdated(now=None):

@@ -7,7 +7,6 @@ import dataclasses
 import datetime
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bruecken.accounts import roles
-from bruecken.actors.views import staff_area
 from bruecken.links import path_for_id
+from bruecken.permissions import require
 from bruecken.places.models import Municipality
 from bruecken.programs.models import Program
+from bruecken.web import staff_area
 
 from . import exports, metrics, snapshots
 from .aims import is_aimed
@@ -44,15 +44,13 @@ KIND_NAMES = {flag: name for name, flag in KINDS.items()}
 
 def _program_scope(request, pk):
     program = get_object_or_404(Program, pk=pk)
-    if not request.user.has_perm("network.view_program_network", program):
-        raise PermissionDenied
+    require(request.user, "network.view_program_network", program)
     return Scope(program=program)
 
 
 def _municipality_scope(request, pk):
     municipality = get_object_or_404(Municipality, pk=pk)
-    if not request.user.has_perm("network.view_municipality_network", municipality):
-        raise PermissionDenied
+    require(request.user, "network.view_municipality_network", municipality)
     return Scope(municipality=municipality)
 
 

@@ -3,11 +3,9 @@ from django.contrib import admin
 from .models import Country, Language, Municipality, Partnership, WorldRegion
 
 
-class ReferenceAdmin(admin.ModelAdmin):
-    """Loaded from maintained sources (`bruecken load_reference`): look, don't edit."""
-
-    list_display = ["code", "name_de", "name_en"]
-    search_fields = ["code", "name_de", "name_en"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown in the admin, never changed there: reference data is loaded from its sources,
+    actors and the audit log are written by the services (which record what changed)."""
 
     def has_add_permission(self, request):
         return False
@@ -17,6 +15,13 @@ class ReferenceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReferenceAdmin(ReadOnlyAdmin):
+    """Loaded from maintained sources (`bruecken load_reference`): look, don't edit."""
+
+    list_display = ["code", "name_de", "name_en"]
+    search_fields = ["code", "name_de", "name_en"]
 
 
 @admin.register(WorldRegion)

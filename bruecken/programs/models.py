@@ -4,7 +4,61 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bruecken.accounts import roles
 from bruecken.places.models import Municipality
+
+NOTHING = models.Q(pk__in=[])
+
+
+def working_in(user, field):
+    """Everything for the program office; else the rows whose `field` (a municipality id path)
+    names a municipality the user coordinates or facilitates."""
+    if roles.is_program_office(user):
+        return models.Q()
+    ids = roles.working_municipality_ids(user)
+    return models.Q(**{f"{field}__in": ids}) if ids else NOTHING
+
+
+class ProgramQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Programs the user works in: all for the office, else those of their municipalities."""
+        if roles.is_program_office(user):
+            return self.all()
+        ids = roles.working_municipality_ids(user)
+        through = Program.municipalities.through.objects.filter(municipality_id__in=ids)
+        return self.filter(pk__in=through.values("program_id")) if ids else self.none()
+
+
+class ProcessQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Processes whose dashboard the user may open (`programs.view_process`)."""
+        return self.filter(working_in(user, "municipality_id"))
+
+
+class PublicOrWorkingQuerySet(models.QuerySet):
+    """Goals and results: the public ones for everyone, all of their municipalities for staff."""
+
+    municipality_path = None
+
+    def public(self):
+        return self.filter(is_public=True)
+
+    def visible_to(self, user):
+        if roles.is_program_office(user):
+            return self.all()
+        condition = models.Q(is_public=True)
+        ids = roles.working_municipality_ids(user)
+        if ids:
+            condition |= models.Q(**{f"{self.municipality_path}__in": ids})
+        return self.filter(condition)
+
+
+class GoalQuerySet(PublicOrWorkingQuerySet):
+    municipality_path = "process__municipality_id"
+
+
+class ResultQuerySet(PublicOrWorkingQuerySet):
+    municipality_path = "workshop__process__municipality_id"
 
 
 class WorkshopKind(models.TextChoices):
@@ -49,6 +103,8 @@ class Program(models.Model):
         verbose_name=_("process template"),
         help_text=_("The steps each local process of this program starts with."),
     )
+
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -142,6 +198,8 @@ class LocalProcess(models.Model):
         verbose_name=_("started by"),
     )
 
+    objects = ProcessQuerySet.as_manager()
+
     class Meta:
         ordering = ["program", "municipality__name"]
         verbose_name = _("local process")
@@ -188,6 +246,8 @@ class Goal(models.Model):
         help_text=_("Shown on the municipality's public page."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = GoalQuerySet.as_manager()
 
     class Meta:
         ordering = ["process", "id"]
@@ -267,6 +327,8 @@ class Result(models.Model):
         help_text=_("Shown on the municipality's public page."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ResultQuerySet.as_manager()
 
     class Meta:
         ordering = ["workshop", "id"]

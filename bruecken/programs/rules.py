@@ -29,3 +29,16 @@ rules.add_perm("programs.manage_process", is_program_office | coordinates_proces
 rules.add_perm(
     "programs.view_process", is_program_office | coordinates_process | facilitates_process
 )
+
+
+# Not permissions on an object: which parts of the staff area a user sees.
+
+
+def may_see_programs(user):
+    """The program office, and the coordinators and facilitators of municipalities."""
+    return roles.is_program_office(user) or bool(roles.working_municipality_ids(user))
+
+
+def sees_municipality(user, municipality_id):
+    """Whether the user sees this municipality's process on the program dashboard."""
+    return roles.is_program_office(user) or municipality_id in roles.working_municipality_ids(user)

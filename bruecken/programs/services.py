@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bruecken.accounts.audit import diff, record, snapshot
-from bruecken.accounts.models import AuditEntry
+from bruecken.accounts import audit
+from bruecken.permissions import require
 
 from .models import (
     Admission,
@@ -21,14 +21,11 @@ from .models import (
     TemplateStep,
     WorkshopKind,
 )
+from .signals import process_started
 
 GOAL_FIELDS = ["title", "description", "indicator", "responsible", "target_date", "is_public"]
 RESULT_FIELDS = ["kind", "text", "status", "goals", "organisations", "is_public"]
-
-
-def require(user, permission, obj=None):
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
+RATING_FIELDS = ["rating", "comment"]
 
 
 def _assign(instance, values, fields):
@@ -39,79 +36,41 @@ def _assign(instance, values, fields):
 
 @transaction.atomic
 def start_local_process(user, program, municipality):
-    """Create the municipality's local process with one draft workshop per template step."""
-    from bruecken.events.models import Event
-
+    """Create the municipality's local process; its draft workshops, one per template step, come
+    from events' receiver of `process_started`."""
     require(user, "programs.start_process", municipality)
     if not program.municipalities.filter(pk=municipality.pk).exists():
         raise ValidationError(
             _("%(municipality)s does not take part in %(program)s.")
             % {"municipality": municipality, "program": program}
         )
-    try:
-        with transaction.atomic():
-            process = LocalProcess.objects.create(
-                program=program,
-                municipality=municipality,
-                template=program.template,
-                started_by=user,
-            )
-    except IntegrityError:
-        raise ValidationError(
-            _("%(municipality)s's local process has already been started.")
-            % {"municipality": municipality}
-        ) from None
-    for step in program.template.steps.order_by("position"):
-        workshop = Event.objects.create(
-            program=program,
-            process=process,
-            position=step.position,
-            kind=step.kind,
-            title=f"{step.title} {municipality}",
-            description=step.purpose,
-            capacity_min=step.capacity_min,
-            capacity=step.capacity_max,
-            admission=step.admission,
-        )
-        record(
-            user,
-            AuditEntry.Action.CREATE,
-            workshop,
-            {"title": [None, workshop.title]},
-            subjects=[process],
-        )
-    record(
-        user,
-        AuditEntry.Action.CREATE,
-        process,
-        {"template": [None, str(program.template)]},
-        subjects=[municipality],
+    process = LocalProcess(
+        program=program, municipality=municipality, template=program.template, started_by=user
     )
+    with audit.changes(user, process, ["template"], subjects=[municipality]):
+        try:
+            with transaction.atomic():
+                process.save(force_insert=True)
+        except IntegrityError:
+            raise ValidationError(
+                _("%(municipality)s's local process has already been started.")
+                % {"municipality": municipality}
+            ) from None
+        process_started.send(sender=LocalProcess, process=process, user=user)
     return process
-
-
-def _workshop_process_permission(user, workshop):
-    if not user.has_perm("events.facilitate_event", workshop):
-        raise PermissionDenied
 
 
 @transaction.atomic
 def add_goal(user, workshop, values):
     """Goals are fixed at the initiative workshop of the process."""
-    _workshop_process_permission(user, workshop)
+    require(user, "events.facilitate_event", workshop)
     if workshop.kind != WorkshopKind.INITIATIVE or not workshop.process_id:
         raise ValidationError(_("Goals are set at the initiative workshop."))
     goal = Goal(process=workshop.process, workshop=workshop)
-    _assign(goal, values, GOAL_FIELDS)
-    goal.full_clean()
-    goal.save()
-    record(
-        user,
-        AuditEntry.Action.CREATE,
-        goal,
-        diff({}, snapshot(goal, GOAL_FIELDS)),
-        subjects=[workshop, workshop.process],
-    )
+    with audit.changes(user, goal, GOAL_FIELDS, subjects=[workshop, workshop.process]):
+        _assign(goal, values, GOAL_FIELDS)
+        goal.full_clean()
+        goal.save()
     return goal
 
 
@@ -123,41 +82,35 @@ def update_goal(user, goal, values):
         .select_related("workshop__process")
         .get(pk=goal.pk)
     )
-    if goal.workshop is None or not user.has_perm("events.facilitate_event", goal.workshop):
+    if goal.workshop is None:
         raise PermissionDenied
-    before = snapshot(goal, GOAL_FIELDS)
-    _assign(goal, values, GOAL_FIELDS)
-    goal.full_clean()
-    goal.save()
-    changes = diff(before, snapshot(goal, GOAL_FIELDS))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, goal, changes, subjects=[goal.process])
+    require(user, "events.facilitate_event", goal.workshop)
+    with audit.changes(user, goal, GOAL_FIELDS, subjects=[goal.process]):
+        _assign(goal, values, GOAL_FIELDS)
+        goal.full_clean()
+        goal.save()
     return goal
 
 
 @transaction.atomic
 def rate_goal(user, workshop, goal, rating, comment=""):
     """The evaluation workshop rates the goals of its own process."""
-    _workshop_process_permission(user, workshop)
+    require(user, "events.facilitate_event", workshop)
     if workshop.kind != WorkshopKind.EVALUATION or workshop.process_id != goal.process_id:
         raise ValidationError(_("Goals are rated at the evaluation workshop of their process."))
-    existing = GoalRating.objects.filter(goal=goal).first()
-    before = snapshot(existing, ["rating", "comment"]) if existing else {}
-    goal_rating = existing or GoalRating(goal=goal)
-    goal_rating.workshop = workshop
-    goal_rating.rating = rating
-    goal_rating.comment = comment
-    goal_rating.full_clean()
-    changes = diff(before, snapshot(goal_rating, ["rating", "comment"]))
-    if changes:
-        goal_rating.save()
-        record(
-            user,
-            AuditEntry.Action.UPDATE if existing else AuditEntry.Action.CREATE,
-            goal_rating,
-            changes,
-            subjects=[goal, workshop, goal.process],
-        )
+    goal_rating = GoalRating.objects.filter(goal=goal).first() or GoalRating(goal=goal)
+    # The same rating again changes nothing (and is not saved).
+    unchanged = goal_rating.pk is not None and (goal_rating.rating, goal_rating.comment) == (
+        rating,
+        comment,
+    )
+    with audit.changes(user, goal_rating, RATING_FIELDS, subjects=[goal, workshop, goal.process]):
+        goal_rating.workshop = workshop
+        goal_rating.rating = rating
+        goal_rating.comment = comment
+        goal_rating.full_clean()
+        if not unchanged:
+            goal_rating.save()
     return goal_rating
 
 
@@ -169,24 +122,18 @@ def _check_result_links(workshop, values):
 
 @transaction.atomic
 def add_result(user, workshop, values):
-    _workshop_process_permission(user, workshop)
+    require(user, "events.facilitate_event", workshop)
     _check_result_links(workshop, values)
     result = Result(workshop=workshop)
-    _assign(result, values, ["kind", "text", "status", "is_public"])
-    result.full_clean()
-    result.save()
-    result.goals.set(values.get("goals") or [])
-    result.organisations.set(values.get("organisations") or [])
-    ResultStatusChange.objects.create(
-        result=result, status=result.status, changed_on=timezone.localdate(), changed_by=user
-    )
-    record(
-        user,
-        AuditEntry.Action.CREATE,
-        result,
-        diff({}, snapshot(result, RESULT_FIELDS)),
-        subjects=[workshop],
-    )
+    with audit.changes(user, result, RESULT_FIELDS, subjects=[workshop]):
+        _assign(result, values, ["kind", "text", "status", "is_public"])
+        result.full_clean()
+        result.save()
+        result.goals.set(values.get("goals") or [])
+        result.organisations.set(values.get("organisations") or [])
+        ResultStatusChange.objects.create(
+            result=result, status=result.status, changed_on=timezone.localdate(), changed_by=user
+        )
     return result
 
 
@@ -197,28 +144,25 @@ def update_result(user, result, values, note=""):
         .select_related("workshop__process")
         .get(pk=result.pk)
     )
-    _workshop_process_permission(user, result.workshop)
+    require(user, "events.facilitate_event", result.workshop)
     _check_result_links(result.workshop, values)
-    before = snapshot(result, RESULT_FIELDS)
     old_status = result.status
-    _assign(result, values, ["kind", "text", "status", "is_public"])
-    result.full_clean()
-    result.save()
-    if "goals" in values:
-        result.goals.set(values["goals"])
-    if "organisations" in values:
-        result.organisations.set(values["organisations"])
-    if result.status != old_status:
-        ResultStatusChange.objects.create(
-            result=result,
-            status=result.status,
-            changed_on=timezone.localdate(),
-            note=note,
-            changed_by=user,
-        )
-    changes = diff(before, snapshot(result, RESULT_FIELDS))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, result, changes, subjects=[result.workshop])
+    with audit.changes(user, result, RESULT_FIELDS, subjects=[result.workshop]):
+        _assign(result, values, ["kind", "text", "status", "is_public"])
+        result.full_clean()
+        result.save()
+        if "goals" in values:
+            result.goals.set(values["goals"])
+        if "organisations" in values:
+            result.organisations.set(values["organisations"])
+        if result.status != old_status:
+            ResultStatusChange.objects.create(
+                result=result,
+                status=result.status,
+                changed_on=timezone.localdate(),
+                note=note,
+                changed_by=user,
+            )
     return result
 
 
@@ -306,10 +250,6 @@ TEMPLATE_FIELDS = ["name", "description"]
 STEP_FIELDS = ["kind", "title", "capacity_min", "capacity_max", "admission", "purpose"]
 
 
-def _program_snapshot(program):
-    return snapshot(program, PROGRAM_FIELDS + PROGRAM_M2M)
-
-
 def _save_program(program, values):
     _assign(program, values, PROGRAM_FIELDS)
     program.full_clean(exclude=PROGRAM_M2M)
@@ -322,8 +262,8 @@ def _save_program(program, values):
 def create_program(user, values):
     require(user, "programs.manage_program")
     program = Program()
-    _save_program(program, values)
-    record(user, AuditEntry.Action.CREATE, program, diff({}, _program_snapshot(program)))
+    with audit.changes(user, program, PROGRAM_FIELDS + PROGRAM_M2M):
+        _save_program(program, values)
     return program
 
 
@@ -353,11 +293,8 @@ def update_program(user, program, values):
                     % {"names": ", ".join(names)}
                 }
             )
-    before = _program_snapshot(program)
-    _save_program(program, values)
-    changes = diff(before, _program_snapshot(program))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, program, changes)
+    with audit.changes(user, program, PROGRAM_FIELDS + PROGRAM_M2M):
+        _save_program(program, values)
     return program
 
 
@@ -400,22 +337,24 @@ def _save_steps(template, steps):
     TemplateStep.objects.bulk_create(built)
 
 
-def _template_snapshot(template):
-    values = snapshot(template, TEMPLATE_FIELDS)
-    values["steps"] = _step_lines(template) if template.pk else []
-    return values
+def _save_template(user, template, values, steps):
+    """Save the template and its steps; the audit entry lists the steps as lines of text."""
+    before = _step_lines(template) if template.pk else None
+    with audit.changes(user, template, TEMPLATE_FIELDS) as extra:
+        _assign(template, values, TEMPLATE_FIELDS)
+        template.full_clean()
+        template.save()
+        _save_steps(template, steps)
+        after = _step_lines(template)
+        if after != (before or []):
+            extra["steps"] = [before, after]
+    return template
 
 
 @transaction.atomic
 def create_process_template(user, values, steps):
     require(user, "programs.manage_program")
-    template = ProcessTemplate()
-    _assign(template, values, TEMPLATE_FIELDS)
-    template.full_clean()
-    template.save()
-    _save_steps(template, steps)
-    record(user, AuditEntry.Action.CREATE, template, diff({}, _template_snapshot(template)))
-    return template
+    return _save_template(user, ProcessTemplate(), values, steps)
 
 
 @transaction.atomic
@@ -424,12 +363,4 @@ def update_process_template(user, template, values, steps):
     workshops they were created with; the change applies to processes started from now on."""
     require(user, "programs.manage_program")
     template = ProcessTemplate.objects.select_for_update().get(pk=template.pk)
-    before = _template_snapshot(template)
-    _assign(template, values, TEMPLATE_FIELDS)
-    template.full_clean()
-    template.save()
-    _save_steps(template, steps)
-    changes = diff(before, _template_snapshot(template))
-    if changes:
-        record(user, AuditEntry.Action.UPDATE, template, changes)
-    return template
+    return _save_template(user, template, values, steps)

@@ -9,7 +9,7 @@ the staff area."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +21,6 @@ from bruecken.markup import render_markdown
 from bruecken.places.models import Country, Partnership
 from bruecken.programs.models import Goal, Result, ResultStatusChange
 from bruecken.translation import collation_key, sorted_by_name
-from bruecken.website.views.directory import public_organisations
 
 # Markdown headings in the minutes sit below the report's h4 "Minutes".
 MINUTES_HEADING_OFFSET = 4
@@ -30,38 +29,45 @@ MINUTES_HEADING_OFFSET = 4
 # Process documentation
 
 
+def with_attendance_recorded(events):
+    """Events annotated with whether the organisers recorded attendance (any registration with
+    `attended` set): then the participants are those marked attended, not the confirmed."""
+    recorded = Registration.objects.filter(event=OuterRef("pk"), attended__isnull=False)
+    return events.annotate(attendance_recorded=Exists(recorded))
+
+
 def _participation(process, workshops):
-    """Per workshop: how many took part, whether that is recorded attendance or the confirmed
+    """Per workshop (annotated by `with_attendance_recorded`): how many took part
+    (`Registration.objects.participants`), whether that is recorded attendance or the confirmed
     registrations, and the organisations represented (current members on the day), counted as
     the network counts co-attendance (`network.graph.add_coattendance`)."""
-    rows = list(
-        Registration.objects.filter(event__process=process)
-        .filter(Q(attended__isnull=False) | Q(status=Registration.Status.CONFIRMED))
-        .order_by()
-        .values_list("event_id", "person_id", "status", "attended")
-    )
-    recorded = {event for event, _person, _status, attended in rows if attended is not None}
     people = {}
-    for event, person, status, attended in rows:
-        if attended if event in recorded else status == Registration.Status.CONFIRMED:
-            people.setdefault(event, set()).add(person)
+    for event, person in (
+        Registration.objects.participants()
+        .filter(event__process=process)
+        .order_by()
+        .values_list("event_id", "person_id")
+    ):
+        people.setdefault(event, set()).add(person)
     memberships = {}
     everyone = set().union(*people.values()) if people else set()
-    for person, organisation, name, municipality, consent, started_on, ended_on in (
+    public = Organisation.objects.public().filter(pk=OuterRef("organisation_id"))
+    for person, organisation, name, municipality, public_name, started_on, ended_on in (
         Membership.objects.filter(person__in=everyone)
+        .annotate(public_name=Exists(public))
         .order_by()
         .values_list(
             "person_id",
             "organisation_id",
             "organisation__name",
             "organisation__municipality_id",
-            "organisation__consent_given_at",
+            "public_name",
             "started_on",
             "ended_on",
         )
     ):
         # Another municipality's organisation is named only when it is public.
-        shown = municipality == process.municipality_id or consent is not None
+        shown = municipality == process.municipality_id or public_name
         memberships.setdefault(person, []).append((organisation, name, shown, started_on, ended_on))
     result = {}
     for workshop in workshops:
@@ -82,7 +88,7 @@ def _participation(process, workshops):
                     unnamed.add(organisation)
         result[workshop.pk] = {
             "count": len(present),
-            "recorded": workshop.pk in recorded,
+            "recorded": workshop.attendance_recorded,
             "organisations": sorted(organisations.values(), key=collation_key),
             "unnamed_organisations": len(unnamed),
         }
@@ -138,7 +144,9 @@ def process_document(process, now=None, progress=None):
     today = timezone.localdate(now)
     workshops = [
         describe(event, now)
-        for event in with_place_counts(Event.objects.filter(process=process))
+        for event in with_attendance_recorded(
+            with_place_counts(Event.objects.filter(process=process))
+        )
         .prefetch_related(
             Prefetch(
                 "agenda",
@@ -243,19 +251,19 @@ class KindGroup:
 
 
 def brochure_organisations(municipality):
-    """The municipality's organisations as the public directory shows them: the directory's
-    own queryset (`website.views.directory.public_organisations`: recorded consent), with their
-    public profile data in a fixed number of queries."""
-    today = timezone.localdate()
+    """The municipality's organisations as the public directory shows them
+    (`Organisation.objects.public()`: recorded consent), with their public profile data in a
+    fixed number of queries; as contacts, the current public memberships."""
     contacts = (
-        Membership.objects.filter(is_contact=True, person__consent_given_at__isnull=False)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        Membership.objects.public()
+        .current()
+        .filter(is_contact=True)
         .select_related("person")
         .only("organisation_id", "role", "person__name")
         .order_by("person__name", "pk")
     )
     return (
-        public_organisations()
+        Organisation.objects.public()
         .filter(municipality=municipality)
         .prefetch_related(
             Prefetch("countries", queryset=Country.objects.select_related("region")),

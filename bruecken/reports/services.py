@@ -1,13 +1,13 @@
 """Requesting and running the PDF builds of the process documentation, and the actor brochure's
 PDF. Requests check the rule, run in a transaction and write the audit entry; the build itself
-runs as a background task (`tasks.build_process_document`) and records its progress on the
-build's row, where the page polls it."""
+runs as a background task (`build_process_document`, beside `run_build`) and records its
+progress on the build's row, where the page polls it."""
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -15,12 +15,13 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from bruecken.accounts.audit import record
-from bruecken.accounts.models import AuditEntry
+from bruecken.accounts import audit
+from bruecken.cache import cached_for_version
 from bruecken.pdf import html_to_pdf
+from bruecken.permissions import require
 from bruecken.programs.models import LocalProcess
-from bruecken.website.cache import cached_for_version
 
 from . import content
 from .models import ProcessDocumentBuild
@@ -55,11 +56,6 @@ ERRORS = {
 
 def error_text(build):
     return ERRORS.get(build.error, build.error)
-
-
-def require(user, permission, obj=None):
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def build_language(language=None):
@@ -97,27 +93,19 @@ def request_process_document_build(user, process, language=None):
         raise ValidationError(
             _("A PDF of this documentation is being made already."), code="in_progress"
         )
-    build = ProcessDocumentBuild.objects.create(
-        process=process,
-        language=build_language(language),
-        requested_by=user,
-        step="queued",
+    build = ProcessDocumentBuild(
+        process=process, language=build_language(language), requested_by=user, step="queued"
     )
-    record(
-        user,
-        AuditEntry.Action.CREATE,
-        build,
-        {"process": [None, str(process)], "language": [None, build.language]},
-        subjects=[process],
-    )
+    with audit.changes(user, build, ["process"], subjects=[process]) as extra:
+        build.save()
+        # The code, not the language's name: what the build is made in.
+        extra["language"] = [None, build.language]
     build_id = build.pk
     transaction.on_commit(lambda: _enqueue(build_id))
     return build
 
 
 def _enqueue(build_id):
-    from .tasks import build_process_document
-
     build_process_document.enqueue(build_id)
 
 
@@ -185,6 +173,12 @@ def run_build(build_id):
     return True
 
 
+@task()
+def build_process_document(build_id):
+    """Build the PDF of one requested process documentation (`run_build`), in the worker."""
+    return run_build(build_id)
+
+
 # The actor brochure
 
 
@@ -194,7 +188,7 @@ def brochure_filename(municipality):
 
 def brochure_pdf(municipality):
     """The brochure's PDF, built when first asked for and kept in the cache under the website's
-    content version (`website.cache.cached_for_version`), per language: any committed change to
+    content version (`bruecken.cache.cached_for_version`), per language: any committed change to
     what the site shows (a withdrawn consent, say) counts the version up, so the next download
     is built afresh without the withdrawn organisation. Nothing is stored as a file."""
 

@@ -3,7 +3,7 @@ progress, the stored files) and the actor brochure (public: the page and its PDF
 the rule and call the service."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bruecken.actors.views import staff_area
+from bruecken.cache import cached_page
+from bruecken.permissions import require
 from bruecken.places.models import Municipality
 from bruecken.programs.models import LocalProcess
-from bruecken.website.cache import cached_page
+from bruecken.web import staff_area
 
 from . import content, services
 from .models import ProcessDocumentBuild
@@ -27,16 +28,11 @@ POLL_SECONDS = 2
 STOP_POLLING = 286
 
 
-def _require(request, permission, obj=None):
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 def _process(request, pk, permission="reports.view_process_document"):
     process = get_object_or_404(
         LocalProcess.objects.select_related("program", "municipality", "template"), pk=pk
     )
-    _require(request, permission, process)
+    require(request.user, permission, process)
     return process
 
 
@@ -130,7 +126,7 @@ def build_download(request, pk):
     build = get_object_or_404(
         ProcessDocumentBuild.objects.select_related("process__municipality"), pk=pk
     )
-    _require(request, "reports.view_process_document", build.process)
+    require(request.user, "reports.view_process_document", build.process)
     if build.status != ProcessDocumentBuild.Status.DONE or not build.file:
         raise Http404
     try:

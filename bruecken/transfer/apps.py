@@ -6,3 +6,13 @@ class TransferConfig(AppConfig):
     name = "bruecken.transfer"
     label = "transfer"
     verbose_name = _("Import and export")
+
+    def ready(self):
+        from bruecken import housekeeping
+
+        from . import services
+
+        # Uploaded spreadsheets never imported, and the values kept for their preview.
+        housekeeping.register(
+            "import_uploads", services.delete_stale_uploads, "stale import uploads deleted"
+        )

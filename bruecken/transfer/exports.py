@@ -14,12 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bruecken.actors.filters import filter_organisations, filter_people
-from bruecken.actors.scopes import (
-    organisation_filter,
-    person_filter,
-    visible_organisations,
-    visible_people,
-)
+from bruecken.actors.models import Organisation, Person
 from bruecken.places.models import Country, Language
 
 from .importers import ORGANISATION_COLUMNS, PERSON_COLUMNS
@@ -74,33 +69,15 @@ def _private(queryset, condition):
     )
 
 
-ORGANISATION_KEYS = [
-    "id",
-    "name",
-    "kind",
-    "municipality",
-    "ags",
-    "countries",
-    "topics",
-    "engagement_forms",
-    "languages",
-    "competences",
-    "description",
-    "website",
-    "email",
-    "phone",
-    "address",
-    "founded",
-    "consent_given_at",
-    "consent_given_by",
-]
+# The import's columns, in their order: an exported file imports back unchanged.
+ORGANISATION_KEYS = list(ORGANISATION_COLUMNS)
 
 
 def organisation_rows(user, data):
     """The header and the rows of the filtered organisation list the user sees."""
     queryset = _private(
-        filter_organisations(visible_organisations(user), data),
-        organisation_filter(user, private=True),
+        filter_organisations(Organisation.objects.visible_to(user), data),
+        Organisation.visibility_q(user, private=True),
     )
     queryset = queryset.select_related("municipality").prefetch_related(
         Prefetch("countries", queryset=Country.objects.order_by("code")),
@@ -134,21 +111,7 @@ def organisation_rows(user, data):
         ]
 
 
-PERSON_KEYS = [
-    "name",
-    "email",
-    "phone",
-    "municipality",
-    "ags",
-    "language",
-    "languages",
-    "countries",
-    "competences",
-    "is_decision_maker",
-    "is_multiplier",
-    "consent_given_at",
-    "consent_given_by",
-]
+PERSON_KEYS = list(PERSON_COLUMNS)
 
 
 def person_rows(user, data):
@@ -156,7 +119,8 @@ def person_rows(user, data):
     because they are published, just name and municipality: the rest (countries among it)
     is personal data the user has no need of."""
     queryset = _private(
-        filter_people(visible_people(user), data), person_filter(user, private=True)
+        filter_people(Person.objects.visible_to(user), data),
+        Person.visibility_q(user, private=True),
     )
     queryset = queryset.select_related("municipality").prefetch_related(
         Prefetch("countries", queryset=Country.objects.order_by("code")),

@@ -1,5 +1,5 @@
 """Who may import and export: the program office everything, coordinators for their own
-municipality (enforced row by row in `importers.py`); exports follow what the user may see."""
+municipality (enforced row by row in `importers/`); exports follow what the user may see."""
 
 import rules
 

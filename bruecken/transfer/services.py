@@ -14,10 +14,12 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from bruecken.accounts.audit import record
 from bruecken.accounts.models import AuditEntry
-from bruecken.website.cache import queue_bump
+from bruecken.cache import queue_bump
+from bruecken.permissions import require
 
 from . import parsing
 from .importers import IMPORTERS, ImportRefused, file_problem, suggest_mapping
@@ -35,11 +37,6 @@ def background_rows():
 
 def max_upload_bytes():
     return getattr(settings, "TRANSFER_MAX_UPLOAD_MB", 20) * 1024 * 1024
-
-
-def require(user, permission, obj=None):
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def _read(run):
@@ -96,15 +93,18 @@ def _check_allowed(user, run):
     require(user, "transfer.import_data")
 
 
+def _now_or_in_background(run, work, background_task):
+    """Large files are left to a worker (the run shows its progress); the rest is done now."""
+    if run.in_background:
+        background_task.enqueue(run.pk)
+        return run
+    return work(run.pk)
+
+
 def start_check(user, run, mapping=None, on_duplicate=None):
     """Set the mapping and run the dry run (now, or in the background for large files)."""
-    from .tasks import check_import_task
-
     run = _start_check(user, run, mapping, on_duplicate)
-    if run.in_background:
-        check_import_task.enqueue(run.pk)
-        return run
-    return run_check(run.pk)
+    return _now_or_in_background(run, run_check, check_import_task)
 
 
 @transaction.atomic
@@ -187,15 +187,16 @@ def run_check(run_id):
     return run
 
 
+@task()
+def check_import_task(run_id):
+    """The dry run of a large file, in the background."""
+    run_check(run_id)
+
+
 def commit(user, run):
     """Import a checked run without problems (now, or in the background for large files)."""
-    from .tasks import commit_import_task
-
     run = _start_commit(user, run)
-    if run.in_background:
-        commit_import_task.enqueue(run.pk)
-        return run
-    return run_commit(run.pk)
+    return _now_or_in_background(run, run_commit, commit_import_task)
 
 
 @transaction.atomic
@@ -272,6 +273,12 @@ def run_commit(run_id):
     _delete_file(run)
     run.save()
     return run
+
+
+@task()
+def commit_import_task(run_id):
+    """The import of a large file, in the background."""
+    run_commit(run_id)
 
 
 def _failed(run, message):

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bruecken.accounts import roles
 from bruecken.actors.forms import OrganisationFilterForm, PersonFilterForm
+from bruecken.permissions import require
+from bruecken.web import apply_form_error
 
 from . import exports, services
 from .forms import MappingForm, UploadForm
@@ -18,23 +20,20 @@ from .models import ImportRun
 RECENT_RUNS = 20
 
 
-def _require(request, permission, obj=None):
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
-def _form_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+def _refused(request, act):
+    """Let the service act; its refusal becomes an error message. Returns what it returned, or
+    None when it refused."""
+    try:
+        return act()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
 
 
 @login_required
 def index(request):
     """Upload a file, and the imports so far."""
-    _require(request, "transfer.import_data")
+    require(request.user, "transfer.import_data")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -45,7 +44,7 @@ def index(request):
                 form.cleaned_data["on_duplicate"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_form_error(form, error)
         else:
             return redirect(run)
     runs = ImportRun.objects.select_related("created_by")
@@ -60,7 +59,7 @@ def index(request):
 
 def _run(request, pk):
     run = get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk)
-    _require(request, "transfer.view_importrun", run)
+    require(request.user, "transfer.view_importrun", run)
     return run
 
 
@@ -129,10 +128,12 @@ def run_check(request, pk):
     form = MappingForm(request.POST, run=run)
     if not form.is_valid():
         return render(request, "transfer/run.html", _context(run, form))
-    try:
-        services.start_check(request.user, run, form.mapping(), form.cleaned_data["on_duplicate"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    _refused(
+        request,
+        lambda: services.start_check(
+            request.user, run, form.mapping(), form.cleaned_data["on_duplicate"]
+        ),
+    )
     return redirect(run)
 
 
@@ -140,12 +141,8 @@ def run_check(request, pk):
 @require_POST
 def run_commit(request, pk):
     run = _run(request, pk)
-    try:
-        run = services.commit(request.user, run)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(run)
-    if run.status == ImportRun.Status.DONE:
+    done = _refused(request, lambda: services.commit(request.user, run))
+    if done is not None and done.status == ImportRun.Status.DONE:
         messages.success(request, _("The file was imported."))
     return redirect(run)
 
@@ -154,17 +151,14 @@ def run_commit(request, pk):
 @require_POST
 def run_abandon(request, pk):
     run = _run(request, pk)
-    try:
-        services.abandon(request.user, run)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if _refused(request, lambda: services.abandon(request.user, run)) is None:
         return redirect(run)
     messages.success(request, _("The import was abandoned and its file deleted."))
     return redirect("transfer:index")
 
 
 def _export(request, form_class, rows, basename):
-    _require(request, "transfer.export_actors")
+    require(request.user, "transfer.export_actors")
     form = form_class(request.GET)
     form.is_valid()
     # As on the list page: filters that do not validate are ignored, the rest apply.

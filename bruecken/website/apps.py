@@ -8,6 +8,11 @@ class WebsiteConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from . import cache
+        from bruecken import housekeeping
 
-        cache.connect_signals()
+        from . import services
+
+        # Messages from the contact and feedback forms are kept for a limited time only.
+        housekeeping.register(
+            "contact_messages", services.delete_old_messages, "old contact messages deleted"
+        )

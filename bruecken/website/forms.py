@@ -11,6 +11,7 @@ from bruecken.markup import content_problems
 from bruecken.places.models import Municipality
 
 from .models import IMAGE_MAX_BYTES, ContactMessage, NewsArticle, Page
+from .services import NEWS_FIELDS, PAGE_FIELDS
 
 MARKDOWN_HELP = _(
     "Markdown: ## heading, **bold**, *italic*, - list item, [text](https://…) for a link, "
@@ -64,18 +65,8 @@ class NewsArticleForm(ContentForm):
     class Meta:
         model = NewsArticle
         formfield_callback = _content_formfield
-        fields = [
-            "title",
-            "title_en",
-            "summary",
-            "summary_en",
-            "body",
-            "body_en",
-            "image",
-            "municipality",
-            "is_published",
-            "published_at",
-        ]
+        # What the service writes.
+        fields = NEWS_FIELDS
         field_classes = {"image": ImageChoiceField}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
@@ -103,16 +94,7 @@ class PageForm(ContentForm):
     class Meta:
         model = Page
         formfield_callback = _content_formfield
-        fields = [
-            "slug",
-            "purpose",
-            "title",
-            "title_en",
-            "body",
-            "body_en",
-            "is_published",
-            "published_at",
-        ]
+        fields = PAGE_FIELDS
         error_messages = {"slug": {"unique": _("Another page has this address already.")}}
 
     def __init__(self, *args, **kwargs):

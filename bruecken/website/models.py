@@ -200,16 +200,3 @@ class ContactMessage(models.Model):
 
     def __str__(self):
         return self.subject or self.message[:60]
-
-
-class ContentVersion(models.Model):
-    """One row counting changes to what the public site shows: cached pages are keyed by it,
-    so every process sees a change at once, however the cache is shared."""
-
-    value = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("content version")
-
-    def __str__(self):
-        return str(self.value)

@@ -1,7 +1,7 @@
 """The e-mail that tells the program office of a message from the contact or feedback form.
 
 Queued when the message is committed and sent by the worker, like the events' e-mails (see
-`bruecken.events.tasks`): to CONTACT_EMAIL when that is set, else to every active account of the
+`bruecken.events.emails`): to CONTACT_EMAIL when that is set, else to every active account of the
 program office, each in its own language. Replies go straight to the sender."""
 
 import logging
@@ -15,7 +15,7 @@ from django.utils import translation
 from django_tasks import task
 
 from bruecken.accounts.models import Role, User
-from bruecken.events.tasks import NotSent
+from bruecken.events.emails import NotSent
 
 logger = logging.getLogger(__name__)
 

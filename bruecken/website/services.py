@@ -9,9 +9,8 @@ import io
 from datetime import timedelta
 from pathlib import PurePath
 
-import rules
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -20,9 +19,10 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from bruecken.accounts.audit import diff, record, snapshot
+from bruecken.accounts import audit
 from bruecken.accounts.models import AuditEntry
 from bruecken.markup import content_problems
+from bruecken.permissions import require
 
 from . import notifications
 from .models import IMAGE_MAX_BYTES, IMAGE_MAX_SIDE, ContactMessage, Image, NewsArticle, Page
@@ -41,6 +41,8 @@ NEWS_FIELDS = [
     "is_published",
     "published_at",
 ]
+# The address is made once, from the title, and never set from outside.
+NEWS_AUDIT_FIELDS = ["slug", *NEWS_FIELDS]
 PAGE_FIELDS = ["slug", "purpose", *CONTENT_FIELDS]
 IMAGE_FIELDS = ["alt", "alt_en", "credit"]
 MESSAGE_FIELDS = ["name", "email", "subject", "message", "page_url"]
@@ -61,12 +63,6 @@ SLUG_MAX_LENGTH = 90
 
 class Refused(ValidationError):
     """A change the state of things does not allow; its message says why."""
-
-
-def _require(user):
-    # The rule alone, as the templates ask it: no fall-through to Django's permission tables.
-    if not rules.test_rule(EDIT_WEBSITE, user):
-        raise PermissionDenied
 
 
 def _assign(instance, values, fields):
@@ -103,41 +99,38 @@ def _unique_news_slug(title, exclude_pk=None):
     return slug
 
 
-def _save_content(instance):
-    check_content(instance)
-    instance.full_clean()
-    instance.save()
+def _write_content(user, instance, values, fields, check=None, audited=None):
+    """Create (`instance` not saved yet) or update a news article or a page: set the `fields`
+    that `values` holds, let `check` refuse or complete it, save and record what changed of the
+    `audited` fields (default: `fields`)."""
+    require(user, EDIT_WEBSITE)
+    with transaction.atomic():
+        if instance.pk is not None:
+            instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+        with audit.changes(user, instance, audited or fields):
+            _assign(instance, values, fields)
+            instance.updated_by = user
+            if check:
+                check(instance)
+            check_content(instance)
+            instance.full_clean()
+            instance.save()
+    return instance
+
+
+def _give_address(article):
+    article.slug = _unique_news_slug(article.title)
 
 
 def create_news_article(user, values):
     """A news article; its address is made from the German title and stays as it is."""
-    _require(user)
-    with transaction.atomic():
-        article = NewsArticle(updated_by=user)
-        _assign(article, values, NEWS_FIELDS)
-        article.slug = _unique_news_slug(article.title)
-        _save_content(article)
-        record(
-            user,
-            AuditEntry.Action.CREATE,
-            article,
-            diff({}, snapshot(article, ["slug", *NEWS_FIELDS])),
-        )
-    return article
+    return _write_content(
+        user, NewsArticle(), values, NEWS_FIELDS, _give_address, audited=NEWS_AUDIT_FIELDS
+    )
 
 
 def update_news_article(user, article, values):
-    _require(user)
-    with transaction.atomic():
-        article = NewsArticle.objects.select_for_update().get(pk=article.pk)
-        before = snapshot(article, NEWS_FIELDS)
-        _assign(article, values, NEWS_FIELDS)
-        article.updated_by = user
-        _save_content(article)
-        changes = diff(before, snapshot(article, NEWS_FIELDS))
-        if changes:
-            record(user, AuditEntry.Action.UPDATE, article, changes)
-    return article
+    return _write_content(user, article, values, NEWS_FIELDS, audited=NEWS_AUDIT_FIELDS)
 
 
 # Pages
@@ -158,29 +151,11 @@ def _check_page(page):
 
 
 def create_page(user, values):
-    _require(user)
-    with transaction.atomic():
-        page = Page(updated_by=user)
-        _assign(page, values, PAGE_FIELDS)
-        _check_page(page)
-        _save_content(page)
-        record(user, AuditEntry.Action.CREATE, page, diff({}, snapshot(page, PAGE_FIELDS)))
-    return page
+    return _write_content(user, Page(), values, PAGE_FIELDS, _check_page)
 
 
 def update_page(user, page, values):
-    _require(user)
-    with transaction.atomic():
-        page = Page.objects.select_for_update().get(pk=page.pk)
-        before = snapshot(page, PAGE_FIELDS)
-        _assign(page, values, PAGE_FIELDS)
-        page.updated_by = user
-        _check_page(page)
-        _save_content(page)
-        changes = diff(before, snapshot(page, PAGE_FIELDS))
-        if changes:
-            record(user, AuditEntry.Action.UPDATE, page, changes)
-    return page
+    return _write_content(user, page, values, PAGE_FIELDS, _check_page)
 
 
 # Images
@@ -278,7 +253,7 @@ def content_type(image):
 
 def upload_image(user, values):
     """Store a picture for pages and news, with its text alternative (required) and credit."""
-    _require(user)
+    require(user, EDIT_WEBSITE)
     image = Image(uploaded_by=user)
     _assign(image, values, IMAGE_FIELDS)
     image.alt = (image.alt or "").strip()
@@ -291,13 +266,9 @@ def upload_image(user, values):
     with transaction.atomic():
         image.file.save(name, content, save=False)
         try:
-            image.save()
-            record(
-                user,
-                AuditEntry.Action.CREATE,
-                image,
-                diff({}, {**snapshot(image, IMAGE_FIELDS), "file": image.file.name}),
-            )
+            with audit.changes(user, image, IMAGE_FIELDS) as extra:
+                image.save()
+                extra["file"] = [None, image.file.name]
         except Exception:
             # Nothing is kept of a refused upload.
             image.file.delete(save=False)
@@ -339,7 +310,7 @@ def receive_message(kind, values, language):
     message.full_clean()
     with transaction.atomic():
         message.save()
-        record(
+        audit.record(
             None,
             AuditEntry.Action.CREATE,
             _MessageRecord(message),
@@ -350,7 +321,7 @@ def receive_message(kind, values, language):
 
 
 def mark_message_handled(user, message, now=None):
-    _require(user)
+    require(user, EDIT_WEBSITE)
     now = now or timezone.now()
     with transaction.atomic():
         message = ContactMessage.objects.select_for_update().get(pk=message.pk)
@@ -359,7 +330,7 @@ def mark_message_handled(user, message, now=None):
         message.handled_at = now
         message.handled_by = user
         message.save(update_fields=["handled_at", "handled_by"])
-        record(
+        audit.record(
             user,
             AuditEntry.Action.UPDATE,
             _MessageRecord(message),
@@ -378,7 +349,7 @@ def delete_old_messages(now=None):
             ContactMessage.objects.select_for_update().filter(received_at__lt=cutoff).order_by("pk")
         )
         for message in messages:
-            record(
+            audit.record(
                 None,
                 AuditEntry.Action.DELETE,
                 _MessageRecord(message),

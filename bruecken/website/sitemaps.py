@@ -54,7 +54,7 @@ class OrganisationSitemap(BilingualSitemap):
 
     def items(self):
         # Consented profiles only: nothing else is public.
-        return Organisation.objects.filter(consent_given_at__isnull=False).order_by("pk")
+        return Organisation.objects.public().order_by("pk")
 
     def location(self, organisation):
         return reverse("website:organisation", args=[organisation.pk])
@@ -65,7 +65,7 @@ class OrganisationSitemap(BilingualSitemap):
 
 class EventSitemap(BilingualSitemap):
     def items(self):
-        return Event.objects.filter(is_published=True).order_by("pk")
+        return Event.objects.public().order_by("pk")
 
     def location(self, event):
         return reverse("participate:event", args=[event.pk])

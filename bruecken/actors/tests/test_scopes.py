@@ -3,7 +3,6 @@
 import pytest
 
 from bruecken.actors.models import Organisation, Person
-from bruecken.actors.scopes import organisation_filter, person_filter
 
 from .test_rules import USERS
 
@@ -15,7 +14,7 @@ from .test_rules import USERS
 )
 def test_organisation_scope_matches_rules(world, user_name, private, permission):
     user = world["users"][user_name]
-    listed = set(Organisation.objects.filter(organisation_filter(user, private=private)))
+    listed = set(Organisation.objects.visible_to(user, private=private))
     permitted = {o for o in Organisation.objects.all() if user.has_perm(permission, o)}
     assert listed == permitted
 
@@ -27,7 +26,7 @@ def test_organisation_scope_matches_rules(world, user_name, private, permission)
 )
 def test_person_scope_matches_rules(world, user_name, private, permission):
     user = world["users"][user_name]
-    listed = set(Person.objects.filter(person_filter(user, private=private)))
+    listed = set(Person.objects.visible_to(user, private=private))
     permitted = {p for p in Person.objects.all() if user.has_perm(permission, p)}
     assert listed == permitted
 
@@ -37,9 +36,11 @@ def test_withdrawn_consent_hides_at_once(world):
 
     anonymous = world["users"]["anonymous"]
     public = world["organisations"]["kiel_public"]
-    assert Organisation.objects.filter(organisation_filter(anonymous), pk=public.pk).exists()
+    assert Organisation.objects.filter(Organisation.visibility_q(anonymous), pk=public.pk).exists()
     withdraw_organisation_consent(world["users"]["kiel_coordinator"], public)
-    assert not Organisation.objects.filter(organisation_filter(anonymous), pk=public.pk).exists()
+    assert not Organisation.objects.filter(
+        Organisation.visibility_q(anonymous), pk=public.pk
+    ).exists()
     assert not anonymous.has_perm(
         "actors.view_organisation", Organisation.objects.get(pk=public.pk)
     )

@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from bruecken.markup import render_markdown
-from bruecken.programs.scopes import may_see_programs as _may_see_programs
+from bruecken.programs.rules import may_see_programs as _may_see_programs
 
 register = template.Library()
 

@@ -13,9 +13,8 @@ from icalendar import Calendar
 
 from bruecken.actors.tests.factories import PersonFactory
 from bruecken.events import notifications, services
-from bruecken.events.emails import build_messages
+from bruecken.events.emails import NotSent, build_messages, send_notification
 from bruecken.events.models import Invitation, Registration
-from bruecken.events.tasks import NotSent, send_notification
 from bruecken.events.tests.factories import EventFactory, RegistrationFactory
 
 Status = Registration.Status

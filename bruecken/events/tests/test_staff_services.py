@@ -29,7 +29,7 @@ def enqueued(monkeypatch):
         def enqueue(self, kind, ids):
             calls.append((kind, ids))
 
-    monkeypatch.setattr("bruecken.events.tasks.send_notification", Task())
+    monkeypatch.setattr("bruecken.events.emails.send_notification", Task())
     return calls
 
 

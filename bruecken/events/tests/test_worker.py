@@ -7,10 +7,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
-from bruecken import cli
+from bruecken import cli, housekeeping
 from bruecken.actors.tests.factories import PersonFactory
 from bruecken.events import services
-from bruecken.events.management.commands import housekeeping
 from bruecken.events.models import Event, Invitation, Registration
 from bruecken.events.tests.factories import EventFactory, RegistrationFactory
 
@@ -182,7 +181,9 @@ def test_a_failing_step_does_not_stop_the_others(db, monkeypatch, run_housekeepi
     def broken(now=None):
         raise RuntimeError("database trouble")
 
-    monkeypatch.setitem(housekeeping.STEPS, "invitation_reminders", broken)
+    monkeypatch.setitem(
+        housekeeping.STEPS, "invitation_reminders", (broken, "invitation reminders")
+    )
     event = EventFactory(starts_at=timezone.now() + timedelta(days=1))
     RegistrationFactory(event=event)
     with pytest.raises(CommandError, match="invitation_reminders"):

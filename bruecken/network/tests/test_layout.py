@@ -59,7 +59,7 @@ def test_isolated_nodes_get_positions_too():
 
 @pytest.mark.django_db
 def test_cached_per_scope_until_the_content_changes(settings, monkeypatch):
-    from bruecken.website.cache import bump
+    from bruecken.cache import bump
 
     settings.WEBSITE_CACHE_SECONDS = 60
     cache.clear()

@@ -6,12 +6,12 @@ from django.core.management import call_command
 from django.utils import translation
 
 from bruecken.actors.tests.factories import TieFactory
-from bruecken.network import snapshots, tasks
+from bruecken.cache import bump, current_version
+from bruecken.network import snapshots
 from bruecken.network.graph import EdgeKind, load_network, to_igraph
 from bruecken.network.metrics import summary
 from bruecken.network.models import Snapshot
 from bruecken.network.scopes import Scope
-from bruecken.website.cache import bump, current_version
 
 from .conftest import BEFORE, WORKSHOP, days
 from .test_views import municipality_url
@@ -117,16 +117,22 @@ def test_the_task_skips_an_outdated_version_and_a_vanished_scope(world):
     }
     version = current_version()
     assert (
-        tasks.compute_snapshots.call(municipality_id=world["bonn"].pk, version=version, **arguments)
+        snapshots.compute_snapshots.call(
+            municipality_id=world["bonn"].pk, version=version, **arguments
+        )
         == 1
     )
     bump()
     assert (
-        tasks.compute_snapshots.call(municipality_id=world["bonn"].pk, version=version, **arguments)
+        snapshots.compute_snapshots.call(
+            municipality_id=world["bonn"].pk, version=version, **arguments
+        )
         == 0
     )
     assert (
-        tasks.compute_snapshots.call(municipality_id=10**9, version=current_version(), **arguments)
+        snapshots.compute_snapshots.call(
+            municipality_id=10**9, version=current_version(), **arguments
+        )
         == 0
     )
     assert Snapshot.objects.count() == 1

@@ -14,10 +14,10 @@ from bruecken.accounts.models import Role
 from bruecken.accounts.tests.factories import user_with_role
 from bruecken.actors.models import Organisation, OrganisationKind, Tie, TieKind
 from bruecken.actors.tests.factories import OrganisationFactory, TieFactory
+from bruecken.cache import bump
 from bruecken.events.tests.factories import EventFactory
 from bruecken.network.groups import GROUP_ORDER
 from bruecken.programs.tests.factories import LocalProcessFactory, ProgramFactory
-from bruecken.website.cache import bump
 
 from .conftest import BEFORE, TODAY, WORKSHOP, days
 

@@ -1,31 +1,15 @@
-from datetime import timedelta
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from bruecken.accounts.models import AuditEntry, Role
 from bruecken.accounts.tests.factories import user_with_role
-from bruecken.actors.tests.factories import OrganisationFactory, PersonFactory
-from bruecken.events.models import Event, Registration
-from bruecken.events.tests.factories import RegistrationFactory
+from bruecken.actors.tests.factories import OrganisationFactory
 from bruecken.places.tests.factories import MunicipalityFactory
 from bruecken.programs import services
-from bruecken.programs.models import (
-    Admission,
-    Goal,
-    LocalProcess,
-    ProcessTemplate,
-    Program,
-    Result,
-    WorkshopKind,
-)
+from bruecken.programs.models import LocalProcess, ProcessTemplate, Program
 from bruecken.programs.services import load_default_template
 from bruecken.programs.tests.factories import ProgramFactory
-
-Status = Registration.Status
 
 
 def url(name, *args, language="en"):
@@ -41,32 +25,6 @@ def program(bonn, kiel):
 @pytest.fixture
 def bonn_process(program, bonn, office):
     return services.start_local_process(office, program, bonn)
-
-
-def fill_process(process, people=3, now=None):
-    """Dates, registrations, attendance, goals and results for every workshop of a process."""
-    now = now or timezone.now()
-    workshops = list(process.workshops.order_by("position"))
-    for offset, workshop in enumerate(workshops):
-        workshop.starts_at = now + timedelta(days=30 * offset - 20)
-        workshop.ends_at = workshop.starts_at + timedelta(hours=5)
-        workshop.venue = "Altes Rathaus"
-        workshop.is_published = True
-        workshop.save()
-        for _ in range(people):
-            RegistrationFactory(
-                event=workshop,
-                person=PersonFactory(municipality=process.municipality),
-                attended=True if workshop.starts_at < now else None,
-            )
-    initiative = workshops[0]
-    goal = Goal.objects.create(
-        process=process, workshop=initiative, title="Netzwerk", indicator="Zehn Treffen"
-    )
-    result = Result.objects.create(workshop=initiative, kind="agreement", text="Runder Tisch")
-    result.goals.add(goal)
-    result.organisations.add(OrganisationFactory(municipality=process.municipality))
-    return workshops
 
 
 class TestProgramList:
@@ -111,91 +69,6 @@ class TestNavigation:
         client.force_login(user_with_role(Role.REPRESENTATIVE, organisation=organisation))
         content = client.get(reverse("home")).content.decode()
         assert "/programs/" not in content
-
-
-class TestProgramDashboard:
-    def test_office_sees_every_municipality_side_by_side(
-        self, client, office, program, bonn_process
-    ):
-        fill_process(bonn_process)
-        client.force_login(office)
-        response = client.get(url("program_detail", program.pk))
-        assert response.status_code == 200
-        rows = {row["municipality"].name: row for row in response.context["rows"]}
-        assert set(rows) == {"Bonn", "Kiel"}
-        bonn_row = rows["Bonn"]
-        assert bonn_row["reached"].position == 1
-        assert bonn_row["next"].position == 2
-        assert bonn_row["participants"] == 3
-        assert bonn_row["registered"] == 9
-        assert (bonn_row["goals"], bonn_row["rated"]) == (1, 0)
-        assert (bonn_row["results"], bonn_row["open_results"]) == (1, 1)
-        assert rows["Kiel"]["process"] is None
-        assert rows["Kiel"]["can_start"]
-        content = response.content.decode()
-        assert url("process_detail", bonn_process.pk) in content
-        assert url("process_start", program.pk, rows["Kiel"]["municipality"].pk) in content
-
-    def test_coordinator_sees_own_municipality_only(
-        self, client, kiel_coordinator, program, bonn_process
-    ):
-        client.force_login(kiel_coordinator)
-        response = client.get(url("program_detail", program.pk))
-        assert response.status_code == 200
-        assert [row["municipality"].name for row in response.context["rows"]] == ["Kiel"]
-        assert url("process_detail", bonn_process.pk) not in response.content.decode()
-
-    def test_coordinator_of_another_municipality_refused(self, client, program):
-        other = user_with_role(Role.COORDINATOR, municipality=MunicipalityFactory())
-        client.force_login(other)
-        assert client.get(url("program_detail", program.pk)).status_code == 403
-
-    def test_unknown_program_is_404(self, client, office):
-        client.force_login(office)
-        assert client.get(url("program_detail", 987654)).status_code == 404
-
-    def test_coming_events_link_only_where_the_user_may_open_them(
-        self, client, kiel_coordinator, program, bonn_process, kiel
-    ):
-        fill_process(bonn_process)
-        kiel_process = services.start_local_process(kiel_coordinator, program, kiel)
-        fill_process(kiel_process)
-        client.force_login(kiel_coordinator)
-        response = client.get(url("program_detail", program.pk))
-        events = response.context["coming_events"]
-        assert events
-        assert {e.process.municipality.name for e in events} == {"Kiel"}
-        assert all(e.can_open for e in events)
-
-    def test_query_count_does_not_grow_with_municipalities(self, client, office, program):
-        client.force_login(office)
-
-        def queries():
-            with CaptureQueriesContext(connection) as captured:
-                assert client.get(url("program_detail", program.pk)).status_code == 200
-            return len(captured)
-
-        first = LocalProcess.objects.filter(
-            program=program
-        ).first() or services.start_local_process(
-            office, program, program.municipalities.order_by("name").first()
-        )
-        fill_process(first, people=1)
-        few = queries()
-        for _ in range(4):
-            municipality = MunicipalityFactory()
-            program.municipalities.add(municipality)
-            fill_process(services.start_local_process(office, program, municipality), people=4)
-        Event.objects.create(  # program-level events are listed too
-            program=program,
-            kind=WorkshopKind.EXCHANGE,
-            title="Erfahrungsaustausch",
-            capacity=20,
-            admission=Admission.DELEGATES,
-            starts_at=timezone.now() + timedelta(days=5),
-        )
-        many = queries()
-        assert few == many
 
 
 class TestProgramEditing:
@@ -295,100 +168,6 @@ class TestStartProcess:
         response = client.post(url("process_start", program.pk, elsewhere.pk), follow=True)
         assert "does not take part" in response.content.decode()
         assert not LocalProcess.objects.exists()
-
-
-class TestProcessDashboard:
-    def test_timeline_states_and_places(self, client, bonn_coordinator, bonn_process):
-        workshops = fill_process(bonn_process)
-        workshops[3].cancelled_at = timezone.now()
-        workshops[3].save()
-        Event.objects.filter(pk=workshops[2].pk).update(is_published=False)
-        client.force_login(bonn_coordinator)
-        response = client.get(url("process_detail", bonn_process.pk))
-        assert response.status_code == 200
-        states = [w.state for w in response.context["workshops"]]
-        assert states == ["held", "published", "draft", "cancelled"]
-        assert response.context["workshops"][1].confirmed_count == 3
-        content = response.content.decode()
-        assert "Netzwerk" in content
-        assert "Runder Tisch" in content
-
-    def test_marks_the_goals_and_results_shown_on_the_website(
-        self, client, bonn_coordinator, bonn_process
-    ):
-        fill_process(bonn_process)
-        Result.objects.filter(text="Runder Tisch").update(is_public=True)
-        client.force_login(bonn_coordinator)
-        content = client.get(url("process_detail", bonn_process.pk)).content.decode()
-        assert content.count("On the website") == 1
-        Goal.objects.filter(process=bonn_process).update(is_public=True)
-        content = client.get(url("process_detail", bonn_process.pk)).content.decode()
-        assert content.count("On the website") == 2
-
-    def test_warning_for_a_workshop_a_week_away_below_its_minimum(
-        self, client, bonn_coordinator, bonn_process
-    ):
-        workshop = bonn_process.workshops.get(position=2)
-        workshop.starts_at = timezone.now() + timedelta(days=6)
-        workshop.is_published = True
-        workshop.venue = "Rathaus"
-        workshop.save()
-        RegistrationFactory(event=workshop)
-        later = bonn_process.workshops.get(position=3)
-        later.starts_at = timezone.now() + timedelta(days=8)
-        later.save()
-        client.force_login(bonn_coordinator)
-        response = client.get(url("process_detail", bonn_process.pk))
-        assert [w.pk for w in response.context["warnings"]] == [workshop.pk]
-        assert "fewer than its minimum of 30" in response.content.decode()
-
-    def test_no_warning_when_minimum_is_reached(self, client, bonn_coordinator, bonn_process):
-        workshop = bonn_process.workshops.get(position=1)
-        workshop.starts_at = timezone.now() + timedelta(days=3)
-        workshop.save()
-        for _ in range(12):
-            RegistrationFactory(event=workshop)
-        RegistrationFactory(event=workshop, status=Status.WAITING)
-        client.force_login(bonn_coordinator)
-        response = client.get(url("process_detail", bonn_process.pk))
-        assert response.context["warnings"] == []
-
-    @pytest.mark.parametrize("who", ["office", "bonn_coordinator", "bonn_facilitator"])
-    def test_who_may_open_it(self, client, request, bonn_process, who):
-        client.force_login(request.getfixturevalue(who))
-        assert client.get(url("process_detail", bonn_process.pk)).status_code == 200
-
-    def test_kiel_coordinator_refused(self, client, kiel_coordinator, bonn_process):
-        client.force_login(kiel_coordinator)
-        assert client.get(url("process_detail", bonn_process.pk)).status_code == 403
-
-    def test_query_count_does_not_grow_with_rows(self, client, office, bonn_process):
-        client.force_login(office)
-
-        def queries():
-            with CaptureQueriesContext(connection) as captured:
-                assert client.get(url("process_detail", bonn_process.pk)).status_code == 200
-            return len(captured)
-
-        fill_process(bonn_process, people=1)
-        few = queries()
-        initiative = bonn_process.workshops.get(position=1)
-        for number in range(6):
-            goal = Goal.objects.create(
-                process=bonn_process,
-                workshop=initiative,
-                title=f"Ziel {number}",
-                indicator="messbar",
-                responsible=OrganisationFactory(municipality=bonn_process.municipality),
-            )
-            result = Result.objects.create(workshop=initiative, kind="project_idea", text="Idee")
-            result.goals.add(goal)
-            result.organisations.add(OrganisationFactory(municipality=bonn_process.municipality))
-        for workshop in bonn_process.workshops.all():
-            for _ in range(5):
-                RegistrationFactory(event=workshop, status=Status.WAITING)
-        many = queries()
-        assert few == many
 
 
 class TestTemplates:
@@ -505,20 +284,3 @@ class TestTemplates:
         client.force_login(office)
         response = client.get(url("template_list"))
         assert "Initiativworkshop" in response.content.decode()
-
-
-def test_program_dashboard_pages_through_many_municipalities(client, office):
-    from bruecken.places.tests.factories import MunicipalityFactory
-    from bruecken.programs.tests.factories import ProgramFactory
-    from bruecken.programs.views import MUNICIPALITIES_PER_PAGE
-
-    municipalities = MunicipalityFactory.create_batch(MUNICIPALITIES_PER_PAGE + 3)
-    program = ProgramFactory(municipalities=municipalities)
-    client.force_login(office)
-    first = client.get(f"/en/programs/{program.pk}/")
-    last = client.get(f"/en/programs/{program.pk}/", {"page": 2})
-    assert len(first.context["rows"]) == MUNICIPALITIES_PER_PAGE
-    assert len(last.context["rows"]) == 3
-    shown = {row["municipality"] for row in first.context["rows"] + last.context["rows"]}
-    assert shown == set(municipalities)
-    assert client.get(f"/en/programs/{program.pk}/", {"page": "x"}).status_code == 200

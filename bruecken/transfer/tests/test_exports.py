@@ -187,8 +187,8 @@ def test_round_trip_of_the_demo_registry(client, office):
     """The issue's acceptance test: export the demo organisations as Excel's semicolon CSV in
     Windows-1252, change a few rows and break two, import: the preview names the two broken
     rows, the commit does nothing until they are fixed, then updates the rest."""
-    from bruecken.actors.demo import create_demo_data
     from bruecken.actors.models import Organisation
+    from bruecken.demo.registry import create_demo_data
 
     create_demo_data()
     before = {o.pk: (o.name, o.kind, o.founded, o.competences) for o in Organisation.objects.all()}

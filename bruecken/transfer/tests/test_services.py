@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from django.utils import timezone, translation
 from openpyxl import Workbook
 
+from bruecken.accounts import audit
 from bruecken.accounts.models import AuditEntry, AuditSubject
 from bruecken.actors.models import Membership, Organisation, Person, Tie
 from bruecken.actors.tests.factories import (
@@ -19,7 +20,7 @@ from bruecken.actors.tests.factories import (
     PersonFactory,
 )
 from bruecken.places.models import Partnership
-from bruecken.transfer import importers, services
+from bruecken.transfer import services
 from bruecken.transfer.models import ImportRun
 
 from .conftest import check, csv_bytes, problems_of, upload
@@ -215,7 +216,7 @@ def test_all_or_nothing(office, bonn, monkeypatch, error):
         assert Organisation.objects.count() == 20  # midway: rows written, audit not yet
         raise error
 
-    monkeypatch.setattr(importers, "record_many", fail)
+    monkeypatch.setattr(audit, "record_many", fail)
     run = services.commit(office, run)
     assert run.status == ImportRun.Status.FAILED
     assert run.problems[0]["row"] == 0

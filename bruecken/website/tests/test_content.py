@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image as PILImage
 
-from bruecken.website import cache as website_cache
-from bruecken.website.models import ContactMessage, Image, NewsArticle, Page
+from bruecken import cache as website_cache
+from bruecken.website.models import ContactMessage, Page
 
 from .factories import ImageFactory, PageFactory, picture_bytes
 
@@ -111,7 +111,7 @@ def test_pages_without_forms_are_cached_for_visitors(client, settings):
     assert "Vorher" in client.get(url("website:page", "ueber-uns")).content.decode()
     Page.objects.filter(pk=page.pk).update(title="Nachher")
     assert "Vorher" in client.get(url("website:page", "ueber-uns")).content.decode()
-    # What a committed save does (bruecken.website.cache has the tests of that).
+    # What a committed save does (bruecken.cache has the tests of that).
     website_cache.bump()
     assert "Nachher" in client.get(url("website:page", "ueber-uns")).content.decode()
 
@@ -299,56 +299,3 @@ def test_image_with_a_wrong_name_or_missing_file_is_not_found(client):
     assert client.get(url("website:image", image.pk + 1, "bild.png")).status_code == 404
     image.file.storage.delete(image.file.name)
     assert client.get(image.get_absolute_url()).status_code == 404
-
-
-# Demo content
-
-
-def test_demo_content_is_complete_and_made_once(client, reference_data):
-    from bruecken.markup import content_problems
-    from bruecken.website.demo import create_demo_website, demo_website_exists
-
-    assert not demo_website_exists()
-    assert create_demo_website() == (3, 4)
-    assert demo_website_exists()
-    assert create_demo_website() == (0, 0)
-    assert Image.objects.count() == 1
-    leipzig = NewsArticle.objects.get(municipality__ags="14713000")
-    assert leipzig.image.alt and leipzig.image.alt_en
-    for item in [*NewsArticle.objects.all(), *Page.objects.all()]:
-        assert item.is_visible()
-        assert item.title_en and item.body_en
-        assert content_problems(item.body) == content_problems(item.body_en) == []
-    statement = Page.objects.get(purpose=Page.Purpose.ACCESSIBILITY).body
-    for part in ("Stand der Vereinbarkeit", "Nicht barrierefreie Inhalte", "Schlichtung"):
-        assert part in statement
-    assert "{date}" not in statement
-    privacy = Page.objects.get(purpose=Page.Purpose.PRIVACY).body
-    for article in range(15, 22):
-        assert f"Art. {article} DSGVO" in privacy
-    assert "180 Tage" in privacy
-    for name in ("imprint", "privacy", "accessibility", "easy_language"):
-        for language in ("de", "en"):
-            assert client.get(url(f"website:{name}", language=language)).status_code == 200
-    assert client.get(leipzig.image.get_absolute_url()).status_code == 200
-
-
-def test_demo_content_leaves_pages_the_office_wrote(reference_data):
-    from bruecken.website.demo import create_demo_website
-
-    own = PageFactory(purpose=Page.Purpose.IMPRINT, slug="unser-impressum", title="Unseres")
-    assert create_demo_website() == (3, 3)
-    assert Page.objects.get(purpose=Page.Purpose.IMPRINT) == own
-
-
-def test_the_demo_command_loads_the_website_content(settings, reference_data):
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    call_command("demo", stdout=io.StringIO())
-    assert NewsArticle.objects.count() == 3
-    assert Page.objects.count() == 4
-    output = io.StringIO()
-    call_command("demo", stdout=output)
-    assert "Demo website content already present" in output.getvalue()
-    assert NewsArticle.objects.count() == 3

@@ -533,8 +533,8 @@ def test_program_form_saves_the_english_name_and_description(client, office, pro
 
 
 def test_demo_shows_leipzigs_process_partnership_and_next_workshop(client, reference_data):
-    from bruecken.actors.demo import create_demo_data
-    from bruecken.programs.demo import create_demo_program
+    from bruecken.demo.program import create_demo_program
+    from bruecken.demo.registry import create_demo_data
 
     create_demo_data()
     create_demo_program()

@@ -8,9 +8,9 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
 
+from bruecken import structured_data
 from bruecken.actors.tests.factories import OrganisationFactory
 from bruecken.security import CONTENT_SECURITY_POLICY
-from bruecken.website import structured_data
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -12,9 +12,10 @@ from django.utils import timezone, translation
 from PIL import ExifTags
 from PIL import Image as PILImage
 
+from bruecken import housekeeping
+from bruecken.accounts import audit
 from bruecken.accounts.models import AuditEntry, Role
 from bruecken.accounts.tests.factories import UserFactory, user_with_role
-from bruecken.events.management.commands import housekeeping
 from bruecken.website import services
 from bruecken.website.models import (
     IMAGE_MAX_SIDE,
@@ -340,7 +341,7 @@ def test_a_refused_upload_leaves_no_file(office, settings, tmp_path, monkeypatch
     def broken_record(*args, **kwargs):
         raise RuntimeError("audit log unavailable")
 
-    monkeypatch.setattr(services, "record", broken_record)
+    monkeypatch.setattr(audit, "record", broken_record)
     with pytest.raises(RuntimeError):
         services.upload_image(office, {"file": upload(photo_with_gps()), "alt": "Bild"})
     assert not Image.objects.exists()
@@ -409,7 +410,7 @@ def test_nothing_is_sent_when_the_transaction_fails(
     def broken_record(*args, **kwargs):
         raise RuntimeError("audit log unavailable")
 
-    monkeypatch.setattr(services, "record", broken_record)
+    monkeypatch.setattr(audit, "record", broken_record)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         services.receive_message(ContactMessage.Kind.CONTACT, MESSAGE, "de")
     assert mailoutbox == []

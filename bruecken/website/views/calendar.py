@@ -10,20 +10,19 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dates, timezone
 from django.utils.translation import gettext_lazy as _
 
+from bruecken.cache import cached_page
 from bruecken.events.calendars import published_events
-from bruecken.events.models import Registration
+from bruecken.events.models import Event, Registration
 from bruecken.places.models import Municipality
 from bruecken.programs.models import Admission, Program, WorkshopKind
 from bruecken.translation import sorted_by_name
-
-from ..cache import cached_page
 
 EVENTS_PER_PAGE = 20
 PROGRAM_WIDE = "program"
@@ -63,13 +62,8 @@ class CalendarFilterForm(forms.Form):
 
 def _municipalities():
     """The municipalities that have published events: the choices of the filter."""
-    return sorted_by_name(
-        Municipality.objects.filter(
-            processes__workshops__is_published=True, processes__workshops__starts_at__isnull=False
-        )
-        .distinct()
-        .only("pk", "name")
-    )
+    published = Event.objects.public().filter(process__municipality=OuterRef("pk"))
+    return sorted_by_name(Municipality.objects.filter(Exists(published)).only("pk", "name"))
 
 
 def _filter_form(request):
@@ -117,7 +111,9 @@ def _annotate_places(events):
 
 
 def _feeds(municipality):
-    programs = Program.objects.filter(events__is_published=True).distinct().order_by("name")
+    programs = Program.objects.filter(
+        Exists(Event.objects.public().filter(program=OuterRef("pk")))
+    ).order_by("name")
     return {
         "programs": [
             (program, reverse("participate:program_calendar", args=[program.pk]))

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import condition, require_GET, require_http_methods
 
-from bruecken.actors.views import _apply_form_error
+from bruecken import ratelimit
+from bruecken.cache import cached_page
+from bruecken.web import apply_form_error
 
-from .. import ratelimit, services
-from ..cache import cached_page
+from .. import services
 from ..forms import FeedbackForm, MessageForm, is_spam
 from ..models import ContactMessage, Image, Page
 
@@ -73,7 +74,7 @@ def _receive(request, form, render_form):
     try:
         services.receive_message(form.kind, form.cleaned_data, get_language())
     except ValidationError as error:
-        _apply_form_error(form, error)
+        apply_form_error(form, error)
         return render_form(form)
     return _sent(request, form.kind)
 

@@ -1,17 +1,17 @@
 """The public organisation directory and profiles: consented organisations only.
 
 The directory uses the staff list's filter code and list page (`actors.filters`,
-`actors.views._list_page`): the same GET parameters, shareable addresses, and htmx updating the
+`bruecken.web.list_page`): the same GET parameters, shareable addresses, and htmx updating the
 results in place. Its select lists offer only what occurs among the published organisations."""
 
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bruecken import structured_data
 from bruecken.actors.filters import filter_organisations
-from bruecken.actors.forms import NamedChoiceField
+from bruecken.actors.forms import FilterForm, NamedChoiceField
 from bruecken.actors.models import (
     EngagementForm,
     Membership,
@@ -19,45 +19,25 @@ from bruecken.actors.models import (
     OrganisationKind,
     Topic,
 )
-from bruecken.actors.views import _list_page
+from bruecken.cache import cached_for_version, cached_page
 from bruecken.places.models import Country, Language, Municipality, WorldRegion
 from bruecken.programs.models import Program
 from bruecken.translation import sorted_by_name
+from bruecken.web import list_page
 from bruecken.widgets import FastSelect
-
-from .. import structured_data
-from ..cache import cached_for_version, cached_page
-
-
-def public_organisations():
-    return Organisation.objects.filter(consent_given_at__isnull=False)
 
 
 def _occurring(model, field):
     """The rows of `model` that some published organisation refers to through `field` (a
     many-to-many field of Organisation)."""
-    through = Organisation._meta.get_field(field).remote_field.through
-    target = model._meta.model_name
-    used = Exists(
-        through.objects.filter(
-            **{target: OuterRef("pk")}, organisation__consent_given_at__isnull=False
-        )
-    )
+    used = Exists(Organisation.objects.public().filter(**{field: OuterRef("pk")}))
     return model.objects.filter(used)
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(FilterForm):
     """The staff list's filters (same names, same filter code) without "published", offering
     only values that occur among published organisations: one query per select list."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    municipality = forms.ModelChoiceField(
-        Municipality.objects.all(),
-        label=_("Municipality"),
-        required=False,
-        empty_label=_("all"),
-        widget=FastSelect,
-    )
     kind = forms.ChoiceField(label=_("Kind"), required=False, widget=FastSelect)
     region = NamedChoiceField(
         WorldRegion.objects.all(), label=_("World region"), empty_label=_("all")
@@ -103,7 +83,7 @@ def public_facets():
     the active language. Computed once per content version and language (six queries)."""
 
     def compute():
-        public = public_organisations()
+        public = Organisation.objects.public()
         countries = sorted_by_name(_occurring(Country, "countries").select_related("region"))
         regions = {country.region.code: country.region for country in countries}
         municipalities = Municipality.objects.filter(
@@ -135,7 +115,7 @@ def _integer(value):
 def directory(request):
     def build_queryset(data):
         return (
-            filter_organisations(public_organisations(), data)
+            filter_organisations(Organisation.objects.public(), data)
             .select_related("municipality")
             .prefetch_related(
                 Prefetch("countries", queryset=Country.objects.order_by("code")),
@@ -143,7 +123,7 @@ def directory(request):
             )
         )
 
-    return _list_page(
+    return list_page(
         request,
         DirectoryFilterForm(request.GET),
         build_queryset,
@@ -155,7 +135,7 @@ def directory(request):
 @cached_page
 def organisation(request, pk):
     organisation = get_object_or_404(
-        public_organisations()
+        Organisation.objects.public()
         .select_related("municipality")
         .annotate(
             # Only a participating municipality has a public page to link to.
@@ -171,10 +151,10 @@ def organisation(request, pk):
         ),
         pk=pk,
     )
-    today = timezone.localdate()
     members = (
-        Membership.objects.filter(organisation=organisation, person__consent_given_at__isnull=False)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        Membership.objects.public()
+        .current()
+        .filter(organisation=organisation)
         .select_related("person")
         .only("role", "person__name")
         .order_by("person__name", "pk")

@@ -1,19 +1,21 @@
 """The program office's editorial area: news, pages, images and the messages from the public
 forms. Views check the rule, validate, and call the service."""
 
-import rules
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bruecken.actors.views import _apply_form_error
 from bruecken.markup import content_problems
+from bruecken.permissions import require
+from bruecken.web import apply_form_error
 
 from .. import services
 from ..forms import ImageForm, NewsArticleForm, PageForm
@@ -28,13 +30,11 @@ def editorial_area(view):
     """Logged in, and working for the program office."""
 
     @login_required
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not rules.test_rule(services.EDIT_WEBSITE, request.user):
-            raise PermissionDenied
+        require(request.user, services.EDIT_WEBSITE)
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
@@ -73,8 +73,21 @@ def _preview(data):
     return versions
 
 
-def _content_form(request, form, template, context, save, message):
-    """Save (through the service) or, with the Preview button, show the text as it will look."""
+# Per kind of content: its form's template and the name the template knows the item by.
+FORM_PAGES = {
+    NewsArticle: ("website/editorial/news_form.html", "article"),
+    Page: ("website/editorial/page_form.html", "page"),
+}
+
+
+def _content_form(request, form_class, item, write):
+    """Write a news article or a page (`item`; None: a new one) through the service, or, with
+    the Preview button, show the text as it will look."""
+    model = form_class._meta.model
+    template, name = FORM_PAGES[model]
+    # The form edits a copy, so that the page shows the saved title while it is edited.
+    instance = model.objects.get(pk=item.pk) if item is not None else None
+    form = form_class(request.POST or None, instance=instance)
     preview = None
     if request.method == "POST":
         if "preview" in request.POST:
@@ -82,67 +95,38 @@ def _content_form(request, form, template, context, save, message):
             preview = _preview(request.POST)
         elif form.is_valid():
             try:
-                saved = save(form.cleaned_data)
+                if item is None:
+                    saved = write(request.user, form.cleaned_data)
+                else:
+                    saved = write(request.user, item, form.cleaned_data)
             except ValidationError as error:
-                _apply_form_error(form, error)
+                apply_form_error(form, error)
             else:
-                messages.success(request, message % {"title": saved.title})
+                messages.success(request, _("“%(title)s” saved.") % {"title": saved.title})
                 return redirect("website:editorial")
-    return render(request, template, {**context, "form": form, "preview": preview})
+    return render(request, template, {name: item, "form": form, "preview": preview})
 
 
 @editorial_area
 def news_create(request):
-    form = NewsArticleForm(request.POST or None)
-    return _content_form(
-        request,
-        form,
-        "website/editorial/news_form.html",
-        {"article": None},
-        lambda data: services.create_news_article(request.user, data),
-        _("“%(title)s” saved."),
-    )
+    return _content_form(request, NewsArticleForm, None, services.create_news_article)
 
 
 @editorial_area
 def news_update(request, pk):
     article = get_object_or_404(NewsArticle, pk=pk)
-    form = NewsArticleForm(request.POST or None, instance=NewsArticle.objects.get(pk=pk))
-    return _content_form(
-        request,
-        form,
-        "website/editorial/news_form.html",
-        {"article": article},
-        lambda data: services.update_news_article(request.user, article, data),
-        _("“%(title)s” saved."),
-    )
+    return _content_form(request, NewsArticleForm, article, services.update_news_article)
 
 
 @editorial_area
 def page_create(request):
-    form = PageForm(request.POST or None)
-    return _content_form(
-        request,
-        form,
-        "website/editorial/page_form.html",
-        {"page": None},
-        lambda data: services.create_page(request.user, data),
-        _("“%(title)s” saved."),
-    )
+    return _content_form(request, PageForm, None, services.create_page)
 
 
 @editorial_area
 def page_update(request, pk):
     page = get_object_or_404(Page, pk=pk)
-    form = PageForm(request.POST or None, instance=Page.objects.get(pk=pk))
-    return _content_form(
-        request,
-        form,
-        "website/editorial/page_form.html",
-        {"page": page},
-        lambda data: services.update_page(request.user, page, data),
-        _("“%(title)s” saved."),
-    )
+    return _content_form(request, PageForm, page, services.update_page)
 
 
 @editorial_area
@@ -162,7 +146,7 @@ def image_list(request):
         try:
             image = services.upload_image(request.user, form.cleaned_data)
         except ValidationError as error:
-            _apply_form_error(form, error)
+            apply_form_error(form, error)
         else:
             messages.success(
                 request,

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from bruecken import structured_data
+from bruecken.cache import cached_page
 from bruecken.translation import localized
 
-from .. import structured_data
-from ..cache import cached_page
 from ..models import NewsArticle
 
 PAGE_SIZE = 10

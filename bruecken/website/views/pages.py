@@ -5,6 +5,7 @@ that consented. A workshop that is not published appears in a timeline as its ki
 title or date. Every list is built from a fixed number of queries, however many rows it has."""
 
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,16 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bruecken import structured_data
 from bruecken.actors.models import Organisation
+from bruecken.cache import cached_page
 from bruecken.events.calendars import municipality_events, published_events
 from bruecken.events.models import Event
-from bruecken.events.overview import State, workshop_state
+from bruecken.events.overview import ROW_WORKSHOP_FIELDS, State, workshop_state
 from bruecken.places.models import Municipality, Partnership
 from bruecken.programs.models import Goal, LocalProcess, Program, Result
-from bruecken.programs.views import ROW_WORKSHOP_FIELDS
 
-from .. import structured_data
-from ..cache import cached_page
 from ..models import NewsArticle
 
 HOME_MUNICIPALITIES = 12
@@ -35,36 +35,22 @@ MUNICIPALITY_NEWS = 5
 TIMELINE_FIELDS = [*ROW_WORKSHOP_FIELDS, "title_en"]
 
 
-class ProcessState:
+class ProcessState(models.TextChoices):
     """Where a municipality's local process stands, from the states of its workshops."""
 
-    NOT_STARTED = "not_started"
-    INVITING = "inviting"
-    UNDERWAY = "underway"
-    COMPLETED = "completed"
-
-    LABELS = {
-        NOT_STARTED: _("not started"),
-        INVITING: _("inviting"),
-        UNDERWAY: _("under way"),
-        COMPLETED: _("completed"),
-    }
+    NOT_STARTED = "not_started", _("not started")
+    INVITING = "inviting", _("inviting")
+    UNDERWAY = "underway", _("under way")
+    COMPLETED = "completed", _("completed")
 
 
-class Step:
+class Step(models.TextChoices):
     """A workshop's place in its process's timeline."""
 
-    DONE = "done"
-    NEXT = "next"
-    PLANNED = "planned"
-    CANCELLED = "cancelled"
-
-    LABELS = {
-        DONE: _("done"),
-        NEXT: _("next"),
-        PLANNED: _("planned"),
-        CANCELLED: _("cancelled"),
-    }
+    DONE = "done", _("done")
+    NEXT = "next", _("next")
+    PLANNED = "planned", _("planned")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 def process_state(workshops):
@@ -93,7 +79,7 @@ def describe_processes(processes, now):
     for process in processes:
         process.steps = steps.get(process.pk, [])
         process.state = process_state(process.steps)
-        process.state_label = ProcessState.LABELS[process.state]
+        process.state_label = process.state.label
         process.next_workshop = None
         for event in process.steps:
             if event.state == State.CANCELLED:
@@ -105,7 +91,7 @@ def describe_processes(processes, now):
                 process.next_workshop = event
             else:
                 event.step = Step.PLANNED
-            event.step_label = Step.LABELS[event.step]
+            event.step_label = event.step.label
     return processes
 
 
@@ -127,7 +113,7 @@ def municipality_rows(program, municipalities, now):
 def _standing(process):
     """A described process (or None: not started), its state and the state's label."""
     state = process.state if process else ProcessState.NOT_STARTED
-    return {"process": process, "state": state, "state_label": ProcessState.LABELS[state]}
+    return {"process": process, "state": state, "state_label": state.label}
 
 
 def current_program(today=None):
@@ -221,22 +207,21 @@ def municipality(request, pk):
         )
     }
     participations = [{"program": each, **_standing(processes.get(each.pk))} for each in programs]
-    organisations = Organisation.objects.filter(
-        municipality=municipality, consent_given_at__isnull=False
-    )
+    organisations = Organisation.objects.public().filter(municipality=municipality)
     context = {
         "municipality": municipality,
         "participations": participations,
         "partnerships": list(municipality.partnerships.select_related("country")),
         "goals": list(
-            Goal.objects.filter(process__municipality=municipality, is_public=True)
+            Goal.objects.public()
+            .filter(process__municipality=municipality)
             .select_related("rating")
             .order_by("process__program__starts_on", "id")
         ),
         "results": list(
-            Result.objects.filter(
-                workshop__process__municipality=municipality, is_public=True
-            ).order_by("workshop__position", "id")
+            Result.objects.public()
+            .filter(workshop__process__municipality=municipality)
+            .order_by("workshop__position", "id")
         ),
         "organisations": list(
             organisations.only("pk", "name", "kind")[:MUNICIPALITY_ORGANISATIONS]

@@ -17,8 +17,8 @@ def registry_rows(browser_test_settings, django_db_setup, django_db_blocker):
     would take most of its time."""
     from django.apps import apps
 
-    from bruecken.accounts.demo import create_demo_accounts
-    from bruecken.actors.demo import create_demo_data, demo_exists
+    from bruecken.demo.accounts import create_demo_accounts
+    from bruecken.demo.registry import create_demo_data, demo_exists
     from conftest import load_reference_data
 
     with django_db_blocker.unblock():

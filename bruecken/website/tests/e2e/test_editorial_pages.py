@@ -33,8 +33,8 @@ def outbox(settings, live_server):
 @pytest.fixture
 def demo_site(live_server, transactional_db):
     """The demo news and pages; Leipzig is all of the reference data they need."""
+    from bruecken.demo.website import create_demo_website
     from bruecken.places.tests.factories import MunicipalityFactory
-    from bruecken.website.demo import create_demo_website
 
     MunicipalityFactory(name="Leipzig", ags=LEIPZIG)
     create_demo_website()

@@ -231,9 +231,9 @@ def test_registration_with_the_keyboard_alone(page, live_server, events, outbox,
 def test_register_for_the_demo_seminar_and_confirm_by_the_link(
     page, live_server, reference_data, outbox, language
 ):
-    from bruecken.actors.demo import create_demo_data
+    from bruecken.demo.program import create_demo_program
+    from bruecken.demo.registry import create_demo_data
     from bruecken.events.models import Event, Registration
-    from bruecken.programs.demo import create_demo_program
     from bruecken.programs.models import Admission, WorkshopKind
 
     create_demo_data()

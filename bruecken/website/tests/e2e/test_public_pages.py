@@ -15,7 +15,8 @@ from bruecken.testing_browser import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
-SNAPSHOT_APPS = ["places", "actors", "programs", "events"]
+# accounts: the demo program office, who entered the demo data, and its audit entries.
+SNAPSHOT_APPS = ["places", "accounts", "actors", "programs", "events"]
 LEIPZIG = "14713000"
 NARROW = {"width": 320, "height": 640}
 
@@ -27,8 +28,8 @@ def demo_rows(browser_test_settings, django_db_setup, django_db_blocker):
     its time."""
     from django.apps import apps
 
-    from bruecken.actors.demo import create_demo_data, demo_exists
-    from bruecken.programs.demo import create_demo_program, demo_program_exists
+    from bruecken.demo.program import create_demo_program, demo_program_exists
+    from bruecken.demo.registry import create_demo_data, demo_exists
     from conftest import load_reference_data
 
     with django_db_blocker.unblock():
@@ -246,10 +247,10 @@ def test_find_a_migrant_organisation_engaged_in_ethiopia(page, live_server, demo
 
 
 def test_withdrawn_consent_leaves_the_directory_at_once(page, live_server, demo, settings):
-    from bruecken.accounts.demo import create_demo_accounts
     from bruecken.accounts.models import User
     from bruecken.actors import services
     from bruecken.actors.models import Organisation
+    from bruecken.demo.accounts import create_demo_accounts
 
     settings.WEBSITE_CACHE_SECONDS = 600
     create_demo_accounts()

@@ -1,0 +1,438 @@
+"""What every kind of import shares: the reference data rows are matched against, the checks of
+single cells, plans and problems, and the run from rows to plans.
+
+`Importer.check()` reads every row and returns a plan (what each row will do) and the problems,
+each naming row, column, value and reason; it writes nothing. `write()` carries the plans out,
+inside the one transaction of `services.run_commit`."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import to_python as to_phone
+
+from bruecken.accounts import roles
+from bruecken.actors.models import Organisation
+from bruecken.places.models import Country, Language, Municipality
+
+from .. import parsing
+from .columns import normalise
+
+MAX_VALUE_SHOWN = 100
+BATCH = 2000
+URL_VALIDATOR = URLValidator()
+
+
+def chunks(items, size=BATCH):
+    """Slices of `items`, so that no query names more ids than a database takes at once."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# Reference data looked up by code or by name in either language
+
+
+class Lookup:
+    def __init__(self, objects, *attributes):
+        self.by_key = {}
+        for obj in objects:
+            for attribute in attributes:
+                value = getattr(obj, attribute, "")
+                if value:
+                    self.by_key.setdefault(normalise(str(value)), obj)
+
+    def get(self, value):
+        return self.by_key.get(normalise(value))
+
+
+def choice_lookup(choices, extra=None):
+    keys = {}
+    for value, label in choices:
+        keys[normalise(value)] = value
+        for language in ("de", "en"):
+            with translation.override(language):
+                keys.setdefault(normalise(str(label)), value)
+    for alias, value in (extra or {}).items():
+        keys.setdefault(normalise(alias), value)
+    return keys
+
+
+def organisations_by_key(keys):
+    """The organisations of the municipalities in `keys` ((municipality id, name key) pairs), by
+    that key: what rows naming an organisation are matched against."""
+    municipality_ids = {key[0] for key in keys}
+    found = {}
+    if municipality_ids:
+        for organisation in Organisation.objects.filter(
+            municipality_id__in=municipality_ids
+        ).select_related("municipality"):
+            found[(organisation.municipality_id, organisation.name_key)] = organisation
+    return found
+
+
+# Rows, plans and problems
+
+
+@dataclass
+class Plan:
+    row: int
+    action: str  # create, update, skip, unchanged
+    values: dict
+    existing: object = None
+    label: str = ""
+    changes: dict = field(default_factory=dict)
+
+
+class Row:
+    """One row's cells by field key, collecting its problems."""
+
+    def __init__(self, importer, number, cells):
+        self.importer = importer
+        self.number = number
+        self.cells = cells
+        self.problems = []
+
+    def raw(self, key):
+        index = self.importer.index_of.get(key)
+        if index is None or index >= len(self.cells):
+            return None
+        return self.cells[index]
+
+    def has(self, key):
+        return key in self.importer.index_of
+
+    def text(self, key):
+        return parsing.text(self.raw(key))
+
+    def error(self, key, reason, value=None):
+        if value is None:
+            value = self.raw(key)
+        self.problems.append(
+            {
+                "row": self.number,
+                "column": self.importer.column_name(key),
+                "value": parsing.text(value)[:MAX_VALUE_SHOWN],
+                "reason": str(reason),
+            }
+        )
+
+    def convert(self, key, converter):
+        try:
+            return converter(self.raw(key))
+        except ValueError as error:
+            self.error(key, error)
+            return None
+
+
+def file_problem(message):
+    return {"row": 0, "column": "", "value": "", "reason": str(message)}
+
+
+def twice(row, seen, key, column, value=None):
+    """Whether an earlier row of the file has the same key (then the row names it); else the
+    row is noted under the key."""
+    if key in seen:
+        row.error(
+            column, _("appears twice in the file (also in row %(row)s)") % {"row": seen[key]}, value
+        )
+        return True
+    seen[key] = row.number
+    return False
+
+
+def changed_fields(existing, values, names):
+    """{name: [old, new]} as text, for the fields among `names` the row sets to another value."""
+    return {
+        name: [str(getattr(existing, name)), str(values[name])]
+        for name in names
+        if name in values and getattr(existing, name) != values[name]
+    }
+
+
+def display_many(objects):
+    return sorted(str(obj) for obj in objects)
+
+
+def compare_links(changes, name, old_ids, objects):
+    """Note a many-to-many field whose objects the row changes (the new ones, by name)."""
+    if set(old_ids) != {obj.pk for obj in objects}:
+        changes[name] = [None, display_many(objects)]
+
+
+class Importer:
+    kind = ""
+    columns = {}
+    model = None
+    compared = ()  # the fields a row may change on an entry it matches
+
+    def __init__(self, user, headers, mapping, on_duplicate="skip"):
+        self.user = user
+        self.headers = headers
+        self.on_duplicate = on_duplicate
+        self.index_of = {}
+        for index, key in (mapping or {}).items():
+            if key in self.columns and key not in self.index_of:
+                try:
+                    self.index_of[key] = int(index)
+                except (TypeError, ValueError):
+                    continue
+        self.office = roles.is_program_office(user)
+        self.coordinated = roles.coordinated_municipality_ids(user)
+
+    def column_name(self, key):
+        index = self.index_of.get(key)
+        if index is not None and index < len(self.headers):
+            return self.headers[index]
+        column = self.columns.get(key)
+        return str(column.label) if column else (key or "")
+
+    def mapping_problems(self):
+        problems = []
+        for key in self.required_columns():
+            if key not in self.index_of:
+                problems.append(
+                    file_problem(
+                        _("No column is assigned to “%(field)s”, which every row needs.")
+                        % {"field": self.columns[key].label}
+                    )
+                )
+        return problems
+
+    def required_columns(self):
+        return [key for key, column in self.columns.items() if column.required]
+
+    # Shared conversions
+
+    def load_reference(self):
+        self.municipalities = Lookup(Municipality.objects.all(), "ags")
+        self.municipality_names = {}
+        for municipality in Municipality.objects.all():
+            self.municipality_names.setdefault(normalise(municipality.name), []).append(
+                municipality
+            )
+        self.countries = Lookup(Country.objects.all(), "code", "name_de", "name_en")
+        self.languages = Lookup(Language.objects.all(), "code", "name_de", "name_en")
+
+    def municipality(self, row, key="municipality", ags_key="ags", required=True):
+        ags = row.text(ags_key) if ags_key else ""
+        name = row.text(key)
+        if ags:
+            municipality = self.municipalities.get(ags)
+            if municipality is None:
+                row.error(ags_key, _("no municipality has this official key (AGS)"))
+            return municipality
+        if not name:
+            if required:
+                row.error(key, _("a municipality is needed (name or AGS)"))
+            return None
+        if name.isdigit():
+            municipality = self.municipalities.get(name)
+            if municipality is None:
+                row.error(key, _("no municipality has this official key (AGS)"))
+            return municipality
+        found = self.municipality_names.get(normalise(name), [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            row.error(key, _("several municipalities have this name; give the AGS"))
+        else:
+            row.error(key, _("unknown municipality; check the spelling or give the AGS"))
+        return None
+
+    def may_manage(self, municipality):
+        return self.office or (municipality is not None and municipality.pk in self.coordinated)
+
+    def out_of_scope(self, row, key, municipality):
+        row.error(
+            key,
+            _("you may not import entries for %(municipality)s") % {"municipality": municipality},
+            value=municipality.name,
+        )
+
+    def name(self, row):
+        name = " ".join(row.text("name").split())
+        if not name:
+            row.error("name", _("the name is missing"))
+        return self.length(row, "name", name, 200)
+
+    def many(self, row, key, lookup, what):
+        found = []
+        for part in parsing.split_list(row.raw(key)):
+            obj = lookup(part)
+            if obj is None:
+                row.error(key, _("unknown %(what)s: %(value)s") % {"what": what, "value": part})
+            elif obj not in found:
+                found.append(obj)
+        return found
+
+    def choice(self, row, key, keys, required):
+        value = row.text(key)
+        if not value:
+            if required:
+                row.error(key, _("this value is required"))
+            return None
+        choice = keys.get(normalise(value))
+        if choice is None:
+            row.error(key, _("not one of the known kinds"))
+        return choice
+
+    def length(self, row, key, value, limit):
+        if value and len(value) > limit:
+            row.error(key, _("longer than %(limit)s characters") % {"limit": limit})
+            return value[:limit]
+        return value
+
+    def email(self, row, key):
+        value = row.text(key).lower()
+        if value:
+            try:
+                EmailValidator()(value)
+            except ValidationError:
+                row.error(key, _("not a valid e-mail address"))
+        return value
+
+    def web_address(self, row, key, value):
+        if value:
+            try:
+                URL_VALIDATOR(value)
+            except ValidationError:
+                row.error(key, _("not a valid web address"))
+        return value
+
+    def phone(self, row, key):
+        value = row.text(key)
+        if not value:
+            return ""
+        number = to_phone(value, region="DE")
+        if number is None or not number.is_valid():
+            row.error(key, _("not a valid phone number"))
+            return ""
+        return number
+
+    def consent(self, row, values):
+        if not (row.has("consent_given_at") or row.has("consent_given_by")):
+            return
+        given_at = row.convert("consent_given_at", parsing.parse_date)
+        given_by = row.text("consent_given_by")[:200]
+        if given_at and given_at > timezone.localdate():
+            row.error("consent_given_at", _("consent cannot be dated in the future"))
+        elif given_at and not given_by:
+            row.error("consent_given_by", _("say who gave the consent"))
+        elif given_at:
+            values["consent_given_at"] = timezone.make_aware(
+                timezone.datetime.combine(given_at, timezone.datetime.min.time().replace(hour=12))
+            )
+            values["consent_given_by"] = given_by
+
+    # The run
+
+    def check(self, rows, progress=None):
+        """rows: (number, cells). Returns (plans, problems)."""
+        problems = self.mapping_problems()
+        if problems:
+            return [], problems
+        self.load_reference()
+        self.prepare()
+        parsed = []
+        for position, (number, cells) in enumerate(rows, start=1):
+            row = Row(self, number, cells)
+            if any(parsing.text(row.raw(key)) for key in self.index_of):
+                try:
+                    values = self.parse_row(row)
+                except Exception as error:  # a bug must not hide the other rows' findings
+                    row.error(None, _("could not be read (%(error)s)") % {"error": error}, "")
+                    values = None
+                if row.problems:
+                    problems.extend(row.problems)
+                elif values is not None:
+                    parsed.append((row, values))
+            if progress and position % 1000 == 0:
+                progress(position)
+        plans = self.plan(parsed, problems)
+        problems.sort(key=lambda problem: problem["row"])
+        return plans, problems
+
+    def prepare(self):
+        """Load what the rows are matched against."""
+
+    def parse_row(self, row):
+        raise NotImplementedError
+
+    def plan(self, parsed, problems):
+        raise NotImplementedError
+
+    def duplicate_action(self, existing_changes):
+        if not existing_changes:
+            return "unchanged"
+        return "update" if self.on_duplicate == "update" else "skip"
+
+    def match(self, row, values, existing, label, changes):
+        """The plan of a row that matches an existing entry: update it or skip the row (as the
+        run says), or nothing to do."""
+        return Plan(row.number, self.duplicate_action(changes), values, existing, label, changes)
+
+    def row_plan(self, row, values, existing, label, parent=None, compared=None):
+        """Create a new entry (`parent`: what it belongs to) when nothing matches, else compare
+        the fields a row may change (`compared`, by default the importer's)."""
+        if existing is None:
+            return Plan(row.number, "create", values, parent, label)
+        changes = changed_fields(existing, values, self.compared if compared is None else compared)
+        return self.match(row, values, existing, label, changes)
+
+    def write(self, plans, run, progress=None):
+        raise NotImplementedError
+
+
+class ImportRefused(Exception):
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__(f"{len(problems)} rows refused")
+
+
+def _problem(row, error):
+    messages = []
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            messages.extend(f"{name}: {message}" for message in errors)
+    else:
+        messages = error.messages
+    return {"row": row, "column": "", "value": "", "reason": "; ".join(messages)}
+
+
+class ServiceImporter(Importer):
+    """Rows written one by one through the actors app's services (rules and audit included):
+    `create(user, existing, values)` for new entries (`existing`: what the new one belongs to),
+    `update(user, existing, values)` for the others."""
+
+    create = update = None
+
+    def write_row(self, plan):
+        save = self.create if plan.action == "create" else self.update
+        save(self.user, plan.existing, plan.values)
+
+    def write(self, plans, run, progress=None):
+        created = updated = 0
+        errors = []
+        for position, plan in enumerate(plans, start=1):
+            if plan.action not in ("create", "update"):
+                continue
+            try:
+                self.write_row(plan)
+            except ValidationError as error:
+                errors.append(_problem(plan.row, error))
+            except PermissionDenied:
+                errors.append(
+                    {"row": plan.row, "column": "", "value": plan.label, "reason": _("not allowed")}
+                )
+            else:
+                if plan.action == "create":
+                    created += 1
+                else:
+                    updated += 1
+            if progress and position % 200 == 0:
+                progress()
+        if errors:
+            raise ImportRefused(errors)
+        return {"created": created, "updated": updated}
