@@ -1,10 +1,13 @@
-"""Fixtures shared by every app's tests: reference data, municipalities and a user per role."""
+"""Fixtures shared by every app's tests: reference data, municipalities, a program, a user per
+role, and opt-in helpers (media files in a temporary folder, the language reset)."""
 
 import pytest
+from django.utils import translation
 
 from bruecken.accounts.models import Role
 from bruecken.accounts.tests.factories import user_with_role
 from bruecken.places.tests.factories import MunicipalityFactory
+from bruecken.programs.tests.factories import ProgramFactory
 
 # The browser-test fixtures (Playwright, live server, axe-core), for every app's tests/e2e/.
 pytest_plugins = ["bruecken.testing_browser"]
@@ -41,6 +44,14 @@ def test_settings(settings):
 
 
 @pytest.fixture
+def language_reset():
+    """Requests to /en/ leave English active in this thread: give later tests the default.
+    (Test modules opt in: some tests of the others rely on the language left active.)"""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
 def reference_data(db):
     """Countries, regions, languages, topics and the model municipalities. Tests that flush the
     database (transactional ones, browser tests) load them again here."""
@@ -55,6 +66,17 @@ def bonn(db):
 @pytest.fixture
 def kiel(db):
     return MunicipalityFactory(name="Kiel", ags="01002000")
+
+
+@pytest.fixture
+def program(bonn, kiel):
+    return ProgramFactory(name="Migration und Entwicklung", municipalities=[bonn, kiel])
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ change (withdrawn consent, say) is visible at once in every process, whichever c
 one uses."""
 
 import hashlib
+import threading
 from functools import wraps
 
 from django.conf import settings
@@ -37,9 +38,30 @@ def bump():
         ContentVersion.objects.filter(pk=1).update(value=F("value") + 1)
 
 
+class _PendingBump:
+    """The count up that a transaction's changes wait for: run once, however many of them
+    queued it (thousands of rows in an import)."""
+
+    done = False
+
+    def __call__(self):
+        if not self.done:
+            self.done = True
+            bump()
+
+
+_pending = threading.local()
+
+
 def queue_bump():
-    """Count up once the current transaction commits; nothing if it rolls back."""
-    transaction.on_commit(bump)
+    """Count up once the current transaction commits; nothing if it rolls back.
+
+    Each change queues the same callback, so that a savepoint rolled back takes only its own
+    changes' turn with it; the first of them to run counts up, the others find it done."""
+    pending = getattr(_pending, "bump", None)
+    if pending is None or pending.done:
+        pending = _pending.bump = _PendingBump()
+    transaction.on_commit(pending)
 
 
 def _changed(sender, **kwargs):

@@ -17,3 +17,13 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class Timestamped(models.Model):
+    """When a row was created and last changed, set by Django on save."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        abstract = True

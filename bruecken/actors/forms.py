@@ -16,6 +16,7 @@ from .models import (
     Tie,
     Topic,
 )
+from .services import ORGANISATION_EDITABLE, PERSON_EDITABLE
 
 
 class NamedChoiceField(forms.ModelChoiceField):
@@ -136,22 +137,7 @@ class OrganisationForm(ActorForm):
     class Meta:
         model = Organisation
         formfield_callback = formfield
-        fields = [
-            "name",
-            "kind",
-            "municipality",
-            "countries",
-            "topics",
-            "engagement_forms",
-            "languages",
-            "competences",
-            "description",
-            "website",
-            "email",
-            "phone",
-            "address",
-            "founded",
-        ]
+        fields = ORGANISATION_EDITABLE
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
             "engagement_forms": forms.CheckboxSelectMultiple,
@@ -164,18 +150,7 @@ class OrganisationForm(ActorForm):
 class PersonForm(ActorForm):
     class Meta:
         model = Person
-        fields = [
-            "name",
-            "email",
-            "phone",
-            "municipality",
-            "language",
-            "languages",
-            "countries",
-            "competences",
-            "is_decision_maker",
-            "is_multiplier",
-        ]
+        fields = PERSON_EDITABLE
         widgets = {"competences": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from bruecken.accounts import roles
+from bruecken.fields import acting_user, period_constraint
+from bruecken.models import Timestamped
 from bruecken.places.models import Country, Language, Municipality
 from bruecken.translation import TranslatedName, collation_key
 
@@ -92,14 +94,7 @@ class Consent(models.Model):
         blank=True,
         help_text=_("Who gave the consent, e.g. the chair of the association."),
     )
-    consent_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("consent recorded by"),
-    )
+    consent_recorded_by = acting_user(_("consent recorded by"))
 
     class Meta:
         abstract = True
@@ -109,7 +104,29 @@ class Consent(models.Model):
         return self.consent_given_at is not None
 
 
-class Organisation(Consent):
+class Actor(Consent, Timestamped):
+    """What organisations and people share: consent to publish, the demo flag, and the text the
+    search looks in, which `derive_fields` computes on save."""
+
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+    # Lower-cased name and the like: one LIKE that folds umlauts the same way on SQLite (whose
+    # LIKE folds ASCII only) and PostgreSQL.
+    search_text = models.TextField(editable=False, default="")
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+
+class Organisation(Actor):
     name = models.CharField(_("name"), max_length=200)
     name_key = models.CharField(max_length=200, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
@@ -148,14 +165,6 @@ class Organisation(Consent):
         blank=True,
         validators=[MinValueValidator(1800), MaxValueValidator(2100)],
     )
-    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
-    # Lower-cased name, competences and description: one LIKE that folds umlauts the same way on
-    # SQLite (whose LIKE folds ASCII only) and PostgreSQL.
-    search_text = models.TextField(editable=False, default="")
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-
-    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         # pk breaks ties, so that pages never repeat or skip an organisation.
@@ -168,13 +177,6 @@ class Organisation(Consent):
             )
         ]
         indexes = [models.Index(fields=["municipality", "kind"]), models.Index(fields=["name_key"])]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.derive_fields()
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("actors:organisation_detail", args=[self.pk])
@@ -218,7 +220,7 @@ class Organisation(Consent):
         return self.kind == OrganisationKind.MIGRANT_ORGANISATION
 
 
-class Person(Consent):
+class Person(Actor):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
@@ -251,25 +253,12 @@ class Person(Consent):
         related_name="person",
         verbose_name=_("user account"),
     )
-    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
-    search_text = models.TextField(editable=False, default="")
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-
-    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [models.Index(fields=["name"]), models.Index(fields=["email"])]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.derive_fields()
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("actors:person_detail", args=[self.pk])
@@ -311,16 +300,6 @@ class Person(Consent):
 def check_period(started_on, ended_on):
     if started_on and ended_on and ended_on < started_on:
         raise ValidationError({"ended_on": _("The end lies before the start.")})
-
-
-def period_constraint(name):
-    """`check_period` in the database: no end before the start, where both are known."""
-    return models.CheckConstraint(
-        condition=Q(ended_on__isnull=True)
-        | Q(started_on__isnull=True)
-        | Q(ended_on__gte=models.F("started_on")),
-        name=name,
-    )
 
 
 class PeriodQuerySet(models.QuerySet):
@@ -398,14 +377,7 @@ class Tie(models.Model):
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = acting_user(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     objects = PeriodQuerySet.as_manager()

@@ -11,10 +11,15 @@ from bruecken.permissions import require
 
 from .models import Membership, Organisation, Person, Tie
 
-ORGANISATION_FIELDS = [
+# What staff edit of an actor, in the order the forms ask for it.
+ORGANISATION_EDITABLE = [
     "name",
     "kind",
     "municipality",
+    "countries",
+    "topics",
+    "engagement_forms",
+    "languages",
     "competences",
     "description",
     "website",
@@ -24,17 +29,21 @@ ORGANISATION_FIELDS = [
     "founded",
 ]
 ORGANISATION_M2M = ["countries", "topics", "engagement_forms", "languages"]
-PERSON_FIELDS = [
+ORGANISATION_FIELDS = [name for name in ORGANISATION_EDITABLE if name not in ORGANISATION_M2M]
+PERSON_EDITABLE = [
     "name",
     "email",
     "phone",
     "municipality",
     "language",
+    "languages",
+    "countries",
     "competences",
     "is_decision_maker",
     "is_multiplier",
 ]
 PERSON_M2M = ["languages", "countries"]
+PERSON_FIELDS = [name for name in PERSON_EDITABLE if name not in PERSON_M2M]
 CONSENT_FIELDS = ["consent_given_at", "consent_given_by"]
 MEMBERSHIP_FIELDS = ["person", "organisation", "role", "is_contact", "started_on", "ended_on"]
 TIE_FIELDS = ["source", "target", "kind", "started_on", "ended_on", "note"]

@@ -7,20 +7,18 @@ each. Recipients are looked up when the e-mail is built, after the change has be
 `send_notification` is the background task that builds and sends them (`notifications` queues
 it when a transaction commits)."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from bruecken.mail import NotSent, send_each  # noqa: F401 (NotSent: raised by send_notification)
+
 from .calendars import ics_for_events
 from .models import Event, Invitation, Registration
 from .tokens import invitation_token, registration_token
-
-logger = logging.getLogger(__name__)
 
 REGISTRATION_KINDS = {
     "registration_confirmed",
@@ -143,32 +141,11 @@ def build_messages(kind, ids):
     return [_message(kind, context) for context in _contexts(kind, ids) if context["person"].email]
 
 
-class NotSent(Exception):
-    """Some e-mails of a notification could not be handed to the mail server."""
-
-
 @task()
 def send_notification(kind, ids):
     """Send the e-mails of one notification; `ids` names the registration, invitation or event it
-    is about. Each recipient's e-mail is sent on its own: one refused address does not keep the
-    others from theirs. Returns how many were sent."""
-    messages = build_messages(kind, ids)
-    if not messages:
-        return 0
-    failed = 0
-    with get_connection() as connection:
-        for number, message in enumerate(messages, start=1):
-            message.connection = connection
-            try:
-                message.send()
-            except Exception:
-                logger.exception(
-                    "Could not send %s %s (e-mail %s of %s)", kind, ids, number, len(messages)
-                )
-                failed += 1
-    if failed:
-        raise NotSent(f"{kind} {ids}: {failed} of {len(messages)} e-mails not sent")
-    return len(messages)
+    is about. Returns how many were sent."""
+    return send_each(build_messages(kind, ids), f"{kind} {ids}")
 
 
 def public_registration_message(event, values, confirm_url):

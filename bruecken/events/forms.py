@@ -22,6 +22,7 @@ from bruecken.programs.models import (
 )
 
 from .models import AgendaItem, Document, Event
+from .services.staff import EVENT_EDITABLE
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MINUTES_MAX_LENGTH = 100_000
@@ -77,25 +78,7 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         formfield_callback = _event_formfield
-        fields = [
-            "title",
-            "title_en",
-            "description",
-            "description_en",
-            "topic",
-            "starts_at",
-            "ends_at",
-            "venue",
-            "online_url",
-            "capacity_min",
-            "capacity",
-            "places_per_municipality",
-            "admission",
-            "registration_deadline",
-            "reminder_days",
-            "languages",
-            "is_published",
-        ]
+        fields = EVENT_EDITABLE
         widgets = {
             "title_en": forms.TextInput(attrs={"lang": "en"}),
             "description": forms.Textarea(attrs={"rows": 4}),

@@ -1,7 +1,6 @@
 import secrets
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
@@ -13,6 +12,8 @@ from django.utils.translation import pgettext_lazy
 
 from bruecken.accounts import roles
 from bruecken.actors.models import Person
+from bruecken.fields import acting_user, english_title, period_constraint
+from bruecken.models import Timestamped
 from bruecken.places.models import Language
 from bruecken.programs.models import Admission, LocalProcess, Program, WorkshopKind
 
@@ -36,7 +37,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class Event(models.Model):
+class Event(Timestamped):
     """A workshop of a local process, or a program-level exchange workshop or seminar."""
 
     program = models.ForeignKey(
@@ -53,9 +54,7 @@ class Event(models.Model):
     position = models.PositiveSmallIntegerField(_("step"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=WorkshopKind.choices)
     title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(
-        _("title (English)"), max_length=200, blank=True, help_text=_("Where it differs.")
-    )
+    title_en = english_title(_("title (English)"))
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     topic = models.CharField(_("topic"), max_length=200, blank=True)
@@ -87,8 +86,6 @@ class Event(models.Model):
         _("participants reminded of the start"), null=True, blank=True, editable=False
     )
     minutes = models.TextField(_("minutes"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -98,12 +95,7 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         indexes = [models.Index(fields=["program", "starts_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__isnull=True)
-                | Q(starts_at__isnull=True)
-                | Q(ends_at__gte=models.F("starts_at")),
-                name="event_period",
-            ),
+            period_constraint("event_period", start="starts_at", end="ends_at"),
             models.CheckConstraint(
                 condition=Q(capacity__gte=models.F("capacity_min")), name="event_capacity"
             ),
@@ -198,14 +190,7 @@ class Document(models.Model):
         validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS), validate_document_size],
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = acting_user(_("uploaded by"))
 
     class Meta:
         ordering = ["event", "title"]
@@ -240,14 +225,7 @@ class Invitation(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     invited_at = models.DateTimeField(_("invited"), auto_now_add=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
+    invited_by = acting_user(_("invited by"))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
 

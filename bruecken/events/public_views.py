@@ -190,30 +190,31 @@ def _own_registration(request, pk):
     return get_object_or_404(Registration.objects.select_related("event"), pk=pk, person=person)
 
 
-@login_required
-@require_POST
-def accept_offer(request, pk):
+def _change_own_registration(request, pk, change, done):
     registration = _own_registration(request, pk)
     try:
-        services.accept_offer(registration, by=request.user)
+        change(registration, by=request.user)
     except services.Refused as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("You have accepted the place. See you there!"))
+        messages.success(request, done)
     return redirect(_next_url(request, reverse("participate:mine")))
+
+
+@login_required
+@require_POST
+def accept_offer(request, pk):
+    return _change_own_registration(
+        request, pk, services.accept_offer, _("You have accepted the place. See you there!")
+    )
 
 
 @login_required
 @require_POST
 def cancel_registration(request, pk):
-    registration = _own_registration(request, pk)
-    try:
-        services.cancel(registration, by=request.user)
-    except services.Refused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(request, _("Your registration has been cancelled."))
-    return redirect(_next_url(request, reverse("participate:mine")))
+    return _change_own_registration(
+        request, pk, services.cancel, _("Your registration has been cancelled.")
+    )
 
 
 def event_ics(request, pk):
@@ -242,6 +243,15 @@ class AddressForm(forms.Form):
     )
 
 
+def _show_refusal(form, context, refusal):
+    """A refused answer through a personal link: at the address when it is someone else's,
+    above the form otherwise."""
+    if refusal.code == "other_person":
+        form.add_error("email", refusal.message)
+    else:
+        context["refusal"] = refusal.message
+
+
 ANSWERS = {"accept": True, "decline": False}
 
 
@@ -268,10 +278,7 @@ def invitation(request, token):
                     token, form.cleaned_data["email"], ANSWERS[answer]
                 )
             except services.Refused as refusal:
-                if refusal.code == "other_person":
-                    form.add_error("email", refusal.message)
-                else:
-                    context["refusal"] = refusal.message
+                _show_refusal(form, context, refusal)
             else:
                 context.update(
                     invitation=invitation,
@@ -314,10 +321,7 @@ def registration_link(request, token):
                 services.check_owner(registration, form.cleaned_data["email"])
                 ACTIONS[action](registration)
             except services.Refused as refusal:
-                if refusal.code == "other_person":
-                    form.add_error("email", refusal.message)
-                else:
-                    context["refusal"] = refusal.message
+                _show_refusal(form, context, refusal)
             else:
                 context["done"] = (
                     _("You have accepted the place. See you there!")

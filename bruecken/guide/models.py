@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bruecken.accounts import roles
+from bruecken.fields import acting_user, english_title
+from bruecken.models import Timestamped
 from bruecken.programs.models import Program
 
 
@@ -43,9 +45,7 @@ class Category(models.Model):
     """A chapter of the recommendations, edited by the program office."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    name_en = models.CharField(
-        _("name (English)"), max_length=200, blank=True, help_text=_("Where it differs.")
-    )
+    name_en = english_title(_("name (English)"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -79,7 +79,7 @@ class RecommendationQuerySet(models.QuerySet):
         return self.filter(program__in=Program.objects.visible_to(user).values("pk"))
 
 
-class Recommendation(models.Model):
+class Recommendation(Timestamped):
     """A recommendation for municipalities and migrant organisations, with its evidence: the
     results, rated goals and workshops of the local processes it was drawn from."""
 
@@ -115,16 +115,7 @@ class Recommendation(models.Model):
         choices=RecommendationStatus.choices,
         default=RecommendationStatus.DRAFT,
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    created_by = acting_user(_("proposed by"))
 
     objects = RecommendationQuerySet.as_manager()
 
@@ -150,14 +141,7 @@ class ReviewComment(models.Model):
         related_name="comments",
         verbose_name=_("recommendation"),
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    author = acting_user(_("by"))
     status = models.CharField(
         _("status afterwards"), max_length=20, choices=RecommendationStatus.choices
     )
@@ -203,7 +187,7 @@ class EditionQuerySet(models.QuerySet):
         return self.all() if roles.is_program_office(user) else self.published()
 
 
-class Edition(models.Model):
+class Edition(Timestamped):
     """A guideline edition. A draft is composed of chapters; publishing takes a snapshot of
     everything it shows, builds the files from it in the background and, once they are built,
     gives the edition the next number of its program. From then on it never changes."""
@@ -225,14 +209,7 @@ class Edition(models.Model):
     )
     number = models.PositiveIntegerField(_("edition number"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = acting_user(_("published by"))
     # The frozen content of a publication in progress or done (see compose.py).
     snapshot = models.JSONField(_("content"), null=True, blank=True, editable=False)
     html_file = models.FileField(
@@ -251,8 +228,6 @@ class Edition(models.Model):
     build_step = models.CharField(_("step"), max_length=200, blank=True)
     build_error = models.TextField(_("why the build failed"), blank=True)
     build_seconds = models.FloatField(_("build time in seconds"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
     objects = EditionQuerySet.as_manager()
 

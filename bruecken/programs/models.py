@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bruecken.accounts import roles
+from bruecken.fields import acting_user, english_title
 from bruecken.places.models import Municipality
 
 NOTHING = models.Q(pk__in=[])
@@ -53,6 +53,15 @@ class PublicOrWorkingQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+def public_flag():
+    """Whether a goal or result is shown on its municipality's public page."""
+    return models.BooleanField(
+        _("show on the website"),
+        default=False,
+        help_text=_("Shown on the municipality's public page."),
+    )
+
+
 class GoalQuerySet(PublicOrWorkingQuerySet):
     municipality_path = "process__municipality_id"
 
@@ -78,9 +87,7 @@ class Admission(models.TextChoices):
 
 class Program(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(
-        _("name (English)"), max_length=200, blank=True, help_text=_("Where it differs.")
-    )
+    name_en = english_title(_("name (English)"))
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     office = models.CharField(
@@ -189,14 +196,7 @@ class LocalProcess(models.Model):
         ProcessTemplate, on_delete=models.PROTECT, related_name="+", verbose_name=_("template")
     )
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
+    started_by = acting_user(_("started by"))
 
     objects = ProcessQuerySet.as_manager()
 
@@ -240,11 +240,7 @@ class Goal(models.Model):
         verbose_name=_("responsible organisation"),
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
-    is_public = models.BooleanField(
-        _("show on the website"),
-        default=False,
-        help_text=_("Shown on the municipality's public page."),
-    )
+    is_public = public_flag()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = GoalQuerySet.as_manager()
@@ -321,11 +317,7 @@ class Result(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ResultStatus.choices, default=ResultStatus.PLANNED
     )
-    is_public = models.BooleanField(
-        _("show on the website"),
-        default=False,
-        help_text=_("Shown on the municipality's public page."),
-    )
+    is_public = public_flag()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ResultQuerySet.as_manager()
@@ -346,14 +338,7 @@ class ResultStatusChange(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ResultStatus.choices)
     changed_on = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    changed_by = acting_user(_("by"))
 
     class Meta:
         ordering = ["result", "changed_on", "id"]

@@ -2,6 +2,7 @@
 pages with a CSRF token and for errors; invalidated by any committed change to public content."""
 
 import pytest
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
@@ -180,3 +181,30 @@ def test_shared_parts_are_computed_once_per_version(cache_on, django_capture_on_
         cache.queue_bump()
     with translation.override("de"):
         assert cache.cached_for_version("part", compute) == 3
+
+
+@pytest.mark.django_db
+def test_two_saves_in_one_transaction_count_up_once(django_capture_on_commit_callbacks, bonn):
+    before = cache.current_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        OrganisationFactory(municipality=bonn)
+        OrganisationFactory(municipality=bonn)
+    assert cache.current_version() == before + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("later_change", [True, False])
+def test_a_rolled_back_savepoint_takes_only_its_own_count_with_it(
+    django_capture_on_commit_callbacks, later_change
+):
+    before = cache.current_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                cache.queue_bump()
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        if later_change:
+            cache.queue_bump()
+    assert cache.current_version() == before + later_change

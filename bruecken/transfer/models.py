@@ -10,6 +10,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bruecken.fields import acting_user
+from bruecken.models import Timestamped
+
 
 def upload_dir():
     return getattr(settings, "TRANSFER_UPLOAD_DIR", None) or (settings.VAR_DIR / "imports")
@@ -54,7 +57,7 @@ class OnDuplicate(models.TextChoices):
     UPDATE = "update", _("update the existing entry from the row")
 
 
-class ImportRun(models.Model):
+class ImportRun(Timestamped):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("uploaded")
         CHECKING = "checking", _("checking")
@@ -85,15 +88,7 @@ class ImportRun(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     preview = models.JSONField(_("preview"), default=list, blank=True)
     in_background = models.BooleanField(_("in the background"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    created_by = acting_user(_("by"), blank=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

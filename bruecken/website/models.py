@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bruecken.fields import acting_user
+from bruecken.models import Timestamped
+
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 # Longest side after resizing on upload: sharp on wide screens, small to send.
@@ -20,7 +23,7 @@ class PublishedQuerySet(models.QuerySet):
         return self.filter(is_published=True, published_at__lte=now or timezone.now())
 
 
-class Publishable(models.Model):
+class Publishable(Timestamped):
     """Content in German with an optional English version (shown in English where filled in)."""
 
     title = models.CharField(_("title (German)"), max_length=200)
@@ -35,16 +38,7 @@ class Publishable(models.Model):
         default=timezone.now,
         help_text=_("Published content appears from this moment on."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    updated_by = acting_user(_("changed by"))
 
     objects = PublishedQuerySet.as_manager()
 
@@ -77,14 +71,7 @@ class Image(models.Model):
         _("credit"), max_length=200, blank=True, help_text=_("Photographer or source.")
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = acting_user(_("uploaded by"))
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -184,14 +171,7 @@ class ContactMessage(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("handled by"),
-    )
+    handled_by = acting_user(_("handled by"))
 
     class Meta:
         ordering = ["-received_at", "-pk"]

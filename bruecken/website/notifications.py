@@ -4,10 +4,8 @@ Queued when the message is committed and sent by the worker, like the events' e-
 `bruecken.events.emails`): to CONTACT_EMAIL when that is set, else to every active account of the
 program office, each in its own language. Replies go straight to the sender."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,9 +13,7 @@ from django.utils import translation
 from django_tasks import task
 
 from bruecken.accounts.models import Role, User
-from bruecken.events.emails import NotSent
-
-logger = logging.getLogger(__name__)
+from bruecken.mail import send_each
 
 
 def message_received(message):
@@ -68,16 +64,4 @@ def send_message_received(message_id):
     contact_message = ContactMessage.objects.filter(pk=message_id).first()
     if contact_message is None:
         return 0
-    messages = build_messages(contact_message)
-    failed = 0
-    with get_connection() as connection:
-        for message in messages:
-            message.connection = connection
-            try:
-                message.send()
-            except Exception:
-                logger.exception("Could not send the notice of message %s", message_id)
-                failed += 1
-    if failed:
-        raise NotSent(f"message {message_id}: {failed} of {len(messages)} e-mails not sent")
-    return len(messages)
+    return send_each(build_messages(contact_message), f"message {message_id}")

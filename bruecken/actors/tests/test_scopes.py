@@ -9,25 +9,18 @@ from .test_rules import USERS
 
 @pytest.mark.parametrize("user_name", USERS)
 @pytest.mark.parametrize(
-    ("private", "permission"),
-    [(False, "actors.view_organisation"), (True, "actors.view_organisation_private")],
+    ("model", "private", "permission"),
+    [
+        (Organisation, False, "actors.view_organisation"),
+        (Organisation, True, "actors.view_organisation_private"),
+        (Person, False, "actors.view_person"),
+        (Person, True, "actors.view_person_private"),
+    ],
 )
-def test_organisation_scope_matches_rules(world, user_name, private, permission):
+def test_scope_matches_rules(world, user_name, model, private, permission):
     user = world["users"][user_name]
-    listed = set(Organisation.objects.visible_to(user, private=private))
-    permitted = {o for o in Organisation.objects.all() if user.has_perm(permission, o)}
-    assert listed == permitted
-
-
-@pytest.mark.parametrize("user_name", USERS)
-@pytest.mark.parametrize(
-    ("private", "permission"),
-    [(False, "actors.view_person"), (True, "actors.view_person_private")],
-)
-def test_person_scope_matches_rules(world, user_name, private, permission):
-    user = world["users"][user_name]
-    listed = set(Person.objects.visible_to(user, private=private))
-    permitted = {p for p in Person.objects.all() if user.has_perm(permission, p)}
+    listed = set(model.objects.visible_to(user, private=private))
+    permitted = {o for o in model.objects.all() if user.has_perm(permission, o)}
     assert listed == permitted
 
 

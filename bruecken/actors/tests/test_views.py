@@ -2,7 +2,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from bruecken.accounts.models import AuditEntry, Role
 from bruecken.accounts.tests.factories import user_with_role
@@ -14,11 +13,9 @@ from bruecken.actors.tests.factories import (
     TieFactory,
 )
 from bruecken.places.models import Country
+from bruecken.tests.helpers import url_maker
 
-
-def url(name, *args, language="en"):
-    with translation.override(language):
-        return reverse(f"actors:{name}", args=args)
+url = url_maker("actors", language="en")
 
 
 @pytest.fixture

@@ -1,3 +1,3 @@
 """The demo's tests use the completed Bonn process of the guide's tests."""
 
-from bruecken.guide.tests.conftest import process, program  # noqa: F401
+from bruecken.guide.tests.conftest import process  # noqa: F401

@@ -3,18 +3,15 @@
 import io
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
+from bruecken.tests.helpers import url_maker
 from bruecken.website.models import Image, NewsArticle, Page
 from bruecken.website.tests.factories import PageFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def url(name, *args, language="de"):
-    with translation.override(language):
-        return reverse(name, args=args)
+url = url_maker(None, language="de")
 
 
 def test_demo_content_is_complete_and_made_once(client, reference_data):

@@ -16,7 +16,8 @@ from ..exceptions import Refused
 from ..models import AgendaItem, Document, Event, Invitation, Registration
 from .places import add_participant, cancel, lock_event, offer_next, places_held
 
-EVENT_FIELDS = [
+# An event's facts as the organisers edit them, in the order the form asks for them.
+EVENT_EDITABLE = [
     "title",
     "title_en",
     "description",
@@ -32,9 +33,11 @@ EVENT_FIELDS = [
     "admission",
     "registration_deadline",
     "reminder_days",
+    "languages",
     "is_published",
 ]
 EVENT_M2M = ["languages"]
+EVENT_FIELDS = [name for name in EVENT_EDITABLE if name not in EVENT_M2M]
 # A change of any of these is a change of time or place: everyone registered is told.
 TIME_AND_PLACE = ["starts_at", "ends_at", "venue", "online_url"]
 PROGRAM_LEVEL_KINDS = (WorkshopKind.EXCHANGE, WorkshopKind.SEMINAR)
@@ -198,15 +201,19 @@ def cancel_registration(user, registration, now=None):
 # Agenda and documents
 
 
+def _save_part(user, part, fields, values):
+    """Save an agenda item or document of an event with `values`, audited."""
+    with audit.changes(user, part, fields, subjects=[part.event]):
+        _assign_fields(part, values, fields)
+        part.full_clean()
+        part.save()
+    return part
+
+
 def add_agenda_item(user, event, values):
     require(user, "events.facilitate_event", event)
     with transaction.atomic():
-        item = AgendaItem(event=event)
-        with audit.changes(user, item, AGENDA_FIELDS, subjects=[event]):
-            _assign_fields(item, values, AGENDA_FIELDS)
-            item.full_clean()
-            item.save()
-    return item
+        return _save_part(user, AgendaItem(event=event), AGENDA_FIELDS, values)
 
 
 def update_agenda_item(user, item, values):
@@ -217,11 +224,7 @@ def update_agenda_item(user, item, values):
             .select_related("event__process")
             .get(pk=item.pk)
         )
-        with audit.changes(user, item, AGENDA_FIELDS, subjects=[item.event]):
-            _assign_fields(item, values, AGENDA_FIELDS)
-            item.full_clean()
-            item.save()
-    return item
+        return _save_part(user, item, AGENDA_FIELDS, values)
 
 
 def delete_agenda_item(user, item):
@@ -235,12 +238,7 @@ def add_document(user, event, values):
     """Attach a file; the model limits its type and size."""
     require(user, "events.facilitate_event", event)
     with transaction.atomic():
-        document = Document(event=event, uploaded_by=user)
-        with audit.changes(user, document, DOCUMENT_FIELDS, subjects=[event]):
-            _assign_fields(document, values, DOCUMENT_FIELDS)
-            document.full_clean()
-            document.save()
-    return document
+        return _save_part(user, Document(event=event, uploaded_by=user), DOCUMENT_FIELDS, values)
 
 
 def delete_document(user, document):

@@ -1,7 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
 
@@ -11,21 +10,16 @@ from bruecken.events.models import Event, Registration
 from bruecken.events.tests.factories import EventFactory, RegistrationFactory
 from bruecken.programs.models import Admission, WorkshopKind
 from bruecken.programs.tests.factories import LocalProcessFactory, ProgramFactory
+from bruecken.tests.helpers import url_maker
 
 Status = Registration.Status
 START = datetime(2030, 3, 10, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _language_reset():
-    """Requests to /en/ leave English active in this thread: give later tests the default."""
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("language_reset")
 
 
-def url(name, *args, language="de"):
-    with translation.override(language):
-        return reverse(f"participate:{name}", args=args)
+url = url_maker("participate", language="de")
 
 
 def feed(client, path):

@@ -5,8 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bruecken.accounts.models import Role
 from bruecken.accounts.tests.factories import user_with_role
@@ -17,18 +16,12 @@ from bruecken.places.tests.factories import MunicipalityFactory
 from bruecken.programs import services
 from bruecken.programs.models import Admission, Goal, LocalProcess, Result, WorkshopKind
 from bruecken.programs.tests.factories import ProgramFactory
+from bruecken.tests.helpers import url_maker
 
 Status = Registration.Status
 
 
-def url(name, *args, language="en"):
-    with translation.override(language):
-        return reverse(f"programs:{name}", args=args)
-
-
-@pytest.fixture
-def program(bonn, kiel):
-    return ProgramFactory(name="Migration und Entwicklung", municipalities=[bonn, kiel])
+url = url_maker("programs", language="en")
 
 
 @pytest.fixture

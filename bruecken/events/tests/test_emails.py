@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.utils import timezone, translation
+from django.utils import timezone
 from icalendar import Calendar
 
 from bruecken.actors.tests.factories import PersonFactory
@@ -22,11 +22,7 @@ Source = Registration.Source
 START = datetime(2030, 7, 1, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _language_reset():
-    """Requests to /en/ leave English active in this thread: give later tests the default."""
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("language_reset")
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail, signing
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bruecken.accounts.models import AuditEntry
 from bruecken.accounts.tests.factories import UserFactory
@@ -19,6 +18,7 @@ from bruecken.events import services
 from bruecken.events.models import Registration
 from bruecken.events.tests.factories import EventFactory, RegistrationFactory
 from bruecken.programs.models import Admission, WorkshopKind
+from bruecken.tests.helpers import url_maker
 
 Status = Registration.Status
 VALID = {
@@ -29,15 +29,10 @@ VALID = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _language_reset():
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("language_reset")
 
 
-def url(name, *args, language="de"):
-    with translation.override(language):
-        return reverse(f"participate:{name}", args=args)
+url = url_maker("participate", language="de")
 
 
 @pytest.fixture

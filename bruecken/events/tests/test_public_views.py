@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail, signing
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from icalendar import Calendar
 
 from bruecken.accounts.tests.factories import UserFactory
@@ -12,20 +12,15 @@ from bruecken.events import services
 from bruecken.events.models import AgendaItem, Invitation, Registration
 from bruecken.events.tests.factories import EventFactory, RegistrationFactory
 from bruecken.programs.models import Admission
+from bruecken.tests.helpers import url_maker
 
 Status = Registration.Status
 
 
-@pytest.fixture(autouse=True)
-def _language_reset():
-    """Requests to /en/ leave English active in this thread: give later tests the default."""
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("language_reset")
 
 
-def url(name, *args, language="de"):
-    with translation.override(language):
-        return reverse(f"participate:{name}", args=args)
+url = url_maker("participate", language="de")
 
 
 def fill(event, count):

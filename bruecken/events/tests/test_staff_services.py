@@ -21,25 +21,6 @@ Status = Registration.Status
 
 
 @pytest.fixture
-def enqueued(monkeypatch):
-    """The notifications queued, as (kind, ids); nothing is sent."""
-    calls = []
-
-    class Task:
-        def enqueue(self, kind, ids):
-            calls.append((kind, ids))
-
-    monkeypatch.setattr("bruecken.events.emails.send_notification", Task())
-    return calls
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def bonn_event(bonn):
     return EventFactory(process__municipality=bonn, capacity=3)
 

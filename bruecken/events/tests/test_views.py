@@ -3,8 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bruecken.accounts.models import AuditEntry
 from bruecken.actors.models import OrganisationKind, Person
@@ -14,32 +13,13 @@ from bruecken.events.tests.factories import EventFactory, RegistrationFactory
 from bruecken.places.models import Language
 from bruecken.programs.models import Admission, Goal, GoalRating, Result, WorkshopKind
 from bruecken.programs.tests.factories import ProgramFactory
+from bruecken.tests.helpers import url_maker
 
 BERLIN = ZoneInfo("Europe/Berlin")
 Status = Registration.Status
 
 
-def url(name, *args, language="en"):
-    with translation.override(language):
-        return reverse(f"events:{name}", args=args)
-
-
-@pytest.fixture
-def enqueued(monkeypatch):
-    calls = []
-
-    class Task:
-        def enqueue(self, kind, ids):
-            calls.append((kind, ids))
-
-    monkeypatch.setattr("bruecken.events.emails.send_notification", Task())
-    return calls
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+url = url_maker("events", language="en")
 
 
 @pytest.fixture
@@ -50,17 +30,6 @@ def workshop(bonn):
         title="Erweiterter Workshop Bonn",
         capacity=2,
         capacity_min=1,
-    )
-
-
-@pytest.fixture
-def initiative(bonn):
-    return EventFactory(
-        process__municipality=bonn,
-        kind=WorkshopKind.INITIATIVE,
-        admission=Admission.INVITED,
-        title="Initiativworkshop Bonn",
-        starts_at=timezone.now() - timedelta(hours=1),
     )
 
 

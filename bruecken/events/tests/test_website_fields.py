@@ -1,46 +1,27 @@
 """The staff forms' fields for the public website: an event's English title and description, and
 whether a goal or result is shown on the website."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
 
 from bruecken.accounts.models import AuditEntry
 from bruecken.events.forms import EventForm, GoalForm, ResultForm
 from bruecken.events.models import Event
 from bruecken.events.tests.factories import EventFactory
-from bruecken.programs.models import Admission, Goal, Result, WorkshopKind
+from bruecken.programs.models import Goal, Result, WorkshopKind
+from bruecken.tests.helpers import url_maker
 
 from .test_views import event_form_data
 
-
-@pytest.fixture(autouse=True)
-def _language_reset():
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("language_reset")
 
 
-def url(name, *args, language="en"):
-    with translation.override(language):
-        return reverse(f"events:{name}", args=args)
+url = url_maker("events", language="en")
 
 
 @pytest.fixture
 def workshop(bonn):
     return EventFactory(process__municipality=bonn, title="Erweiterter Workshop Bonn")
-
-
-@pytest.fixture
-def initiative(bonn):
-    return EventFactory(
-        process__municipality=bonn,
-        kind=WorkshopKind.INITIATIVE,
-        admission=Admission.INVITED,
-        title="Initiativworkshop Bonn",
-        starts_at=timezone.now() - timedelta(hours=1),
-    )
 
 
 class TestEventForm:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bruecken import cli, housekeeping
 from bruecken.actors.tests.factories import PersonFactory
@@ -17,11 +17,7 @@ Status = Registration.Status
 Source = Registration.Source
 
 
-@pytest.fixture(autouse=True)
-def _language_reset():
-    """Requests to /en/ leave English active in this thread: give later tests the default."""
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("language_reset")
 
 
 @pytest.fixture
@@ -122,12 +118,19 @@ class TestInvitationReminders:
         assert run_housekeeping() == []
 
 
+def sign_up(event, count, **person):
+    """`count` new people take a place at the event themselves, one after the other."""
+    return [
+        services.take_place(event, PersonFactory(**person), source=Source.SELF)
+        for _ in range(count)
+    ]
+
+
 class TestOffers:
     def test_expired_offer_passes_to_the_next_once(self, db, run_housekeeping):
         event = EventFactory(capacity=1)
-        holder = services.take_place(event, PersonFactory(), source=Source.SELF)
-        first = services.take_place(event, PersonFactory(language="en"), source=Source.SELF)
-        second = services.take_place(event, PersonFactory(language="en"), source=Source.SELF)
+        [holder] = sign_up(event, 1)
+        first, second = sign_up(event, 2, language="en")
         services.cancel(holder)
         first.refresh_from_db()
         assert first.status == Status.OFFERED
@@ -148,8 +151,7 @@ class TestOffers:
 
     def test_open_offers_are_left_alone(self, db, run_housekeeping):
         event = EventFactory(capacity=1)
-        holder = services.take_place(event, PersonFactory(), source=Source.SELF)
-        waiting = services.take_place(event, PersonFactory(), source=Source.SELF)
+        holder, waiting = sign_up(event, 2)
         services.cancel(holder)
         assert run_housekeeping() == []
         waiting.refresh_from_db()
@@ -157,8 +159,7 @@ class TestOffers:
 
     def test_places_added_go_to_the_waiting_list(self, db, run_housekeeping):
         event = EventFactory(capacity=1)
-        services.take_place(event, PersonFactory(), source=Source.SELF)
-        waiting = services.take_place(event, PersonFactory(), source=Source.SELF)
+        _holder, waiting = sign_up(event, 2)
         Event.objects.filter(pk=event.pk).update(capacity=2)
         run_housekeeping()
         waiting.refresh_from_db()
@@ -166,8 +167,7 @@ class TestOffers:
 
     def test_nothing_after_the_event_began(self, db, run_housekeeping):
         event = EventFactory(capacity=1)
-        holder = services.take_place(event, PersonFactory(), source=Source.SELF)
-        offered = services.take_place(event, PersonFactory(), source=Source.SELF)
+        holder, offered = sign_up(event, 2)
         services.cancel(holder)
         past = timezone.now() - timedelta(hours=1)
         Event.objects.filter(pk=event.pk).update(starts_at=past, ends_at=past)

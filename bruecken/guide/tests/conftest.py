@@ -20,7 +20,7 @@ from bruecken.programs.models import (
     ResultStatus,
     WorkshopKind,
 )
-from bruecken.programs.tests.factories import LocalProcessFactory, ProgramFactory
+from bruecken.programs.tests.factories import LocalProcessFactory
 
 
 def _day(offset):
@@ -32,11 +32,6 @@ def _day(offset):
 def categories(db):
     load_default_categories()
     return list(Category.objects.order_by("position"))
-
-
-@pytest.fixture
-def program(bonn, kiel):
-    return ProgramFactory(name="Migration und Entwicklung", municipalities=[bonn, kiel])
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from bruecken.accounts.models import AuditEntry, Role
 from bruecken.accounts.tests.factories import user_with_role
@@ -10,16 +9,9 @@ from bruecken.programs import services
 from bruecken.programs.models import LocalProcess, ProcessTemplate, Program
 from bruecken.programs.services import load_default_template
 from bruecken.programs.tests.factories import ProgramFactory
+from bruecken.tests.helpers import url_maker
 
-
-def url(name, *args, language="en"):
-    with translation.override(language):
-        return reverse(f"programs:{name}", args=args)
-
-
-@pytest.fixture
-def program(bonn, kiel):
-    return ProgramFactory(name="Migration und Entwicklung", municipalities=[bonn, kiel])
+url = url_maker("programs", language="en")
 
 
 @pytest.fixture

@@ -38,12 +38,6 @@ from bruecken.programs.models import (
 from bruecken.programs.tests.factories import LocalProcessFactory, ProgramFactory
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 @dataclass
 class World:
     process: object

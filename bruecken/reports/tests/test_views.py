@@ -2,19 +2,16 @@
 the public brochure."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from bruecken.places.tests.factories import MunicipalityFactory
 from bruecken.reports import services
 from bruecken.reports.models import ProcessDocumentBuild
+from bruecken.tests.helpers import url_maker
 
 Status = ProcessDocumentBuild.Status
 
 
-def url(name, *args, language="en"):
-    with translation.override(language):
-        return reverse(f"reports:{name}", args=args)
+url = url_maker("reports", language="en")
 
 
 @pytest.fixture

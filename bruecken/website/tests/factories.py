@@ -25,7 +25,17 @@ class ImageFactory(factory.django.DjangoModelFactory):
     credit = "Servicestelle (Demo)"
 
 
-class NewsArticleFactory(factory.django.DjangoModelFactory):
+class PublishedFactory(factory.django.DjangoModelFactory):
+    """Published since yesterday."""
+
+    class Meta:
+        abstract = True
+
+    is_published = True
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class NewsArticleFactory(PublishedFactory):
     class Meta:
         model = NewsArticle
 
@@ -33,19 +43,15 @@ class NewsArticleFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Meldung {n}")
     summary = "Eine kurze Zusammenfassung."
     body = "## Worum es geht\n\nEin Absatz mit **Text**."
-    is_published = True
-    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
 
 
-class PageFactory(factory.django.DjangoModelFactory):
+class PageFactory(PublishedFactory):
     class Meta:
         model = Page
 
     slug = factory.Sequence(lambda n: f"seite-{n}")
     title = factory.Sequence(lambda n: f"Seite {n}")
     body = "Ein Absatz."
-    is_published = True
-    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
 
 
 class ContactMessageFactory(factory.django.DjangoModelFactory):

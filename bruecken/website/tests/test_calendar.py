@@ -11,15 +11,10 @@ from django.utils import timezone, translation
 from bruecken.events.models import Registration
 from bruecken.events.tests.factories import EventFactory, RegistrationFactory
 from bruecken.programs.models import Admission, WorkshopKind
-from bruecken.programs.tests.factories import LocalProcessFactory, ProgramFactory
+from bruecken.programs.tests.factories import LocalProcessFactory
 from bruecken.website.views import calendar as calendar_views
 
-
-@pytest.fixture(autouse=True)
-def _language_reset():
-    """Requests to /en/ leave English active in this thread: give later tests the default."""
-    yield
-    translation.deactivate()
+pytestmark = pytest.mark.usefixtures("language_reset")
 
 
 def url(name, *args, language="de", query=""):
@@ -35,11 +30,6 @@ def get(client, name, *args, language="de", query=""):
 
 def titles(response):
     return [event.title for event in response.context["events"]]
-
-
-@pytest.fixture
-def program(db, bonn, kiel):
-    return ProgramFactory(name="Migration und Entwicklung", municipalities=[bonn, kiel])
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache as django_cache
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from PIL import Image as PILImage
 
 from bruecken import cache as website_cache
+from bruecken.tests.helpers import url_maker
 from bruecken.website.models import ContactMessage, Page
 
 from .factories import ImageFactory, PageFactory, picture_bytes
@@ -26,9 +26,7 @@ MESSAGE = {
 }
 
 
-def url(name, *args, language="de"):
-    with translation.override(language):
-        return reverse(name, args=args)
+url = url_maker(None, language="de")
 
 
 @pytest.fixture

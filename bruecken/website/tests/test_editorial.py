@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bruecken.accounts.models import AuditEntry
 from bruecken.programs.tests.factories import ProgramFactory
+from bruecken.tests.helpers import url_maker
 from bruecken.website.models import ContactMessage, Image, NewsArticle, Page
 
 from .factories import (
@@ -46,9 +46,7 @@ PAGE_FORM = {
 }
 
 
-def url(name, *args, language="de"):
-    with translation.override(language):
-        return reverse(name, args=args)
+url = url_maker(None, language="de")
 
 
 def editorial_urls():

@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from bruecken.tests.helpers import url_maker
 
 from .factories import ImageFactory, NewsArticleFactory
 
@@ -17,9 +18,7 @@ pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def url(name, *args, language="de"):
-    with translation.override(language):
-        return reverse(name, args=args)
+url = url_maker(None, language="de")
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from bruecken.tests.browser import restore, snapshot
+
 SNAPSHOT_APPS = ["places", "actors", "accounts"]
 BONN = "05314000"
 
@@ -15,8 +17,6 @@ def registry_rows(browser_test_settings, django_db_setup, django_db_blocker):
     """The reference data and the demo registry (create_demo_data, create_demo_accounts), made
     once and kept as rows to be put back after each flush: making them again for every test
     would take most of its time."""
-    from django.apps import apps
-
     from bruecken.demo.accounts import create_demo_accounts
     from bruecken.demo.registry import create_demo_data, demo_exists
     from conftest import load_reference_data
@@ -26,30 +26,15 @@ def registry_rows(browser_test_settings, django_db_setup, django_db_blocker):
         if not demo_exists():
             create_demo_data()
             create_demo_accounts()
-        return [
-            (model, list(model.objects.all()))
-            for label in SNAPSHOT_APPS
-            for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        ]
+        return snapshot(SNAPSHOT_APPS)
 
 
 @pytest.fixture
 def _registry_restored(registry_rows, transactional_db):
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-
     from bruecken.places.models import Country
 
-    if Country.objects.exists():
-        return
-    # Foreign keys are checked at commit (Django creates them deferrable), so order is free.
-    with transaction.atomic():
-        for model, rows in registry_rows:
-            model.objects.bulk_create(rows)
-    models = [model for model, _rows in registry_rows]
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(statement)
+    if not Country.objects.exists():
+        restore(registry_rows)
 
 
 @pytest.fixture

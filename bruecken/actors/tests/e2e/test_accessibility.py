@@ -1,28 +1,13 @@
 """Every kind of page, in German and English, passes axe-core's WCAG 2.1 A and AA checks."""
 
-import re
-
 import pytest
-from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import expect
 
 from bruecken.actors import services
 from bruecken.testing_browser import assert_accessible
+from bruecken.tests.browser import open_page, url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("language", ["de", "en"])]
-
-
-def url(live_server, language, name, *args, query=""):
-    with translation.override(language):
-        return live_server.url + reverse(name, args=args) + query
-
-
-def open_page(page, address, status=200):
-    response = page.goto(address)
-    assert response.status == status, f"{address} answered {response.status}"
-    expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^(de|en)$"))
-    return response
 
 
 def test_home(page, live_server, reference_data, language):
@@ -51,9 +36,10 @@ def test_login_with_wrong_password(page, live_server, demo, language):
     assert_accessible(page)
 
 
-def test_organisation_list(page, live_server, demo, log_in, language):
+@pytest.mark.parametrize("name", ["actors:organisation_list", "actors:person_list"])
+def test_list(page, live_server, demo, log_in, language, name):
     log_in(demo.bonn_coordinator)
-    open_page(page, url(live_server, language, "actors:organisation_list"))
+    open_page(page, url(live_server, language, name))
     expect(page.locator("#results tbody tr")).not_to_have_count(0)
     assert_accessible(page)
 
@@ -90,13 +76,6 @@ def test_organisation_create_submitted_empty(page, live_server, demo, log_in, la
     expect(page.locator(".error-summary")).to_be_focused()
     expect(page.locator(".field-error")).not_to_have_count(0)
     expect(page.locator("#id_name")).to_have_attribute("aria-invalid", "true")
-    assert_accessible(page)
-
-
-def test_person_list(page, live_server, demo, log_in, language):
-    log_in(demo.bonn_coordinator)
-    open_page(page, url(live_server, language, "actors:person_list"))
-    expect(page.locator("#results tbody tr")).not_to_have_count(0)
     assert_accessible(page)
 
 

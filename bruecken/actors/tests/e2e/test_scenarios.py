@@ -1,6 +1,7 @@
 """The issue's acceptance scenarios, played in the browser."""
 
 import re
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from playwright.sync_api import expect
 from bruecken.actors.filters import filter_organisations
 from bruecken.actors.models import Organisation, Person
 from bruecken.testing_browser import assert_accessible
+from bruecken.tests import browser
 
 pytestmark = pytest.mark.e2e
 
@@ -224,14 +226,7 @@ def test_skip_link_is_the_first_tab_stop(page, live_server, demo, log_in):
         ), "Tab after the skip link went back before the main content"
 
 
-def tab_to(page, selector, key="Tab", limit=40):
-    """Press Tab (or Shift+Tab) until the element is focused; fails if it is never reached."""
-    target = page.locator(selector)
-    for _ in range(limit):
-        page.keyboard.press(key)
-        if target.evaluate("element => element === document.activeElement"):
-            return target
-    raise AssertionError(f"{selector} was not reached with {limit} presses of {key}")
+tab_to = partial(browser.tab_to, limit=40)
 
 
 def test_filter_form_works_with_the_keyboard(page, live_server, demo, log_in):

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from bruecken.accounts.models import Role
@@ -20,20 +19,9 @@ from bruecken.events.tests.factories import RegistrationFactory
 from bruecken.programs.services import start_local_process
 from bruecken.programs.tests.factories import ProgramFactory
 from bruecken.testing_browser import assert_accessible
+from bruecken.tests.browser import open_page, url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("language", ["de", "en"])]
-
-
-def url(live_server, language, name, *args):
-    with translation.override(language):
-        return live_server.url + reverse(name, args=args)
-
-
-def open_page(page, address, status=200):
-    response = page.goto(address)
-    assert response.status == status, f"{address} answered {response.status}"
-    expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^(de|en)$"))
-    return response
 
 
 @dataclass

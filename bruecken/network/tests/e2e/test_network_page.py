@@ -16,6 +16,7 @@ from bruecken.events.tests.factories import EventFactory
 from bruecken.places.tests.factories import MunicipalityFactory
 from bruecken.programs.tests.factories import LocalProcessFactory, ProgramFactory
 from bruecken.testing_browser import assert_accessible
+from bruecken.tests.browser import assert_reflows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("language", ["de", "en"])]
 
@@ -56,20 +57,7 @@ def test_program_network_page(page, live_server, log_in, program, language):
     expect(page.locator("#network-graph")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert_accessible(page)
-    page.set_viewport_size({"width": 320, "height": 800})
-    # The graph and the chart redraw at the new width on the next frames: wait up to 3 s.
-    # On a timeout, the assertion below says what sticks out.
-    # (Polled from here: wait_for_function compiles its predicate with eval, which the CSP refuses.)
-    for _ in range(30):
-        if page.evaluate("document.documentElement.scrollWidth") <= 320:
-            break
-        page.wait_for_timeout(100)
-    wide = page.evaluate(
-        """() => [...document.querySelectorAll('body *')]
-            .filter((e) => e.getBoundingClientRect().right > 321)
-            .map((e) => e.tagName + '#' + e.id + '.' + e.className)"""
-    )
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide
+    assert_reflows(page)  # the graph and the chart too, redrawn at the new width
 
 
 def test_bad_date_page(page, live_server, log_in, program, language):

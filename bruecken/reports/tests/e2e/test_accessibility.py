@@ -5,19 +5,13 @@ the public brochure), and the progress updating in place while a build runs."""
 import re
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import expect
 
 from bruecken.reports import services
 from bruecken.testing_browser import assert_accessible
+from bruecken.tests.browser import assert_reflows, url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("language", ["de", "en"])]
-
-
-def url(live_server, language, name, *args):
-    with translation.override(language):
-        return live_server.url + reverse(name, args=args)
 
 
 def open_page(page, address):
@@ -25,24 +19,6 @@ def open_page(page, address):
     assert response.status == 200, f"{address} answered {response.status}"
     expect(page.get_by_role("heading", level=1)).to_have_count(1)
     return response
-
-
-def assert_reflows(page):
-    """At 320 CSS pixels nothing sticks out sideways (WCAG 1.4.10); wide tables scroll in
-    their own box."""
-    page.set_viewport_size({"width": 320, "height": 800})
-    # The layout follows the new width on the next frames (polled from here: the page's
-    # policy refuses wait_for_function's eval).
-    for _ in range(30):
-        if page.evaluate("document.documentElement.scrollWidth") <= 320:
-            break
-        page.wait_for_timeout(100)
-    wide = page.evaluate(
-        """() => [...document.querySelectorAll('body *')]
-            .filter((e) => e.getBoundingClientRect().right > 321)
-            .map((e) => e.tagName + '#' + e.id + '.' + e.className)"""
-    )
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ import re
 
 import pytest
 from django.core import mail
-from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import expect
 
 from bruecken.testing_browser import TIMEOUT_MS, assert_accessible
+from bruecken.tests.browser import url
 
 pytestmark = pytest.mark.e2e
 both_languages = pytest.mark.parametrize("language", ["de", "en"])
@@ -46,11 +45,6 @@ def office(transactional_db):
     from bruecken.accounts.tests.factories import user_with_role
 
     return user_with_role(Role.PROGRAM_OFFICE)
-
-
-def url(live_server, language, name, *args):
-    with translation.override(language):
-        return live_server.url + reverse(name, args=args)
 
 
 def open_page(page, address, status=200):

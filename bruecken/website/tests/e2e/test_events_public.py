@@ -10,11 +10,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from bruecken.testing_browser import assert_accessible
+from bruecken.tests.browser import open_page, tab_to, url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("language", ["de", "en"])]
 
@@ -77,28 +77,6 @@ def events(live_server, bonn):
     )
     assert Registration.objects.count() == 1
     return workshop
-
-
-def url(live_server, language, name, *args, query=""):
-    with translation.override(language):
-        return live_server.url + reverse(name, args=args) + query
-
-
-def open_page(page, address, status=200):
-    response = page.goto(address)
-    assert response.status == status, f"{address} answered {response.status}"
-    expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^(de|en)$"))
-    return response
-
-
-def tab_to(page, selector, key="Tab", limit=60):
-    """Press Tab (or Shift+Tab) until the element has the focus; fails if it never does."""
-    target = page.locator(selector)
-    for _ in range(limit):
-        page.keyboard.press(key)
-        if target.evaluate("element => element === document.activeElement"):
-            return target
-    raise AssertionError(f"{selector} was not reached with {limit} presses of {key}")
 
 
 def confirmation_link(outbox, index=-1):

@@ -7,11 +7,10 @@ organisation engaged in Ethiopia in the directory."""
 import re
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import expect
 
 from bruecken.testing_browser import assert_accessible
+from bruecken.tests.browser import open_page, restore, snapshot, url
 
 pytestmark = pytest.mark.e2e
 
@@ -26,8 +25,6 @@ def demo_rows(browser_test_settings, django_db_setup, django_db_blocker):
     """The reference data, the demo registry and the demo program, made once and kept as rows
     to put back after each test's flush: making them again for every test would take most of
     its time."""
-    from django.apps import apps
-
     from bruecken.demo.program import create_demo_program, demo_program_exists
     from bruecken.demo.registry import create_demo_data, demo_exists
     from conftest import load_reference_data
@@ -38,43 +35,17 @@ def demo_rows(browser_test_settings, django_db_setup, django_db_blocker):
             create_demo_data()
         if not demo_program_exists():
             create_demo_program()
-        return [
-            (model, list(model.objects.all()))
-            for label in SNAPSHOT_APPS
-            for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        ]
+        return snapshot(SNAPSHOT_APPS)
 
 
 @pytest.fixture
 def demo(demo_rows, transactional_db, live_server):
     """The demo data in place (put back after the last test's flush), and Leipzig."""
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-
     from bruecken.places.models import Country, Municipality
 
     if not Country.objects.exists():
-        # Foreign keys are checked at commit (Django creates them deferrable): order is free.
-        with transaction.atomic():
-            for model, rows in demo_rows:
-                model.objects.bulk_create(rows)
-        models = [model for model, _rows in demo_rows]
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(statement)
+        restore(demo_rows)
     return Municipality.objects.get(ags=LEIPZIG)
-
-
-def url(live_server, language, name, *args, query=""):
-    with translation.override(language):
-        return live_server.url + reverse(name, args=args) + query
-
-
-def open_page(page, address, status=200):
-    response = page.goto(address)
-    assert response.status == status, f"{address} answered {response.status}"
-    expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^(de|en)$"))
-    return response
 
 
 def consented_ethiopian_migrant_organisations():
