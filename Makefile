@@ -5,13 +5,16 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/bruecken
 # The benchmarks (bench/, not shipped): `make bench`, `make bench-*`.
 BENCH := $(BIN)/python -m bench
-ADDRESS ?= 127.0.0.1:8000
+ADDRESS ?= $(or $(BRUECKEN_ADDRESS),127.0.0.1:8000)
 CHROMIUM ?= /usr/bin/chromium
 # Settings for the production checks in `make lint` (nothing here is used in production).
 PRODUCTION_ENV := DEBUG=false SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=bruecken.example
 
 .PHONY: run test test-fast lint format bench bench-events bench-website bench-network bench-guide bench-import bench-api install assets messages chromium clean
 
+# BRUECKEN_ADDRESS also gives the links in e-mails, feeds and pages their address (SITE_URL,
+# unless that is set), for the demo, the worker and the server alike.
+run: export BRUECKEN_ADDRESS := $(ADDRESS)
 run: install assets messages
 	DEBUG=true $(MANAGE) migrate --no-input
 	DEBUG=true $(MANAGE) demo

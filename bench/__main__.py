@@ -2,6 +2,7 @@
 
 import os
 import sys
+from pathlib import Path
 
 from . import BENCHMARKS, command
 
@@ -15,7 +16,13 @@ def main(argv):
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import CommandError, call_command
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and database["NAME"] != ":memory:":
+        # SQLite makes the file but not its folder: var/ on a fresh clone.
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
     benchmark = command(name)
     if {"-h", "--help"} & set(args):

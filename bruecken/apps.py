@@ -8,6 +8,6 @@ class BrueckenConfig(AppConfig):
     verbose_name = "Brücken"
 
     def ready(self):
-        from . import cache
+        from . import cache, lookups  # noqa: F401 (registers the lookups)
 
         cache.connect_signals()

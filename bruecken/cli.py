@@ -33,6 +33,9 @@ def serve(args):
     import django
     from django.conf import settings
 
+    if args:
+        # Read by the settings (SITE_URL) here and in the development server's reloaded process.
+        os.environ["BRUECKEN_ADDRESS"] = args[0]
     django.setup()
     address = args[0] if args else os.environ.get("BRUECKEN_ADDRESS", "127.0.0.1:8000")
     if settings.DEBUG:

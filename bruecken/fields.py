@@ -28,6 +28,14 @@ def english_title(verbose_name, max_length=200):
     )
 
 
+def english_text(verbose_name):
+    """The optional English version of a German text written for the public (shown on English
+    pages; where it is empty they show the German text, marked as German: `translation.py`)."""
+    return models.TextField(
+        verbose_name, blank=True, help_text=_("Shown on English pages; else the German text.")
+    )
+
+
 def period_constraint(name, start="started_on", end="ended_on"):
     """No end before the start, where both are known, checked by the database."""
     return models.CheckConstraint(

@@ -57,6 +57,25 @@ def development_secret_key():
     return path.read_text().strip()
 
 
+DEFAULT_ADDRESS = "127.0.0.1:8000"
+
+
+def site_url_for(address):
+    """The URL a browser on this machine reaches a server bound to `address` at: `host:port` or
+    a port alone, as `bruecken serve` takes it; a server on every interface is reached locally."""
+    address = address.strip()
+    if address.startswith("unix:"):
+        return "http://localhost"
+    host, _colon, port = address.rpartition(":")
+    if not port.isdigit():  # A host alone: the servers' default port.
+        host, port = address, "8000"
+    if host in {"", "0", "0.0.0.0"}:  # noqa: S104 (an address to reach, not one to bind)
+        host = "127.0.0.1"
+    elif host == "[::]":
+        host = "[::1]"
+    return f"http://{host}:{port}"
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env("SECRET_KEY")
@@ -67,11 +86,13 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# The site's public address, for links in e-mails and calendar feeds.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's public address, for links in e-mails, feeds and canonical links. Unset, it is the
+# address `bruecken serve` binds to (`make run ADDRESS=…`), so a second port links to itself.
+SITE_URL = (env("SITE_URL") or site_url_for(env("BRUECKEN_ADDRESS", DEFAULT_ADDRESS))).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with checks of its own (bruecken/adminsite.py).
+    "bruecken.adminsite.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,6 +104,10 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_tasks",
     "django_tasks_db",
+    # The second factor: TOTP authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "bruecken",
     "bruecken.accounts",
     "bruecken.places",
@@ -109,6 +134,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bruecken.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -160,7 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "actors:organisation_list"
+# Every role lands on its home page: what waits for them (bruecken/waiting.py).
+LOGIN_REDIRECT_URL = "website:personal_home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "de"
@@ -210,6 +237,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # them, so a single machine needs no extra server.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 WAITING_LIST_OFFER_HOURS = env_int("WAITING_LIST_OFFER_HOURS", 48)
+# How long an invitation to an account can be accepted.
+ACCOUNT_INVITATION_DAYS = env_int("ACCOUNT_INVITATION_DAYS", 7)
 
 PHONENUMBER_DEFAULT_REGION = "DE"
 PHONENUMBER_DB_FORMAT = "E164"
@@ -245,6 +274,18 @@ CONTACT_RATE_LIMIT = env_int("CONTACT_RATE_LIMIT", 5)
 CONTACT_MESSAGE_RETENTION_DAYS = env_int("CONTACT_MESSAGE_RETENTION_DAYS", 180)
 # How long the link confirming a registration without an account stays valid.
 PUBLIC_REGISTRATION_LINK_HOURS = env_int("PUBLIC_REGISTRATION_LINK_HOURS", 48)
+# Signing in: failed attempts (wrong password or code) per account and per client address before
+# signing in is paused for LOGIN_LOCK_MINUTES (0 turns a limit off); password-reset requests
+# per hour, per address and per e-mail address; how long a reset link stays valid.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+LOGIN_FAILURE_LIMIT_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_ADDRESS", 50)
+LOGIN_LOCK_MINUTES = max(1, env_int("LOGIN_LOCK_MINUTES", 15))
+PASSWORD_RESET_RATE_LIMIT = env_int("PASSWORD_RESET_RATE_LIMIT", 5)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_LINK_HOURS", 24) * 60 * 60
+# The program office must sign in with a second factor (on by default when DEBUG is off, so the
+# demo's accounts sign in with their password alone).
+MFA_REQUIRED_FOR_PROGRAM_OFFICE = env_bool("MFA_REQUIRED_FOR_PROGRAM_OFFICE", not DEBUG)
+OTP_TOTP_ISSUER = "Brücken"
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -263,11 +304,47 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
+def without_client_error_traceback(record):
+    """A refused request (403, 400, …) is logged as one line: its traceback only shows where the
+    refusal was raised, and every 403 printed one. Server errors (5xx) keep theirs."""
+    status = getattr(record, "status_code", None)
+    if isinstance(status, int) and status < 500:
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
+LOG_LEVEL = env("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "client_errors": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": without_client_error_traceback,
+        }
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own default handler (on when DEBUG is) would print every traceback again:
+        # its records go to the console above alone.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # Configuring "django" resets the loggers below it: the development server's request
+        # lines as Django's defaults have them.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 ACTOR_LIST_PAGE_SIZE = 25

@@ -33,7 +33,7 @@ def organization(organisation):
         },
     }
     if organisation.description:
-        data["description"] = organisation.description
+        data["description"] = localized(organisation, "description")
     if organisation.website:
         data["sameAs"] = organisation.website
     if organisation.founded:

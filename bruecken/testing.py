@@ -16,3 +16,6 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="bruecken-static-")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bruecken-media-"))
 # Pages are rendered afresh in tests; the cache has tests of its own that turn it on.
 os.environ.setdefault("WEBSITE_CACHE_SECONDS", "0")
+# Staff tests sign in the program office without a second factor; the accounts tests turn the
+# requirement on where they test it.
+os.environ.setdefault("MFA_REQUIRED_FOR_PROGRAM_OFFICE", "false")

@@ -47,3 +47,9 @@ def localized(obj, field):
         if value:
             return value
     return getattr(obj, field)
+
+
+def shows_german(obj, field):
+    """Whether `localized(obj, field)` shows German text on an English page: there is German
+    text and no English version. Such text carries lang="de" and a visible note."""
+    return is_english() and bool(getattr(obj, field, "")) and not getattr(obj, f"{field}_en", "")

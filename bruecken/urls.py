@@ -30,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("", pages.home, name="home"),
     path("", include("bruecken.website.urls")),
     path("accounts/", include("bruecken.accounts.urls")),
+    path("accounts/invitations/", include("bruecken.accounts.invitation_urls")),
+    path("staff/accounts/", include("bruecken.actors.account_urls")),
     path("actors/", include("bruecken.actors.urls")),
     # The program and process dashboards are mostly about workshops: events serves them, under
     # the programs' addresses and URL names.

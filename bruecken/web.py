@@ -1,5 +1,6 @@
 """View helpers every app's views share: the staff-area gate, the permission check, the
-filtered list page and the form page that lets a service save and shows its refusals."""
+filtered list page, the form page that lets a service save and shows its refusals, and the
+confirmation page before what cannot be undone."""
 
 from functools import wraps
 
@@ -10,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_htmx.http import push_url
 
 from bruecken.permissions import require
+from bruecken.translation import is_english, localized, shows_german
 
 
 def staff_area(view):
@@ -81,3 +84,63 @@ def list_page(request, filter_form, build_queryset, template, partial, context=N
             del query[key]
         push_url(response, f"{request.path}?{query.urlencode()}" if query else request.path)
     return response
+
+
+def german(text):
+    """German free text (no English version exists) for a message: on a page in another
+    language it carries lang="de" (WCAG 3.1.2)."""
+    if is_english():
+        return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
+    return text
+
+
+def content(obj, field):
+    """A content field for a message: its version in the page's language, else the German
+    text, marked as such."""
+    value = localized(obj, field)
+    return german(value) if shows_german(obj, field) else value
+
+
+def fill(message, **values):
+    """A translated message with its `%(name)s` placeholders filled in, as HTML: the values
+    escaped unless they are HTML already (from `german` or `content`)."""
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(conditional_escape(message) % escaped)  # noqa: S308 (all escaped)
+
+
+# The field the confirmation page's button sends; without it nothing irreversible happens.
+CONFIRM_FIELD = "confirm"
+
+
+def confirm_first(
+    request,
+    act,
+    *,
+    question,
+    consequence,
+    confirm,
+    back_url,
+    carry=(),
+    template="confirm.html",
+    context=None,
+):
+    """Ask before what cannot be undone. A GET, or a POST without the confirmation field (a
+    one-click button, a form sent again from the history), shows a page that names the
+    consequence, with a button that confirms and a link back: plain HTML, so it works without
+    JavaScript and with the keyboard. The POST from that page runs `act()` and returns its
+    response. `carry` names fields of the request (such as `next`) the page passes on; a
+    `template` extending confirm.html may add a breadcrumb from `context`."""
+    if request.method == "POST" and request.POST.get(CONFIRM_FIELD) == "yes":
+        return act()
+    data = request.POST if request.method == "POST" else request.GET
+    carried = [(name, value) for name in carry for value in data.getlist(name)]
+    context = {
+        **(context or {}),
+        "question": question,
+        "consequence": consequence,
+        "confirm_label": confirm,
+        "back_url": back_url,
+        "carried": carried,
+        "confirm_field": CONFIRM_FIELD,
+    }
+    return render(request, template, context)

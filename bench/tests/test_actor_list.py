@@ -55,3 +55,19 @@ def test_prints_the_figures_and_reuses_the_dataset(db):
     again = run(*SMALL[:2], "--requests=1", "--warmup=0", "--stack-offsets=1")
     assert "Reusing the synthetic dataset: 200 organisations, 500 people." in again
     assert "Generated in" not in again
+
+
+def test_runs_on_a_fresh_clone_without_var(tmp_path):
+    """`make bench` on a fresh clone: the database's folder does not exist yet."""
+    database = tmp_path / "fresh-clone" / "var" / "bench.sqlite3"
+    output = helpers.run_in_process(
+        "actor_list",
+        database,
+        "--organisations=30",
+        "--people=50",
+        "--requests=1",
+        "--warmup=0",
+        "--filters=q=verein",
+    )
+    assert "Generated in" in output and "Target median ≤ 150 ms" in output
+    assert database.exists()

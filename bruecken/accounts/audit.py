@@ -5,6 +5,7 @@ after and records the entry; `deleted(user, obj, fields)` records a deletion bef
 `record_many` is the bulk writer of the same rows for imports."""
 
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from django.db import models
 from django.utils import timezone
@@ -23,6 +24,9 @@ def _display(value):
         return ""
     if isinstance(value, bool):
         return value
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        # One instant, one text: the same time given in Berlin time and in UTC is no change.
+        value = value.astimezone(UTC)
     return str(value)
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from bruecken.fields import acting_user
@@ -82,6 +82,34 @@ class Role(models.TextChoices):
     PARTICIPANT = "participant", _("participant")
 
 
+def _coordinated_unless_office(user):
+    """None for the program office (who manages every role), else the ids of the
+    municipalities `user` coordinates. The rule of roles.py, here below it (roles imports
+    models)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    assignments = user.roles_cached()
+    if user.is_superuser or any(a.role == Role.PROGRAM_OFFICE for a in assignments):
+        return None
+    return {
+        a.municipality_id for a in assignments if a.role == Role.COORDINATOR and a.municipality_id
+    }
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The assignments `user` manages: all for the program office; for a coordinator those
+        in their municipalities and their municipalities' organisations."""
+        ids = _coordinated_unless_office(user)
+        if ids is None:
+            return self.all()
+        if not ids:
+            return self.none()
+        return self.filter(
+            models.Q(municipality_id__in=ids) | models.Q(organisation__municipality_id__in=ids)
+        )
+
+
 class RoleAssignment(models.Model):
     """What a user may do, and where: a coordinator for one municipality, a representative for
     one organisation. A user may hold several assignments."""
@@ -109,6 +137,8 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
         verbose_name=_("organisation"),
     )
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role assignment")
@@ -168,7 +198,9 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
+        # In local time and the reader's format, as everywhere else (not UTC as text).
+        at = formats.date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT")
+        return f"{at} {self.user or '–'} {self.get_action_display()} {self.object_repr}"
 
 
 class AuditSubject(models.Model):
@@ -183,3 +215,105 @@ class AuditSubject(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class InvitationQuerySet(models.QuerySet):
+    """The states of an invitation, as conditions on the instant `now` (default: this moment)."""
+
+    def pending(self, now=None):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+
+    def accepted(self):
+        return self.filter(accepted_at__isnull=False)
+
+    def expired(self, now=None):
+        return self.filter(
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__lte=now or timezone.now(),
+        )
+
+    def revoked(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=False)
+
+    def visible_to(self, user):
+        """The invitations `user` manages: all for the program office; for a coordinator those
+        into their municipalities and their municipalities' organisations."""
+        ids = _coordinated_unless_office(user)
+        if ids is None:
+            return self.all()
+        if not ids:
+            return self.none()
+        return self.filter(
+            models.Q(municipality_id__in=ids) | models.Q(organisation__municipality_id__in=ids)
+        )
+
+
+class AccountInvitation(models.Model):
+    """An invitation by e-mail to an account with a role. Only a hash of the link's token is
+    kept: whoever reads the database cannot accept it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("revoked")
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    municipality = models.ForeignKey(
+        "places.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="account_invitations",
+        verbose_name=_("municipality"),
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="account_invitations",
+        verbose_name=_("organisation"),
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="de"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("last sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    invited_by = acting_user(_("invited by"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = acting_user(_("account"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("account invitation")
+        verbose_name_plural = _("account invitations")
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self):
+        return f"{self.email}: {self.scope_label()}"
+
+    def scope_label(self):
+        scope = self.municipality or self.organisation
+        return f"{self.get_role_display()} ({scope})" if scope else str(self.get_role_display())
+
+    def status(self, now=None):
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= (now or timezone.now()):
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self):
+        return self.status().label

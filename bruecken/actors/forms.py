@@ -1,8 +1,9 @@
 from django import forms
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bruecken import forms as safe
 from bruecken.accounts import roles
+from bruecken.forms import formfield
 from bruecken.places.models import Country, Language, Municipality, WorldRegion
 from bruecken.translation import sorted_by_name
 from bruecken.widgets import FastSelect
@@ -16,7 +17,7 @@ from .models import (
     Tie,
     Topic,
 )
-from .services import ORGANISATION_EDITABLE, PERSON_EDITABLE
+from .services import ORGANISATION_EDITABLE, PERSON_EDITABLE, SELF_EDITABLE
 
 
 class NamedChoiceField(forms.ModelChoiceField):
@@ -98,13 +99,6 @@ class PersonFilterForm(FilterForm):
             sort_choices_by_name(self.fields[name])
 
 
-def formfield(model_field, **kwargs):
-    """Web addresses typed without a scheme are taken as https (Django 6's default)."""
-    if isinstance(model_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return model_field.formfield(**kwargs)
-
-
 class ActorForm(forms.ModelForm):
     """Shared set-up: municipalities the user manages, reference data sorted by name."""
 
@@ -142,7 +136,9 @@ class OrganisationForm(ActorForm):
             "topics": forms.CheckboxSelectMultiple,
             "engagement_forms": forms.CheckboxSelectMultiple,
             "competences": forms.Textarea(attrs={"rows": 3}),
+            "competences_en": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
             "description": forms.Textarea(attrs={"rows": 5}),
+            "description_en": forms.Textarea(attrs={"rows": 5, "lang": "en"}),
             "address": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -158,6 +154,10 @@ class PersonForm(ActorForm):
         municipality = self.fields["municipality"]
         # Coordinators place new people in their municipality; the office may leave it open.
         municipality.required = not (roles.is_program_office(user) or municipality.disabled)
+        if self.instance.pk and not user.has_perm("actors.steward_person", self.instance):
+            # A participant's own record: only what they keep themselves.
+            for name in [name for name in self.fields if name not in SELF_EDITABLE]:
+                del self.fields[name]
 
 
 class ConsentForm(forms.Form):
@@ -166,7 +166,7 @@ class ConsentForm(forms.Form):
         max_length=200,
         help_text=_("Who gave the consent, e.g. the chair of the association."),
     )
-    consent_given_at = forms.DateTimeField(
+    consent_given_at = safe.DateTimeField(
         label=_("Given on"),
         required=False,
         help_text=_("Leave empty for now."),
@@ -184,6 +184,7 @@ PERIOD_WIDGETS = {
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
+        formfield_callback = formfield
         fields = ["person", "role", "is_contact", "started_on", "ended_on"]
         widgets = PERIOD_WIDGETS
 
@@ -200,6 +201,7 @@ class MembershipForm(forms.ModelForm):
 class TieForm(forms.ModelForm):
     class Meta:
         model = Tie
+        formfield_callback = formfield
         fields = ["target", "kind", "started_on", "ended_on", "note"]
         widgets = {**PERIOD_WIDGETS, "note": forms.Textarea(attrs={"rows": 3})}
 
@@ -212,4 +214,10 @@ class TieForm(forms.ModelForm):
         )
         self.fields["target"].label_from_instance = lambda o: f"{o.name} ({o.municipality})"
         if self.instance.pk:
+            # The other side stays as it is, named as the user may see it (the one rule,
+            # `Organisation.objects.shown_to`), and valid even where they may not see it.
+            (target,) = Organisation.objects.shown_to(user, [self.instance.target])
+            self.fields["target"].queryset = Organisation.objects.filter(pk=target.pk)
+            if target.hidden:
+                self.fields["target"].label_from_instance = lambda o: target.shown_name
             self.fields["target"].disabled = True

@@ -5,11 +5,12 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from bruecken.accounts import roles
-from bruecken.fields import acting_user, period_constraint
+from bruecken.fields import acting_user, english_text, period_constraint
 from bruecken.models import Timestamped
 from bruecken.places.models import Country, Language, Municipality
 from bruecken.translation import TranslatedName, collation_key
@@ -84,6 +85,48 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(self.model.visibility_q(user, private))
 
 
+def hidden_organisation_name(number=None):
+    """How an organisation appears to a reader who may not see it: not by its name (nor with
+    its id or address), numbered where several must be told apart (a network's nodes)."""
+    if number is None:
+        return gettext("Organisation (not public)")
+    return gettext("Organisation %(number)s (not public)") % {"number": number}
+
+
+class OrganisationQuerySet(ConsentQuerySet):
+    def visible_ids(self, user):
+        """The ids of the organisations `user` may see: those named to them."""
+        return set(self.visible_to(user).values_list("pk", flat=True))
+
+    def shown_to(self, user, organisations):
+        """The one rule for how organisations appear to `user` wherever they are named beside
+        others (ties, memberships, partners, network nodes): by name where `user` may see them
+        (`visible_to`), else as `hidden_organisation_name()`, without link. Sets `shown_name`
+        and `hidden` on each of `organisations` (one query) and returns them as a list."""
+        organisations = [o for o in organisations if o is not None]
+        pks = {o.pk for o in organisations}
+        visible = set(self.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))
+        return _mark(organisations, visible)
+
+    def shown_in(self, municipality_id, organisations):
+        """The same for a document that every staff member of a municipality reads (a stored
+        report): what all of them see – the municipality's own and the public organisations."""
+        organisations = [o for o in organisations if o is not None]
+        visible = {
+            o.pk for o in organisations if o.municipality_id == municipality_id or o.is_public
+        }
+        return _mark(organisations, visible)
+
+
+def _mark(organisations, visible):
+    for organisation in organisations:
+        organisation.hidden = organisation.pk not in visible
+        organisation.shown_name = (
+            hidden_organisation_name() if organisation.hidden else organisation.name
+        )
+    return organisations
+
+
 class Consent(models.Model):
     """Consent to publish: who gave it and when. Without it nothing of the actor is public."""
 
@@ -154,7 +197,9 @@ class Organisation(Actor):
     competences = models.TextField(
         _("competences"), blank=True, help_text=_("What the organisation can offer.")
     )
+    competences_en = english_text(_("competences (English)"))
     description = models.TextField(_("description"), blank=True)
+    description_en = english_text(_("description (English)"))
     website = models.URLField(_("website"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
@@ -165,6 +210,8 @@ class Organisation(Actor):
         blank=True,
         validators=[MinValueValidator(1800), MaxValueValidator(2100)],
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         # pk breaks ties, so that pages never repeat or skip an organisation.
@@ -401,3 +448,136 @@ class Tie(models.Model):
 
     def other(self, organisation):
         return self.target if organisation.pk == self.source_id else self.source
+
+
+class ListingRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ListingRequest.Status.PENDING)
+
+    def visible_to(self, user):
+        """The requests `user` reviews (the list-page mirror of `actors.review_listing_request`):
+        the program office all of them, a coordinator those of their municipalities."""
+        if roles.is_program_office(user):
+            return self.all()
+        if not _signed_in(user):
+            return self.none()
+        return self.filter(municipality_id__in=roles.coordinated_municipality_ids(user))
+
+    def with_duplicates(self):
+        """Annotate `existing_id`: an organisation of the same name in the same municipality
+        (the registry's rule, `name_key`), and `twin_id`: an earlier pending request for it."""
+        same = {"municipality_id": OuterRef("municipality_id"), "name_key": OuterRef("name_key")}
+        return self.annotate(
+            existing_id=models.Subquery(
+                Organisation.objects.filter(**same).order_by("pk").values("pk")[:1]
+            ),
+            twin_id=models.Subquery(
+                ListingRequest.objects.filter(
+                    **same, status=ListingRequest.Status.PENDING, pk__lt=OuterRef("pk")
+                )
+                .order_by("pk")
+                .values("pk")[:1]
+            ),
+        )
+
+
+class ListingRequest(models.Model):
+    """An organisation asks, through the public form, to be listed in the registry. The
+    coordinator of its municipality (or the program office) accepts it – which creates the
+    organisation and its contact person through the services – or declines it with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("listing request", "waiting for review")
+        ACCEPTED = "accepted", pgettext_lazy("listing request", "accepted")
+        DECLINED = "declined", pgettext_lazy("listing request", "declined")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="de"
+    )
+    # The organisation.
+    name = models.CharField(_("name of the organisation"), max_length=200)
+    name_key = models.CharField(max_length=200, editable=False)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="listing_requests",
+        verbose_name=_("municipality"),
+    )
+    countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="listing_requests",
+        verbose_name=_("countries of engagement"),
+    )
+    description = models.TextField(_("what the organisation does"), blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail address of the organisation"), blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    founded = models.PositiveSmallIntegerField(
+        _("founding year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    # The contact person.
+    contact_name = models.CharField(_("name of the contact person"), max_length=200)
+    contact_email = models.EmailField(_("e-mail address of the contact person"))
+    contact_phone = PhoneNumberField(_("phone of the contact person"), blank=True)
+    contact_role = models.CharField(_("role in the organisation"), max_length=100, blank=True)
+    # Consent, as given on the form.
+    publish_organisation = models.BooleanField(
+        _("the organisation agrees to be published"), default=False
+    )
+    publish_contact = models.BooleanField(
+        _("the contact person agrees to be named in public"), default=False
+    )
+    # The decision.
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = acting_user(_("decided by"))
+    reason = models.TextField(_("reason for declining"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="listing_requests",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="listing_requests",
+        verbose_name=_("contact person"),
+    )
+
+    objects = ListingRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("listing request")
+        verbose_name_plural = _("listing requests")
+        indexes = [models.Index(fields=["status", "municipality"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split())
+        self.name_key = name_key(self.name)
+        self.contact_email = self.contact_email.lower()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("actors:listing_request_detail", args=[self.pk])
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING

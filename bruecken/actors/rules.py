@@ -100,14 +100,20 @@ rules.add_perm("actors.view_organisation_private", may_see_organisation_private)
 rules.add_perm("actors.change_organisation", may_change_organisation)
 rules.add_perm("actors.delete_organisation", is_program_office | coordinates_organisation)
 
-may_change_person = is_program_office | coordinates_person | represents_person | is_self
+# Stewards keep a person's whole record; the person may keep their own details (SELF_EDITABLE
+# in services.py), not how the process classifies them or where they are placed.
+may_steward_person = is_program_office | coordinates_person | represents_person
+may_change_person = may_steward_person | is_self
 may_see_person_private = may_change_person | facilitates_person
 
 rules.add_perm("actors.add_person", is_program_office | is_coordinator)
 rules.add_perm("actors.view_person", may_see_person_private | is_public)
 rules.add_perm("actors.view_person_private", may_see_person_private)
 rules.add_perm("actors.change_person", may_change_person)
+rules.add_perm("actors.steward_person", may_steward_person)
 rules.add_perm("actors.delete_person", is_program_office | coordinates_person)
+# Linking a person to a user account (account_links.py) gives that account the person's record.
+rules.add_perm("actors.link_account", is_program_office | coordinates_person)
 
 
 @rules.predicate
@@ -139,3 +145,18 @@ def coordinates_municipality(user, municipality):
 
 # Creating actors in a municipality, or moving them there.
 rules.add_perm("actors.manage_actors_in", is_program_office | coordinates_municipality)
+
+
+@rules.predicate
+def coordinates_listing_request(user, listing_request):
+    return (
+        listing_request is not None
+        and _active(user)
+        and listing_request.municipality_id in roles.coordinated_municipality_ids(user)
+    )
+
+
+# Organisations that ask to be listed: reviewed by the coordinator of their municipality and by
+# the program office (mirrored for the queue by `ListingRequest.objects.visible_to`).
+rules.add_perm("actors.review_listing_requests", is_program_office | is_coordinator)
+rules.add_perm("actors.review_listing_request", is_program_office | coordinates_listing_request)

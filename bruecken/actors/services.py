@@ -21,7 +21,9 @@ ORGANISATION_EDITABLE = [
     "engagement_forms",
     "languages",
     "competences",
+    "competences_en",
     "description",
+    "description_en",
     "website",
     "email",
     "phone",
@@ -43,6 +45,10 @@ PERSON_EDITABLE = [
     "is_multiplier",
 ]
 PERSON_M2M = ["languages", "countries"]
+# What a person keeps of their own record (rule `actors.change_person` through `is_self`): not
+# the e-mail address invitations and imports know them by, where they are placed, or how the
+# process classifies them (`actors.steward_person`).
+SELF_EDITABLE = ["name", "phone", "language", "languages", "countries", "competences"]
 PERSON_FIELDS = [name for name in PERSON_EDITABLE if name not in PERSON_M2M]
 CONSENT_FIELDS = ["consent_given_at", "consent_given_by"]
 MEMBERSHIP_FIELDS = ["person", "organisation", "role", "is_contact", "started_on", "ended_on"]
@@ -141,6 +147,8 @@ def _create_actor(user, actor, values):
 def _update_actor(user, actor, values):
     actor = type(actor).objects.select_for_update().get(pk=actor.pk)
     require(user, f"actors.change_{actor._meta.model_name}", actor)
+    if isinstance(actor, Person) and not user.has_perm("actors.steward_person", actor):
+        values = {name: value for name, value in values.items() if name in SELF_EDITABLE}
     moved_to = values.get("municipality", actor.municipality)
     # Moving an actor needs the right to manage actors there. A person may also be left without
     # a municipality; an organisation may not (its None is refused like any other).
@@ -294,7 +302,9 @@ def _check_duplicate_tie(tie):
 
 def _save_tie(user, tie):
     require(user, "actors.change_tie", tie)
-    if tie.target_id:
+    if tie.target_id and tie.pk is None:
+        # A new tie only with an organisation the user may see; an existing one's steward may
+        # correct it whichever side they keep (the other side stays as it is).
         require(user, "actors.view_organisation", tie.target)
     tie.full_clean()
     _check_duplicate_tie(tie)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import listing_views, views
 
 app_name = "actors"
 
@@ -27,4 +27,16 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/delete/", views.person_delete, name="person_delete"),
     path("people/<int:pk>/consent/", views.person_consent, name="person_consent"),
+    path("listing-requests/", listing_views.queue, name="listing_requests"),
+    path("listing-requests/<int:pk>/", listing_views.detail, name="listing_request_detail"),
+    path(
+        "listing-requests/<int:pk>/accept/",
+        listing_views.accept,
+        name="listing_request_accept",
+    ),
+    path(
+        "listing-requests/<int:pk>/decline/",
+        listing_views.decline,
+        name="listing_request_decline",
+    ),
 ]

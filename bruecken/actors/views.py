@@ -1,4 +1,7 @@
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bruecken.accounts.audit import history
+from bruecken.accounts.models import AuditSubject
 from bruecken.permissions import require
 from bruecken.places.models import Country
-from bruecken.web import apply_form_error, form_page, list_page, staff_area
+from bruecken.web import apply_form_error, confirm_first, form_page, list_page, staff_area
 
 from . import services
 from .filters import filter_organisations, filter_people
@@ -22,9 +26,24 @@ from .forms import (
     TieForm,
 )
 from .history import describe_entries
-from .models import Membership, Organisation, Person, Tie
+from .models import Membership, Organisation, Person, Tie, hidden_organisation_name
 
 HISTORY_LENGTH = 50
+
+
+def own_record_or_staff_area(view):
+    """The staff area; without a staff role (a participant) only one's own person record, which
+    the rules let its person see and keep (`is_self`). The view still checks the permission."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, pk, *args, **kwargs):
+        own = Person.objects.filter(pk=pk, user_id=request.user.pk)
+        if not request.user.has_perm("accounts.access_staff_area") and not own.exists():
+            require(request.user, "accounts.access_staff_area")
+        return view(request, pk, *args, **kwargs)
+
+    return wrapped
 
 
 def _actor(request, model, pk, permission):
@@ -48,9 +67,48 @@ def _detail_context(request, queryset, pk):
         "can_delete": request.user.has_perm(f"actors.delete_{name}", actor),
     }
     if private:
-        context["history"] = describe_entries(history(actor)[:HISTORY_LENGTH])
+        entries = _without_hidden_names(request.user, list(history(actor)[:HISTORY_LENGTH]))
+        context["history"] = describe_entries(entries)
         context["consent_form"] = ConsentForm()
     return context
+
+
+def _without_hidden_names(user, entries):
+    """The history entries with the organisations they concern named as `user` may see them
+    (`Organisation.objects.shown_to`): a tie or membership with another municipality's
+    non-public organisation does not give away its name here either. In memory only."""
+    prefix = f"{Organisation._meta.label_lower}:"
+    concerned = {}
+    for entry_id, key in AuditSubject.objects.filter(
+        entry__in=[entry.pk for entry in entries], key__startswith=prefix
+    ).values_list("entry_id", "key"):
+        concerned.setdefault(entry_id, set()).add(int(key.removeprefix(prefix)))
+    ids = set().union(*concerned.values()) if concerned else set()
+    hidden = {
+        organisation.pk: organisation.name
+        for organisation in Organisation.objects.shown_to(
+            user, Organisation.objects.filter(pk__in=ids).only("pk", "name")
+        )
+        if organisation.hidden
+    }
+    if not hidden:
+        return entries
+    anonymous = hidden_organisation_name()
+
+    def redact(value, names):
+        if isinstance(value, str):
+            for name in names:
+                value = value.replace(name, anonymous)
+        elif isinstance(value, list):
+            value = [redact(item, names) for item in value]
+        return value
+
+    for entry in entries:
+        names = [hidden[pk] for pk in concerned.get(entry.pk, ()) if pk in hidden]
+        if names:
+            entry.object_repr = redact(entry.object_repr, names)
+            entry.changes = {key: redact(value, names) for key, value in entry.changes.items()}
+    return entries
 
 
 def _actor_form(request, form_class, save, actor=None):
@@ -62,18 +120,45 @@ def _actor_form(request, form_class, save, actor=None):
 
 
 def _delete_page(request, actor, delete, list_url):
-    if request.method == "POST":
+    def act():
         delete(request.user, actor)
         messages.success(request, _("“%(name)s” was deleted.") % {"name": actor.name})
         return redirect(list_url)
-    return render(request, "actors/confirm_delete.html", {"object": actor})
+
+    return confirm_first(
+        request,
+        act,
+        question=_("Delete %(name)s?") % {"name": actor.name},
+        consequence=_(
+            "This removes the entry with its memberships and ties. The history keeps a record "
+            "of the deletion."
+        ),
+        confirm=_("Delete"),
+        back_url=actor.get_absolute_url(),
+    )
 
 
 def _consent(request, actor, give, withdraw):
     if request.POST.get("action") == "withdraw":
-        withdraw(request.user, actor)
-        messages.success(request, _("Consent withdrawn: nothing of this entry is public now."))
-        return redirect(actor)
+
+        def act():
+            withdraw(request.user, actor)
+            messages.success(request, _("Consent withdrawn: nothing of this entry is public now."))
+            return redirect(actor)
+
+        return confirm_first(
+            request,
+            act,
+            question=_("Withdraw the consent to publish %(name)s?") % {"name": actor.name},
+            consequence=_(
+                "Nothing of this entry is shown outside the registry any more: the website, "
+                "the directory and the brochures drop it at once. To publish it again, consent "
+                "has to be recorded anew."
+            ),
+            confirm=_("Withdraw consent"),
+            back_url=actor.get_absolute_url(),
+            carry=["action"],
+        )
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
@@ -112,11 +197,15 @@ def organisation_list(request):
     )
 
 
-def _ties_of(organisation):
+def _ties_of(organisation, user):
+    """The organisation's ties, each with the other organisation as `user` may see it
+    (`Organisation.objects.shown_to`: another municipality's non-public one without name)."""
     outgoing = Tie.objects.filter(source=organisation).select_related("target__municipality")
     incoming = Tie.objects.filter(target=organisation).select_related("source__municipality")
     rows = [(tie, tie.target) for tie in outgoing] + [(tie, tie.source) for tie in incoming]
-    return sorted(rows, key=lambda row: row[1].name_key)
+    Organisation.objects.shown_to(user, [other for _tie, other in rows])
+    # Those without a name last, in no order that would tell their names.
+    return sorted(rows, key=lambda row: (row[1].hidden, "" if row[1].hidden else row[1].name_key))
 
 
 @staff_area
@@ -128,7 +217,7 @@ def organisation_detail(request, pk):
         context["memberships"] = organisation.memberships.select_related(
             "person__municipality"
         ).order_by("person__name")
-        context["ties"] = _ties_of(organisation)
+        context["ties"] = _ties_of(organisation, request.user)
     return render(request, "actors/organisation_detail.html", context)
 
 
@@ -192,9 +281,25 @@ def membership_edit(request, pk):
         request, Membership.objects.select_related("organisation"), pk, "actors.change_membership"
     )
     if request.method == "POST" and "delete" in request.POST:
-        services.delete_membership(request.user, membership)
-        messages.success(request, _("Membership removed."))
-        return redirect(membership.organisation)
+
+        def act():
+            services.delete_membership(request.user, membership)
+            messages.success(request, _("Membership removed."))
+            return redirect(membership.organisation)
+
+        return confirm_first(
+            request,
+            act,
+            question=_("Remove the membership of %(person)s in %(organisation)s?")
+            % {"person": membership.person.name, "organisation": membership.organisation.name},
+            consequence=_(
+                "The membership is deleted as if it had never been; the history keeps a record "
+                "of the deletion. To record that it ended, set its end date instead."
+            ),
+            confirm=_("Remove membership"),
+            back_url=request.path,
+            carry=["delete"],
+        )
     form = MembershipForm(request.POST or None, instance=membership, user=request.user)
     return form_page(
         request,
@@ -221,12 +326,31 @@ def tie_add(request, pk):
 @staff_area
 def tie_edit(request, pk, organisation_pk):
     tie = _actor(request, Tie.objects.select_related("source", "target"), pk, "actors.change_tie")
-    # The page we came from, so that we return there.
+    Organisation.objects.shown_to(request.user, [tie.source, tie.target])
+    # The page we came from, so that we return there (a side the user may see).
     organisation = tie.source if tie.source_id == organisation_pk else tie.target
+    if organisation.hidden:
+        organisation = tie.target if organisation is tie.source else tie.source
     if request.method == "POST" and "delete" in request.POST:
-        services.delete_tie(request.user, tie)
-        messages.success(request, _("Tie removed."))
-        return redirect(organisation)
+
+        def act():
+            services.delete_tie(request.user, tie)
+            messages.success(request, _("Tie removed."))
+            return redirect(organisation)
+
+        return confirm_first(
+            request,
+            act,
+            # Only the side the user came from is named: the other may not be theirs to see.
+            question=_("Remove this tie of %(name)s?") % {"name": organisation.name},
+            consequence=_(
+                "The tie is deleted and drops out of the network and its figures, also for the "
+                "days before. To record that it ended, set its end date instead."
+            ),
+            confirm=_("Remove tie"),
+            back_url=request.path,
+            carry=["delete"],
+        )
     form = TieForm(request.POST or None, instance=tie, user=request.user, source=tie.source)
 
     def save(data):
@@ -257,16 +381,18 @@ def person_list(request):
     )
 
 
-@staff_area
+@own_record_or_staff_area
 def person_detail(request, pk):
     queryset = Person.objects.select_related("municipality", "consent_recorded_by", "user")
     context = _detail_context(request, queryset, pk)
     if context["private"]:
-        context["memberships"] = (
+        memberships = list(
             context["person"]
             .memberships.select_related("organisation__municipality")
             .order_by("organisation__name")
         )
+        Organisation.objects.shown_to(request.user, [m.organisation for m in memberships])
+        context["memberships"] = memberships
     return render(request, "actors/person_detail.html", context)
 
 
@@ -276,7 +402,7 @@ def person_create(request):
     return _actor_form(request, PersonForm, lambda data: services.create_person(request.user, data))
 
 
-@staff_area
+@own_record_or_staff_area
 def person_edit(request, pk):
     person = _actor(request, Person, pk, "actors.change_person")
     return _actor_form(
@@ -290,7 +416,7 @@ def person_delete(request, pk):
     return _delete_page(request, person, services.delete_person, "actors:person_list")
 
 
-@staff_area
+@own_record_or_staff_area
 @require_POST
 def person_consent(request, pk):
     person = _actor(request, Person, pk, "actors.change_person")

@@ -6,6 +6,7 @@ Reading only. Anonymous requests see what the public website shows; a token
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -79,12 +80,52 @@ def _error(request, status, detail, **extra):
     return api.create_response(request, {"detail": str(detail), **extra}, status=status)
 
 
+# Pydantic's messages are English only: those of the errors a request can have, in the language
+# of the response. Errors raised by our code (no type) carry a translated message already.
+VALIDATION_MESSAGES = {
+    "missing": _lazy("This value is required."),
+    "int_parsing": _lazy("Enter a whole number."),
+    "int_type": _lazy("Enter a whole number."),
+    "int_from_float": _lazy("Enter a whole number."),
+    "greater_than_equal": _lazy("Enter a number of at least %(ge)s."),
+    "less_than_equal": _lazy("Enter a number of at most %(le)s."),
+    "greater_than": _lazy("Enter a number greater than %(gt)s."),
+    "less_than": _lazy("Enter a number less than %(lt)s."),
+    "string_too_long": _lazy("Enter at most %(max_length)s characters."),
+    "string_too_short": _lazy("Enter at least %(min_length)s characters."),
+    "string_pattern_mismatch": _lazy("The value does not have the expected form."),
+    "string_type": _lazy("Enter a text."),
+    "enum": _lazy("Choose one of: %(expected)s."),
+    "bool_parsing": _lazy("Enter true or false."),
+    "datetime_format": _lazy("Enter a date and time in ISO 8601, e.g. 2026-05-01T09:00:00+02:00."),
+    "datetime_parsing": _lazy("Enter a date and time in ISO 8601, e.g. 2026-05-01T09:00:00+02:00."),
+    "datetime_from_date_parsing": _lazy(
+        "Enter a date and time in ISO 8601, e.g. 2026-05-01T09:00:00+02:00."
+    ),
+    "datetime_type": _lazy("Enter a date and time in ISO 8601, e.g. 2026-05-01T09:00:00+02:00."),
+    "date_range": _lazy("The date must lie between the years 1900 and 2200."),
+}
+
+
+def _message(error):
+    kind = error.get("type")
+    if kind is None:
+        return str(error.get("msg", ""))
+    template = VALIDATION_MESSAGES.get(kind)
+    if template is None:
+        return _("The value is not valid.")
+    try:
+        return str(template) % {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return _("The value is not valid.")
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc):
     errors = [
         {
             "loc": [str(part) if not isinstance(part, int) else part for part in e.get("loc", ())],
-            "msg": str(e.get("msg", "")),
+            "msg": _message(e),
         }
         for e in exc.errors
     ]

@@ -81,7 +81,9 @@ class OrganisationOut(Schema):
     engagement_forms: list[Coded]
     languages: list[Coded] = Field(description="ISO 639-1.")
     description: str
+    description_en: str = Field(description="English version; empty where none was written.")
     competences: str
+    competences_en: str = Field(description="English version; empty where none was written.")
     website: str
     email: str
     phone: str
@@ -170,8 +172,11 @@ class RegistrationOut(Schema):
 class GoalOut(Schema):
     id: int
     title: str
+    title_en: str = Field(description="English version; empty where none was written.")
     description: str
+    description_en: str = Field(description="English version; empty where none was written.")
     indicator: str
+    indicator_en: str = Field(description="English version; empty where none was written.")
     program: Ref
     municipality: Ref
     target_date: date | None
@@ -187,6 +192,7 @@ class ResultOut(Schema):
     kind: str
     kind_label: str
     text: str
+    text_en: str = Field(description="English version; empty where none was written.")
     status: str
     status_label: str
     event_id: int

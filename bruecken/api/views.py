@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from bruecken.permissions import require
-from bruecken.web import apply_form_error, staff_area
+from bruecken.web import apply_form_error, confirm_first, fill, staff_area
 
 from . import services
 from .forms import TokenForm
@@ -63,15 +63,29 @@ def tokens(request):
 
 
 @staff_area
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
     if not request.user.has_perm("api.revoke_token", token):
         # Someone else's token: as if it did not exist.
         raise Http404
-    services.revoke_token(request.user, token)
-    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
-    return redirect("api:tokens")
+
+    def act():
+        services.revoke_token(request.user, token)
+        messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+        return redirect("api:tokens")
+
+    return confirm_first(
+        request,
+        act,
+        question=fill(_("Revoke the token “%(name)s”?"), name=token.name),
+        consequence=_(
+            "Programs that use this token can no longer read the API. This cannot be undone; "
+            "a new token can be created."
+        ),
+        confirm=_("Revoke token"),
+        back_url=reverse("api:tokens"),
+    )
 
 
 def docs_asset(request, name):

@@ -64,10 +64,13 @@ LANGUAGE_OF = {
     "CI": "fr",
     "MA": "ar",
 }
+# German adjectives agree with the noun's gender: der Verein → Türkischer Verein, das Netzwerk →
+# Türkisches Frauennetzwerk, die Initiative → Türkische Initiative (strong declension, nominative).
+ADJECTIVE_ENDINGS = {"m": "er", "n": "es", "f": "e"}
 MIGRANT_PATTERNS = [
-    "{demonym} Verein {city}",
-    "{demonym} Frauennetzwerk {city}",
-    "Jugend für {country} {city}",
+    ("{demonym} Verein {city}", "m"),
+    ("{demonym} Frauennetzwerk {city}", "n"),
+    ("Jugend für {country} {city}", "f"),
 ]
 MUNICIPAL_ACTORS = [
     ("Stadtverwaltung {city} – Büro für Internationales", OrganisationKind.ADMINISTRATION),
@@ -171,29 +174,30 @@ LAST_NAMES = [
     "Wolf",
     "Neumann",
 ]
+# Adjective stems of the countries' demonyms; `demonym()` adds the ending.
 DEMONYMS = {
-    "GH": "Ghanaischer",
-    "BO": "Bolivianischer",
-    "MN": "Mongolischer",
-    "UZ": "Usbekischer",
-    "CM": "Kamerunischer",
-    "TG": "Togoischer",
-    "AF": "Afghanischer",
-    "TZ": "Tansanischer",
-    "KE": "Kenianischer",
-    "SY": "Syrischer",
-    "ER": "Eritreischer",
-    "VN": "Vietnamesischer",
-    "ET": "Äthiopischer",
-    "MZ": "Mosambikanischer",
-    "CU": "Kubanischer",
-    "ZW": "Simbabwischer",
-    "TR": "Türkischer",
-    "PE": "Peruanischer",
-    "NG": "Nigerianischer",
-    "SN": "Senegalesischer",
-    "CI": "Ivorischer",
-    "MA": "Marokkanischer",
+    "GH": "Ghanaisch",
+    "BO": "Bolivianisch",
+    "MN": "Mongolisch",
+    "UZ": "Usbekisch",
+    "CM": "Kamerunisch",
+    "TG": "Togoisch",
+    "AF": "Afghanisch",
+    "TZ": "Tansanisch",
+    "KE": "Kenianisch",
+    "SY": "Syrisch",
+    "ER": "Eritreisch",
+    "VN": "Vietnamesisch",
+    "ET": "Äthiopisch",
+    "MZ": "Mosambikanisch",
+    "CU": "Kubanisch",
+    "ZW": "Simbabwisch",
+    "TR": "Türkisch",
+    "PE": "Peruanisch",
+    "NG": "Nigerianisch",
+    "SN": "Senegalesisch",
+    "CI": "Ivorisch",
+    "MA": "Marokkanisch",
 }
 COMPETENCES = [
     "Kontakte zu Schulen und Gesundheitsstationen im Herkunftsland",
@@ -206,6 +210,15 @@ COMPETENCES = [
     "Fachwissen in Landwirtschaft und Wasserversorgung",
 ]
 ROLES = ["Vorsitz", "stellv. Vorsitz", "Kassenwart", "Mitglied", "Projektleitung", "Referentin"]
+
+
+def demonym(code, gender):
+    """The demonym of country `code` as the adjective before a noun of `gender` ("m", "n", "f")."""
+    return DEMONYMS[code] + ADJECTIVE_ENDINGS[gender]
+
+
+def migrant_organisation_name(pattern, gender, code, country_name, city):
+    return pattern.format(demonym=demonym(code, gender), country=country_name, city=city)
 
 
 def demo_exists():
@@ -240,8 +253,9 @@ def create_demo_data(seed=2007, office=None):
         city = municipality.name.replace("Kreis ", "")
         for code in DIASPORA[municipality.ags]:
             country = countries[code]
-            for pattern in MIGRANT_PATTERNS[: 2 if code in DIASPORA[municipality.ags][:3] else 1]:
-                name = pattern.format(demonym=DEMONYMS[code], country=country.name_de, city=city)
+            patterns = MIGRANT_PATTERNS[: 2 if code in DIASPORA[municipality.ags][:3] else 1]
+            for pattern, gender in patterns:
+                name = migrant_organisation_name(pattern, gender, code, country.name_de, city)
                 organisations.append(
                     (municipality, name, OrganisationKind.MIGRANT_ORGANISATION, [country])
                 )

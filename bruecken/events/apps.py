@@ -8,11 +8,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from bruecken import housekeeping
+        from bruecken import housekeeping, waiting
         from bruecken.programs.models import LocalProcess
         from bruecken.programs.signals import process_started
 
         from . import services
+        from . import waiting as events_waiting
 
         process_started.connect(
             services.create_process_workshops, sender=LocalProcess, dispatch_uid="events.workshops"
@@ -24,3 +25,5 @@ class EventsConfig(AppConfig):
             ("event_reminders", services.send_event_reminders, "event reminders"),
         ]:
             housekeeping.register(name, step, counts)
+        # What waits for a user on their home page (bruecken/waiting.py).
+        waiting.register("events", events_waiting.waiting_for)

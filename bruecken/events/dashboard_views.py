@@ -21,6 +21,7 @@ from .overview import (
     State,
     attach_place_counts,
     describe,
+    mark_shown_organisations,
     place_counts,
     with_place_counts,
 )
@@ -61,8 +62,12 @@ def _municipality_rows(request, program, now):
     ):
         attach_place_counts(event, counts)
         workshops.setdefault(event.process_id, []).append(describe(event, now))
+    # Who took part in a workshop held so far (`Registration.objects.participants`).
     participants = dict(
-        Registration.objects.filter(event__process__in=process_ids, attended=True)
+        Registration.objects.filter(
+            event__process__in=process_ids, event__starts_at__lte=now, event__cancelled_at=None
+        )
+        .participants()
         .values_list("event__process")
         .annotate(count=Count("person", distinct=True))
     )
@@ -136,6 +141,13 @@ def program_detail(request, pk):
         for event in with_place_counts(program_events).order_by("starts_at", "id")
     ]
     page, rows = _municipality_rows(request, program, now)
+    # Every workshop below its minimum on this page, named where it is, not only counted.
+    attention = [
+        (row["municipality"], row["process"], workshop)
+        for row in rows
+        for workshop in row.get("workshops", [])
+        if workshop.warning
+    ] + [(None, None, event) for event in program_events if event.warning]
     return render(
         request,
         "events/program_dashboard.html",
@@ -143,6 +155,7 @@ def program_detail(request, pk):
             "program": program,
             "page": page,
             "rows": rows,
+            "attention": attention,
             "coming_events": _coming_events(request, program, now),
             "program_events": program_events,
             "can_manage": request.user.has_perm("programs.manage_program", program),
@@ -174,6 +187,7 @@ def process_detail(request, pk):
         .prefetch_related("organisations", "goals")
         .order_by("workshop__position", "id")
     )
+    mark_shown_organisations(request.user, goals, open_results)
     initiative = next((w for w in workshops if w.kind == "initiative"), None)
     for workshop in workshops:
         workshop.can_open = request.user.has_perm("events.facilitate_event", workshop)

@@ -7,11 +7,14 @@ each. Recipients are looked up when the e-mail is built, after the change has be
 `send_notification` is the background task that builds and sends them (`notifications` queues
 it when a transaction commits)."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from bruecken.mail import NotSent, send_each  # noqa: F401 (NotSent: raised by send_notification)
@@ -39,6 +42,14 @@ EVENT_KINDS = {
 KINDS = REGISTRATION_KINDS | INVITATION_KINDS | set(EVENT_KINDS)
 # These carry the event as an .ics file for a confirmed participant's calendar.
 CALENDAR_KINDS = {"registration_confirmed", "event_changed", "event_cancelled", "event_reminder"}
+# What an "event_changed" e-mail names, in this order.
+CHANGE_LABELS = {
+    "starts_at": _("Start"),
+    "ends_at": _("End"),
+    "venue": _("Venue"),
+    "online_url": _("Online link"),
+}
+TIME_FIELDS = {"starts_at", "ends_at"}
 
 
 def _absolute(name, *args):
@@ -90,6 +101,9 @@ def _contexts(kind, ids):
             .order_by("id")
         )
         contexts = [_registration_context(registration) for registration in registrations]
+        changes = ids.get("changes") or {}
+        for context in contexts:
+            context["changed"] = changes
         if kind != "event_reminder":
             registered = {context["person"].pk for context in contexts}
             pending = (
@@ -98,15 +112,40 @@ def _contexts(kind, ids):
                 .select_related("event", "person")
                 .order_by("id")
             )
-            contexts += [_invitation_context(invitation) for invitation in pending]
+            contexts += [
+                {**_invitation_context(invitation), "changed": changes} for invitation in pending
+            ]
         return contexts
     raise ValueError(f"unknown notification {kind!r}")
+
+
+def _changed_value(name, value):
+    if not value:
+        return "–"
+    if name in TIME_FIELDS:
+        # In German time and the reader's date format, whatever zone the value was stored in.
+        instant = timezone.localtime(datetime.fromisoformat(value))
+        return formats.date_format(instant, "DATETIME_FORMAT")
+    return ", ".join(line.strip() for line in value.splitlines() if line.strip())
+
+
+def _describe_changes(changed):
+    """(label, old, new) for each change of time or place, formatted in the active language."""
+    return [
+        (label, _changed_value(name, changed[name][0]), _changed_value(name, changed[name][1]))
+        for name, label in CHANGE_LABELS.items()
+        if name in changed
+    ]
 
 
 def _message(kind, context):
     person = context["person"]
     event = context["event"]
     with translation.override(person.language):
+        changed = context.get("changed") or {}
+        context["changes"] = _describe_changes(changed)
+        context["time_changed"] = bool(TIME_FIELDS & set(changed))
+        context["place_changed"] = bool(set(changed) - TIME_FIELDS)
         context["site_url"] = settings.SITE_URL
         context["event_url"] = _absolute("participate:event", event.pk)
         if context.get("token"):

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bruecken import forms as safe
 from bruecken.actors.forms import formfield, sort_choices_by_name
 from bruecken.actors.models import OrganisationKind
 from bruecken.places.models import Municipality
@@ -20,6 +21,7 @@ from bruecken.programs.models import (
     ResultStatus,
     WorkshopKind,
 )
+from bruecken.programs.services import GOAL_FIELDS
 
 from .models import AgendaItem, Document, Event
 from .services.staff import EVENT_EDITABLE
@@ -28,7 +30,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 MINUTES_MAX_LENGTH = 100_000
 
 
-class LocalDateTimeField(forms.DateTimeField):
+class LocalDateTimeField(safe.DateTimeField):
     """A date and time as people in Germany read it, whatever time zone the server runs in;
     stored time-zone-aware. A time that does not exist or exists twice when the clocks change is
     refused with a message."""
@@ -159,8 +161,14 @@ class RescheduleForm(forms.ModelForm):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["starts_at", "title", "responsible"]
-        widgets = {"starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        fields = ["starts_at", "title", "title_en", "responsible"]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "title_en": forms.TextInput(attrs={"lang": "en"}),
+        }
+        help_texts = {
+            "title_en": _("For the English website; leave empty to show the German title."),
+        }
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,9 +247,12 @@ class AttendanceForm(forms.Form):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["title", "description", "indicator", "responsible", "target_date", "is_public"]
+        formfield_callback = formfield
+        # The English versions beside the German ones, for the English public pages.
+        fields = GOAL_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
@@ -262,9 +273,10 @@ class ResultForm(forms.ModelForm):
 
     class Meta:
         model = Result
-        fields = ["kind", "text", "goals", "organisations", "status", "is_public"]
+        fields = ["kind", "text", "text_en", "goals", "organisations", "status", "is_public"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
+            "text_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
             "goals": forms.CheckboxSelectMultiple,
         }
 

@@ -36,6 +36,13 @@ class EventQuerySet(models.QuerySet):
             condition |= Q(process__municipality_id__in=ids)
         return self.filter(condition)
 
+    def facilitated_by(self, user):
+        """The list mirror of `events.facilitate_event`: every event for the program office,
+        else the workshops of the municipalities the user coordinates or facilitates."""
+        if roles.is_program_office(user):
+            return self.all()
+        return self.filter(process__municipality_id__in=roles.working_municipality_ids(user))
+
 
 class Event(Timestamped):
     """A workshop of a local process, or a program-level exchange workshop or seminar."""
@@ -149,6 +156,7 @@ class AgendaItem(models.Model):
     )
     starts_at = models.TimeField(_("time"))
     title = models.CharField(_("title"), max_length=200)
+    title_en = english_title(_("title (English)"))
     responsible = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,

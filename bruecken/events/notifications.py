@@ -27,9 +27,16 @@ def event_cancelled(event):
     _enqueue("event_cancelled", event=event.pk)
 
 
-def event_changed(event):
-    """Everyone registered hears of the new time or place."""
-    _enqueue("event_changed", event=event.pk)
+def _stored(value):
+    # The task's arguments are stored as JSON; the e-mail formats the instant for each reader.
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def event_changed(event, changes):
+    """Everyone registered hears of the new time or place; `changes` ({field: [old, new]})
+    is what changed, for the e-mail to name."""
+    stored = {name: [_stored(old), _stored(new)] for name, (old, new) in changes.items()}
+    _enqueue("event_changed", event=event.pk, changes=stored)
 
 
 def event_reminder(event):

@@ -25,6 +25,7 @@ from bruecken import ratelimit, structured_data
 from bruecken.places.models import Municipality
 from bruecken.programs.models import Admission, Program
 from bruecken.translation import localized
+from bruecken.web import confirm_first, content, fill
 
 from . import calendars, emails, services
 from .forms import PublicRegistrationForm
@@ -58,8 +59,13 @@ def _places(event):
 
 def _next_url(request, default):
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path on this site: anything else would be taken for the name of a page (a 500).
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default
@@ -209,11 +215,46 @@ def accept_offer(request, pk):
     )
 
 
+def _own_cancel_question(registration):
+    """What giving up one's own registration asks and sets off, in words."""
+    title = content(registration.event, "title")
+    if registration.status == Registration.Status.WAITING:
+        return (
+            fill(_("Leave the waiting list for “%(title)s”?"), title=title),
+            _("You lose your position on the waiting list. This cannot be undone."),
+            _("Leave the waiting list"),
+        )
+    return (
+        fill(_("Cancel your registration for “%(title)s”?"), title=title),
+        _(
+            "You give up your place; it is offered to the first person on the waiting list, if "
+            "there is one. This cannot be undone."
+        ),
+        _("Cancel my registration"),
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel_registration(request, pk):
-    return _change_own_registration(
-        request, pk, services.cancel, _("Your registration has been cancelled.")
+    registration = _own_registration(request, pk)
+
+    def act():
+        return _change_own_registration(
+            request, pk, services.cancel, _("Your registration has been cancelled.")
+        )
+
+    if not registration.is_active:
+        return act()  # nothing left to confirm: the service says why
+    question, consequence, confirm = _own_cancel_question(registration)
+    return confirm_first(
+        request,
+        act,
+        question=question,
+        consequence=consequence,
+        confirm=confirm,
+        back_url=_next_url(request, reverse("participate:mine")),
+        carry=["next"],
     )
 
 
@@ -266,7 +307,7 @@ def invitation(request, token):
             status=404,
         )
     event = invitation.event
-    context = {"invitation": invitation, "event": event, "places": _places(event)}
+    context = {"invitation": invitation, "event": event}
     form = AddressForm(request.POST or None)
     if request.method == "POST":
         answer = request.POST.get("answer")
@@ -285,6 +326,8 @@ def invitation(request, token):
                     registration=registration,
                     position=services.waiting_position(registration) if registration else None,
                     answered=True,
+                    # Counted after the answer: the place just taken is no longer free.
+                    places=_places(event),
                 )
                 return render(request, "events/participate/invitation.html", context)
     try:
@@ -292,7 +335,7 @@ def invitation(request, token):
     except services.Refused as refusal:
         # No form for a link that cannot be answered any more.
         context["closed"] = refusal.message
-    context["form"] = form
+    context.update(form=form, places=_places(event))
     return render(request, "events/participate/invitation.html", context)
 
 
@@ -319,17 +362,49 @@ def registration_link(request, token):
         if form.is_valid():
             try:
                 services.check_owner(registration, form.cleaned_data["email"])
-                ACTIONS[action](registration)
             except services.Refused as refusal:
                 _show_refusal(form, context, refusal)
             else:
-                context["done"] = (
-                    _("You have accepted the place. See you there!")
-                    if action == "accept"
-                    else _("Your registration has been cancelled.")
+
+                def act():
+                    done = _registration_link_action(registration, action, form, context)
+                    return _registration_page(request, registration, done or form, context)
+
+                if action != "cancel" or not registration.is_active:
+                    return act()
+                question, consequence, confirm = _own_cancel_question(registration)
+                return confirm_first(
+                    request,
+                    act,
+                    question=question,
+                    consequence=consequence,
+                    confirm=confirm,
+                    back_url=request.path,
+                    carry=["email", "action"],
                 )
-                form = AddressForm()
             registration.refresh_from_db()
+    return _registration_page(request, registration, form, context)
+
+
+def _registration_link_action(registration, action, form, context):
+    """Run the chosen action; a fresh address form when done, None when refused."""
+    try:
+        ACTIONS[action](registration)
+    except services.Refused as refusal:
+        _show_refusal(form, context, refusal)
+        done = None
+    else:
+        context["done"] = (
+            _("You have accepted the place. See you there!")
+            if action == "accept"
+            else _("Your registration has been cancelled.")
+        )
+        done = AddressForm()
+    registration.refresh_from_db()
+    return done
+
+
+def _registration_page(request, registration, form, context):
     context.update(
         form=form,
         position=services.waiting_position(registration),

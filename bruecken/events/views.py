@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from bruecken.accounts.audit import history
 from bruecken.actors.filters import filter_people
@@ -18,8 +18,23 @@ from bruecken.actors.history import describe_entries
 from bruecken.actors.models import Membership, Organisation, Person
 from bruecken.permissions import require
 from bruecken.programs import services as program_services
-from bruecken.programs.models import Goal, Program, Result, ResultStatusChange, WorkshopKind
-from bruecken.web import apply_form_error, form_page, staff_area
+from bruecken.programs.models import (
+    Admission,
+    Goal,
+    Program,
+    Result,
+    ResultStatusChange,
+    WorkshopKind,
+)
+from bruecken.web import (
+    apply_form_error,
+    confirm_first,
+    content,
+    fill,
+    form_page,
+    german,
+    staff_area,
+)
 
 from . import services
 from .forms import (
@@ -38,7 +53,13 @@ from .forms import (
     ResultForm,
 )
 from .models import AgendaItem, Document, Event, Invitation, Registration
-from .overview import State, below_minimum_soon, workshop_state
+from .overview import (
+    State,
+    below_minimum_soon,
+    mark_shown_memberships,
+    mark_shown_organisations,
+    workshop_state,
+)
 
 Status = Registration.Status
 HISTORY_LENGTH = 50
@@ -101,16 +122,19 @@ def event_detail(request, pk):
     event = _get_event(request, pk)
     now = timezone.now()
     groups = _registration_groups(event)
+    mark_shown_memberships(request.user, [r.person for group in groups.values() for r in group])
     confirmed = groups[Status.CONFIRMED]
     invitations = list(event.invitations.select_related("person").order_by("person__name", "id"))
-    results = event.results.prefetch_related(
-        "goals",
-        "organisations",
-        Prefetch(
-            "status_changes",
-            queryset=ResultStatusChange.objects.select_related("changed_by"),
-        ),
-    ).order_by("id")
+    results = list(
+        event.results.prefetch_related(
+            "goals",
+            "organisations",
+            Prefetch(
+                "status_changes",
+                queryset=ResultStatusChange.objects.select_related("changed_by"),
+            ),
+        ).order_by("id")
+    )
     goals = []
     if event.process_id and event.kind in (WorkshopKind.INITIATIVE, WorkshopKind.EVALUATION):
         goals = list(
@@ -118,6 +142,7 @@ def event_detail(request, pk):
             .select_related("responsible", "rating")
             .order_by("id")
         )
+    mark_shown_organisations(request.user, goals, results)
     state = workshop_state(event, now)
     context = {
         "event": event,
@@ -145,6 +170,7 @@ def event_detail(request, pk):
         "results": results,
         "history": describe_entries(history(event)[:HISTORY_LENGTH]),
         "can_manage": request.user.has_perm("events.manage_event", event),
+        "can_rate": request.user.has_perm("events.rate_goals", event),
         # Before the start: afterwards the registrations are the record of who came.
         "can_cancel": request.user.has_perm("events.manage_event", event)
         and not event.is_cancelled
@@ -210,7 +236,8 @@ def event_reschedule(request, pk):
 @staff_area
 def event_cancel(request, pk):
     event = _get_event(request, pk, "events.manage_event")
-    if request.method == "POST":
+
+    def cancel():
         try:
             services.cancel_event(request.user, event)
         except services.Refused as refusal:
@@ -220,10 +247,26 @@ def event_cancel(request, pk):
                 request, _("The event is cancelled. Everyone registered is told by e-mail.")
             )
         return redirect(event)
-    return render(
+
+    registered = _people_to_tell(event)
+    return confirm_first(
         request,
-        "events/event_cancel.html",
-        {"event": event, "registered": _people_to_tell(event)},
+        cancel,
+        question=fill(_("Cancel %(title)s?"), title=content(event, "title")),
+        consequence=ngettext(
+            "%(counter)s person is registered and will be told by e-mail that the event is "
+            "cancelled.",
+            "%(counter)s people are registered and will be told by e-mail that the event is "
+            "cancelled.",
+            registered,
+        )
+        % {"counter": registered}
+        + " "
+        + _("This cannot be undone; registrations stay on record."),
+        confirm=_("Cancel the event"),
+        back_url=_event_url(event),
+        template="events/event_cancel.html",
+        context={"event": event},
     )
 
 
@@ -269,9 +312,21 @@ def agenda_edit(request, pk):
     event = item.event
     require(request.user, "events.facilitate_event", event)
     if request.method == "POST" and "delete" in request.POST:
-        services.delete_agenda_item(request.user, item)
-        messages.success(request, _("Agenda item removed."))
-        return redirect(_event_url(event, "agenda-heading"))
+
+        def delete():
+            services.delete_agenda_item(request.user, item)
+            messages.success(request, _("Agenda item removed."))
+            return redirect(_event_url(event, "agenda-heading"))
+
+        return confirm_first(
+            request,
+            delete,
+            question=fill(_("Remove the agenda item “%(title)s”?"), title=content(item, "title")),
+            consequence=_("The item is removed from the agenda. This cannot be undone."),
+            confirm=_("Remove agenda item"),
+            back_url=reverse("events:agenda_edit", args=[item.pk]),
+            carry=["delete"],
+        )
     form = AgendaItemForm(
         request.POST or None,
         instance=item,
@@ -325,23 +380,39 @@ def document_download(request, pk):
 
 
 @staff_area
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_delete(request, pk):
     document = _get_document(request, pk)
     event = document.event
-    services.delete_document(request.user, document)
-    messages.success(request, _("“%(title)s” was removed.") % {"title": document.title})
-    return redirect(_event_url(event, "documents-heading"))
+
+    def delete():
+        services.delete_document(request.user, document)
+        messages.success(request, _("“%(title)s” was removed.") % {"title": document.title})
+        return redirect(_event_url(event, "documents-heading"))
+
+    return confirm_first(
+        request,
+        delete,
+        question=fill(_("Remove the document “%(title)s”?"), title=german(document.title)),
+        consequence=_("The file is deleted and nobody can download it any more."),
+        confirm=_("Remove document"),
+        back_url=_event_url(event, "documents-heading"),
+    )
 
 
 # Invitations and registrations: choosing people from the registry
 
 
 def _filter_data(request, event):
-    """The people filter; a workshop of a local process starts with its municipality."""
-    if request.GET or event.process_id is None:
+    """The people filter; a workshop of a local process starts with its municipality (the
+    initiative circle is listed whole: it may include people from elsewhere)."""
+    if request.GET or event.process_id is None or _circle_only(event):
         return request.GET
     return {"municipality": str(event.process.municipality_id)}
+
+
+def _circle_only(event):
+    return event.admission == Admission.INITIATIVE_CIRCLE
 
 
 def _filtered(form, queryset):
@@ -360,14 +431,17 @@ def _filtered(form, queryset):
 
 
 def _picker_context(request, event, candidates):
+    """The people listed to choose from. The choice is checked against all `candidates`, so
+    that the service's refusal names someone who may not take part."""
     filter_form = PeopleFilterForm(_filter_data(request, event))
-    matching = _filtered(filter_form, candidates)
+    matching = _filtered(filter_form, services.admissible(event, candidates))
     total = matching.count()
     people = list(
         matching.select_related("municipality")
         .prefetch_related(_current_memberships())
         .order_by("name", "pk")[:PICKER_LIMIT]
     )
+    mark_shown_memberships(request.user, people)
     return {
         "event": event,
         "filter_form": filter_form,
@@ -375,6 +449,7 @@ def _picker_context(request, event, candidates):
         "total": total,
         "limit": PICKER_LIMIT,
         "query": request.GET.urlencode(),
+        "circle_only": _circle_only(event),
     }
 
 
@@ -392,7 +467,8 @@ def invite(request, pk):
     candidates = _invitation_candidates(request, event)
     choice_form = PeopleChoiceForm(people=candidates)
     email_form = InviteByEmailForm(prefix="new")
-    if request.method == "POST" and request.POST.get("action") == "email":
+    by_email = request.POST.get("action") == "email" and not _circle_only(event)
+    if request.method == "POST" and by_email:
         email_form = InviteByEmailForm(request.POST, prefix="new")
         if email_form.is_valid():
             try:
@@ -460,8 +536,25 @@ def participant_add(request, pk):
     return render(request, "events/participant_add.html", context)
 
 
+def _cancel_consequence(registration):
+    """What cancelling a registration sets off, in words: the e-mail and the waiting list."""
+    name = registration.person.name
+    if registration.status == Status.WAITING:
+        return _("%(name)s leaves the waiting list and is told by e-mail.") % {"name": name}
+    if (
+        registration.status in Registration.HOLDS_PLACE
+        and not registration.event.is_cancelled
+        and registration.event.registrations.filter(status=Status.WAITING).exists()
+    ):
+        return _(
+            "%(name)s is told by e-mail, and the place is offered to the first on the "
+            "waiting list. This cannot be undone."
+        ) % {"name": name}
+    return _("%(name)s is told by e-mail. This cannot be undone.") % {"name": name}
+
+
 @staff_area
-@require_POST
+@require_http_methods(["GET", "POST"])
 def registration_cancel(request, pk):
     registration = get_object_or_404(
         Registration.objects.select_related(
@@ -471,16 +564,35 @@ def registration_cancel(request, pk):
     )
     event = registration.event
     require(request.user, "events.manage_event", event)
-    try:
-        services.cancel_registration(request.user, registration)
-    except services.Refused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(
-            request,
-            _("The registration of %(name)s is cancelled.") % {"name": registration.person.name},
-        )
-    return redirect(_event_url(event, "registrations-heading"))
+    back_url = _event_url(event, "registrations-heading")
+
+    def cancel():
+        try:
+            services.cancel_registration(request.user, registration)
+        except services.Refused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("The registration of %(name)s is cancelled.")
+                % {"name": registration.person.name},
+            )
+        return redirect(back_url)
+
+    if not registration.is_active:
+        return cancel()  # nothing left to confirm: the service says why
+    return confirm_first(
+        request,
+        cancel,
+        question=fill(
+            _("Cancel the registration of %(name)s for “%(title)s”?"),
+            name=registration.person.name,
+            title=content(event, "title"),
+        ),
+        consequence=_cancel_consequence(registration),
+        confirm=_("Cancel registration"),
+        back_url=back_url,
+    )
 
 
 # Attendance
@@ -516,6 +628,7 @@ def _attendance_row(request, event, registration, error):
     """The changed row for htmx, with the counts above the table (out of band, in the live
     region) and the focus on the row's first button, where the pressed one was."""
     registrations = list(_confirmed(event))
+    mark_shown_memberships(request.user, [r.person for r in registrations])
     row = next((r for r in registrations if r.pk == registration.pk), None)
     if row is None:
         return redirect("events:attendance", event.pk)
@@ -558,6 +671,7 @@ def attendance(request, pk):
         messages.error(request, _("That did not work: choose a confirmed participant."))
         return redirect("events:attendance", event.pk)
     registrations = list(_confirmed(event))
+    mark_shown_memberships(request.user, [r.person for r in registrations])
     return render(
         request,
         "events/attendance.html",
@@ -573,12 +687,14 @@ def attendance(request, pk):
 @staff_area
 def sign_in_sheet(request, pk):
     event = _get_event(request, pk)
+    registrations = list(_confirmed(event))
+    mark_shown_memberships(request.user, [r.person for r in registrations])
     return render(
         request,
         "events/sign_in_sheet.html",
         {
             "event": event,
-            "registrations": _confirmed(event),
+            "registrations": registrations,
             "spare_rows": range(SIGN_IN_SPARE_ROWS),
         },
     )
@@ -698,6 +814,10 @@ def ratings(request, pk):
     event = _get_event(request, pk)
     if event.kind != WorkshopKind.EVALUATION or not event.process_id:
         raise Http404(_("Goals are rated at the evaluation workshop of their process."))
+    if not request.user.has_perm("events.rate_goals", event):
+        # An undated draft (or a cancelled workshop) has nothing to judge: no form, and a post
+        # saves nothing.
+        return render(request, "events/ratings.html", {"event": event, "not_yet": True})
     goals = list(
         Goal.objects.filter(process_id=event.process_id)
         .select_related("rating", "responsible")

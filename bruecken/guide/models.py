@@ -10,7 +10,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from bruecken.accounts import roles
 from bruecken.fields import acting_user, english_title
@@ -245,7 +244,7 @@ class Edition(Timestamped):
 
     def __str__(self):
         if self.number:
-            return f"{self.title} ({pgettext_lazy('edition', 'No.')} {self.number})"
+            return _("%(title)s, edition %(number)s") % {"title": self.title, "number": self.number}
         return self.title
 
     def get_absolute_url(self):

@@ -6,14 +6,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bruecken.accounts.audit import history
+from bruecken.accounts.history import describe_entries
 from bruecken.accounts.rules import is_program_office
 from bruecken.permissions import require
 from bruecken.programs.models import Program
-from bruecken.web import form_page, staff_area
+from bruecken.web import confirm_first, content, fill, form_page, staff_area
 
 from . import services
 from .compare import compare
@@ -135,7 +137,9 @@ def recommendation_detail(request, pk):
                 "starts_at", "pk"
             ),
             "comments": recommendation.comments.select_related("author"),
-            "history": history(recommendation)[:50] if is_program_office(user) else [],
+            "history": describe_entries(history(recommendation)[:50])
+            if is_program_office(user)
+            else [],
             "can_edit": user.has_perm("guide.edit_recommendation", recommendation),
             "can_submit": recommendation.status == RecommendationStatus.DRAFT
             and user.has_perm("guide.submit_recommendation", recommendation),
@@ -262,16 +266,27 @@ def category_edit(request, pk):
 
 
 @staff_area
-@require_POST
+@require_http_methods(["GET", "POST"])
 def category_delete(request, pk):
     require(request.user, "guide.manage_categories")
     category = get_object_or_404(Category, pk=pk)
-    _attempt(
+
+    def act():
+        _attempt(
+            request,
+            lambda: services.delete_category(request.user, category),
+            _("The category was deleted."),
+        )
+        return redirect("guide:category_list")
+
+    return confirm_first(
         request,
-        lambda: services.delete_category(request.user, category),
-        _("The category was deleted."),
+        act,
+        question=fill(_("Delete the category “%(name)s”?"), name=content(category, "name")),
+        consequence=_("The category is removed from the list. This cannot be undone."),
+        confirm=_("Delete category"),
+        back_url=reverse("guide:category_list"),
     )
-    return redirect("guide:category_list")
 
 
 # Editions
@@ -344,7 +359,12 @@ def edition_status(request, pk):
     """The build's progress: the panel the composer polls while a build runs."""
     edition = _composed_edition(request, pk)
     template = "guide/_build_status.html" if request.htmx else "guide/edition_status.html"
-    return render(request, template, {"edition": edition, "stalled": services.is_stalled(edition)})
+    context = {
+        "edition": edition,
+        "stalled": services.is_stalled(edition),
+        "oob": bool(request.htmx),
+    }
+    return render(request, template, context)
 
 
 @staff_area
@@ -361,16 +381,29 @@ def edition_edit(request, pk):
 
 
 @staff_area
-@require_POST
+@require_http_methods(["GET", "POST"])
 def edition_delete(request, pk):
     edition = _composed_edition(request, pk)
-    if _attempt(
+
+    def act():
+        if _attempt(
+            request,
+            lambda: services.delete_edition(request.user, edition),
+            _("The draft edition was deleted."),
+        ):
+            return redirect("guide:edition_list")
+        return redirect(edition)
+
+    return confirm_first(
         request,
-        lambda: services.delete_edition(request.user, edition),
-        _("The draft edition was deleted."),
-    ):
-        return redirect("guide:edition_list")
-    return redirect(edition)
+        act,
+        question=_("Delete the draft “%(title)s”?") % {"title": edition.title},
+        consequence=_(
+            "The draft is deleted with its chapters and foreword. This cannot be undone."
+        ),
+        confirm=_("Delete draft"),
+        back_url=edition.get_absolute_url(),
+    )
 
 
 def _edition_button(request, pk, action, success):
@@ -440,9 +473,22 @@ def _chapter_button(request, pk, action, success=None):
 
 
 @staff_area
-@require_POST
+@require_http_methods(["GET", "POST"])
 def chapter_delete(request, pk):
-    return _chapter_button(request, pk, services.delete_chapter, _("The chapter was removed."))
+    require(request.user, "guide.manage_editions")
+    chapter = get_object_or_404(Chapter.objects.select_related("edition"), pk=pk)
+    return confirm_first(
+        request,
+        lambda: _chapter_button(
+            request, pk, services.delete_chapter, _("The chapter was removed.")
+        ),
+        question=_("Remove the chapter “%(title)s”?") % {"title": chapter.title},
+        consequence=_(
+            "The chapter and its text are deleted from the draft. This cannot be undone."
+        ),
+        confirm=_("Remove chapter"),
+        back_url=chapter.edition.get_absolute_url(),
+    )
 
 
 @staff_area

@@ -11,9 +11,8 @@ import datetime
 import io
 
 import networkx
-from django.utils.translation import gettext as _
 
-from bruecken.actors.models import Organisation
+from bruecken.actors.models import Organisation, hidden_organisation_name
 
 from .graph import EdgeKind
 
@@ -25,12 +24,13 @@ KIND_NAMES = {
 
 
 def visible_ids(user):
-    return set(Organisation.objects.visible_to(user).values_list("pk", flat=True))
+    return Organisation.objects.visible_ids(user)
 
 
 def anonymised(network, visible):
     """A copy of `network` in which the organisations whose id is not in `visible` are
-    numbered instead of named, and carry no id."""
+    numbered instead of named (`hidden_organisation_name`, the rule every page names them by),
+    and carry no id."""
     labels, ids, number = [], [], 0
     for organisation_id, label in zip(network.organisation_ids, network.labels, strict=True):
         if organisation_id in visible:
@@ -38,7 +38,7 @@ def anonymised(network, visible):
             ids.append(organisation_id)
         else:
             number += 1
-            labels.append(_("Organisation %(number)s (not public)") % {"number": number})
+            labels.append(hidden_organisation_name(number))
             ids.append(None)
     return dataclasses.replace(network, labels=labels, organisation_ids=ids)
 

@@ -1,6 +1,7 @@
 """The controls of a network page (read from the query string, so every view can be linked)."""
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .graph import EdgeKind
@@ -31,6 +32,17 @@ class NetworkFilterForm(forms.Form):
         help_text=_("Counts when no workshop date is chosen above. Empty: today."),
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD, for example 2026-03-01.")},
     )
+    min_workshops = forms.IntegerField(
+        label=_("Minimum number of shared workshops"),
+        required=False,
+        min_value=1,
+        max_value=999,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_(
+            "Organisations that only met at workshops are linked once they have met at at least "
+            "this many. Empty: 1 (one shared workshop links them)."
+        ),
+    )
     kinds = forms.MultipleChoiceField(
         label=_("Kinds of ties"),
         required=False,
@@ -60,7 +72,7 @@ class NetworkFilterForm(forms.Form):
         super().__init__(data)
         self.fields["snapshot"].choices = [
             ("", _("none (use the date below)")),
-            *((day.isoformat(), day.isoformat()) for day in dates),
+            *((day.isoformat(), date_format(day, "SHORT_DATE_FORMAT")) for day in dates),
         ]
         if municipalities is None:
             del self.fields["municipality"]
@@ -71,6 +83,9 @@ class NetworkFilterForm(forms.Form):
         if self.cleaned_data.get("snapshot"):
             return forms.DateField().to_python(self.cleaned_data["snapshot"])
         return self.cleaned_data.get("until") or today
+
+    def workshop_minimum(self):
+        return self.cleaned_data.get("min_workshops") or 1
 
     def kind_flags(self):
         flags = 0

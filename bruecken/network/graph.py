@@ -7,6 +7,7 @@ shared responsibility for goals and results. An edge between two organisations i
 undirected, whatever its sources; its weight counts them (ties 1 each, workshops shared 1
 each, goals/results shared 1 each) and its `first` date is the earliest of them."""
 
+import dataclasses
 import datetime
 import itertools
 from dataclasses import dataclass, field
@@ -30,7 +31,10 @@ class EdgeKind:
 class Network:
     """Nodes by index: `organisation_ids[i]`, `groups[i]` (see groups.py), `labels[i]`.
     Edges by index, with `sources[e] < targets[e]` (node indices), `first[e]` (a date's
-    ordinal, `datetime.date.toordinal()`), `weights[e]` and `kinds[e]` (EdgeKind flags)."""
+    ordinal, `datetime.date.toordinal()`), `weights[e]` and `kinds[e]` (EdgeKind flags).
+    For `with_min_workshops`: `workshop_days[e]`, the ordinals of the workshops the pair
+    shared, in order (empty: none), and `other_first[e]`, the first date of the edge's other
+    sources (None: co-attendance only). Both may be left empty when not needed."""
 
     organisation_ids: list = field(default_factory=list)
     groups: list = field(default_factory=list)
@@ -40,6 +44,8 @@ class Network:
     first: list = field(default_factory=list)
     weights: list = field(default_factory=list)
     kinds: list = field(default_factory=list)
+    workshop_days: list = field(default_factory=list)
+    other_first: list = field(default_factory=list)
 
     @property
     def node_count(self):
@@ -107,26 +113,73 @@ def load_network(program=None, municipality=None):
         events = event_scope(program, municipality)
         add_coattendance(edges, index, events, in_scope("organisation__", program, municipality))
         add_shared_responsibility(edges, index, program, municipality, events)
-    for (source, target), (first, weight, kinds) in edges.items():
+    for (source, target), (first, weight, kinds, other_first, shared) in edges.items():
         network.sources.append(source)
         network.targets.append(target)
         network.first.append(first)
         network.weights.append(weight)
         network.kinds.append(kinds)
+        network.other_first.append(other_first)
+        network.workshop_days.append(tuple(sorted(shared)) if shared else ())
     return network
 
 
 def add_edge(edges, source, target, first, weight, kind):
-    """Merge one source's contribution into the edge between two node indices."""
+    """Merge one source's contribution into the edge between two node indices: [first, weight,
+    kinds, first of the sources other than co-attendance, days of the workshops shared]."""
     key = (source, target) if source < target else (target, source)
     edge = edges.get(key)
     if edge is None:
-        edges[key] = [first, weight, kind]
-    else:
-        if first < edge[0]:
-            edge[0] = first
-        edge[1] += weight
-        edge[2] |= kind
+        edge = edges[key] = [first, 0, 0, None, None]
+    elif first < edge[0]:
+        edge[0] = first
+    edge[1] += weight
+    edge[2] |= kind
+    if kind == EdgeKind.COATTENDANCE:
+        if edge[4] is None:
+            edge[4] = []
+        edge[4].append(first)
+    elif edge[3] is None or first < edge[3]:
+        edge[3] = first
+
+
+def with_min_workshops(network, minimum):
+    """The network in which meeting at workshops links two organisations only once they have
+    shared at least `minimum` workshops: from the day of that workshop, weighted by all the
+    workshops they shared. An edge with other sources keeps them (and their date); an edge
+    only of co-attendance below the minimum is left out. A workshop that links everyone
+    present makes every pair of its participants an edge; a minimum of two or three shows the
+    ties that last."""
+    if minimum is None or minimum <= 1 or not network.workshop_days:
+        return network
+    keep = []
+    first, weights, kinds = [], [], []
+    for e in range(network.edge_count):
+        shared = network.workshop_days[e]
+        edge_first, edge_weight, edge_kinds = network.first[e], network.weights[e], network.kinds[e]
+        if shared and len(shared) < minimum:
+            edge_kinds &= ~EdgeKind.COATTENDANCE
+            edge_weight -= len(shared)
+            edge_first = network.other_first[e]
+        elif shared:
+            other = network.other_first[e]
+            edge_first = shared[minimum - 1] if other is None else min(other, shared[minimum - 1])
+        if not edge_kinds:
+            continue
+        keep.append(e)
+        first.append(edge_first)
+        weights.append(edge_weight)
+        kinds.append(edge_kinds)
+    return dataclasses.replace(
+        network,
+        sources=[network.sources[e] for e in keep],
+        targets=[network.targets[e] for e in keep],
+        first=first,
+        weights=weights,
+        kinds=kinds,
+        workshop_days=[network.workshop_days[e] for e in keep],
+        other_first=[network.other_first[e] for e in keep],
+    )
 
 
 def in_scope(prefix, program, municipality):
@@ -317,5 +370,7 @@ def restricted(network, positions, groups):
         first=[network.first[e] for e in edges],
         weights=[network.weights[e] for e in edges],
         kinds=[network.kinds[e] for e in edges],
+        workshop_days=[network.workshop_days[e] for e in edges] if network.workshop_days else [],
+        other_first=[network.other_first[e] for e in edges] if network.other_first else [],
     )
     return result, None if positions is None else [positions[i] for i in keep]

@@ -14,15 +14,16 @@ from bruecken.places.models import Municipality
 from bruecken.programs.models import Program
 
 from . import metrics
-from .graph import load_network, restricted, to_igraph
+from .graph import load_network, restricted, to_igraph, with_min_workshops
 from .models import Snapshot
 from .scopes import Scope
 
 
-def snapshot_scope(scope, kinds, groups):
+def snapshot_scope(scope, kinds, groups, min_workshops=1):
     """The key of the scope and the filters that change the figures (not the reader: the
     figures of an anonymised network are the same)."""
-    return f"{scope.key}:kinds:{kinds}:groups:{','.join(sorted(groups))}"
+    key = f"{scope.key}:kinds:{kinds}:groups:{','.join(sorted(groups))}"
+    return key if min_workshops <= 1 else f"{key}:min_workshops:{min_workshops}"
 
 
 def row(graph, day):
@@ -60,7 +61,7 @@ def over_time(view, days):
     """(rows, pending): the rows for `days`; `pending` when some are still being computed in
     the background and left out."""
     groups = view.form.cleaned_data["group"]
-    key = snapshot_scope(view.scope, view.kinds, groups)
+    key = snapshot_scope(view.scope, view.kinds, groups, view.min_workshops)
     version = current_version()
     rows = stored(key, version, days)
     missing = [day for day in days if day not in rows]
@@ -77,6 +78,7 @@ def over_time(view, days):
                     groups=list(groups),
                     days=[day.isoformat() for day in missing],
                     version=version,
+                    min_workshops=view.min_workshops,
                 )
             )
             pending = True
@@ -84,7 +86,7 @@ def over_time(view, days):
 
 
 @task()
-def compute_snapshots(program_id, municipality_id, kinds, groups, days, version):
+def compute_snapshots(program_id, municipality_id, kinds, groups, days, version, min_workshops=1):
     """Measure and store the figures of a large network on the given days (ISO dates), for the
     content version the page saw. Nothing happens for a scope that no longer exists; a newer
     version computed meanwhile is left alone (its page asks again). Returns the number of days
@@ -101,8 +103,9 @@ def compute_snapshots(program_id, municipality_id, kinds, groups, days, version)
     network, _positions = restricted(
         load_network(program=program, municipality=municipality), None, groups
     )
+    network = with_min_workshops(network, min_workshops)
     days = parse_days(days)
-    compute(snapshot_scope(scope, kinds, groups), version, network, days, kinds)
+    compute(snapshot_scope(scope, kinds, groups, min_workshops), version, network, days, kinds)
     return len(days)
 
 

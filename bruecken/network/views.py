@@ -24,12 +24,15 @@ from bruecken.web import staff_area
 from . import exports, metrics, snapshots
 from .aims import is_aimed
 from .forms import KIND_LABELS, KINDS, NetworkFilterForm
-from .graph import EdgeKind, Network, load_network, restricted, to_igraph
-from .groups import GROUPS, SIDES
+from .graph import EdgeKind, Network, load_network, restricted, to_igraph, with_min_workshops
+from .groups import GROUPS, SIDES, side_of
 from .layout import cached_positions
 from .scopes import Scope
 
 PER_PAGE = 50
+# The graph names this many of its best-connected organisations (more would cover each other);
+# the others show their names when zoomed in, and the tables name them all.
+LABELLED = 8
 EXPORTS = {
     "gexf": (exports.gexf, "application/gexf+xml", "gexf"),
     "graphml": (exports.graphml, "application/graphml+xml", "graphml"),
@@ -63,6 +66,7 @@ class View:
     dates: list
     until: datetime.date
     kinds: int
+    min_workshops: int
     network: Network  # anonymised, restricted to the chosen groups
     positions: list  # by node index of `network`
     graph: object  # igraph Graph of `network` on `until`
@@ -72,6 +76,8 @@ class View:
         pairs = [("until", self.until.isoformat())]
         pairs += [("kinds", kind) for kind in self.form.cleaned_data["kinds"]]
         pairs += [("group", group) for group in self.form.cleaned_data["group"]]
+        if self.min_workshops > 1:
+            pairs.append(("min_workshops", self.min_workshops))
         if self.form.cleaned_data.get("municipality"):
             pairs.append(("municipality", self.form.cleaned_data["municipality"].pk))
         return urlencode(pairs)
@@ -95,10 +101,12 @@ def _prepare(request, scope):
     # Laid out on the whole scope, so that filters and dates never move a node.
     positions = cached_positions(scope.key, network)
     network, positions = restricted(network, positions, form.cleaned_data["group"])
+    min_workshops = form.workshop_minimum()
+    network = with_min_workshops(network, min_workshops)
     until = form.chosen_date(timezone.localdate())
     kinds = form.kind_flags()
     graph = to_igraph(network, until=until, kinds=kinds)
-    view = View(scope, form, dates, until, kinds, network, positions, graph)
+    view = View(scope, form, dates, until, kinds, min_workshops, network, positions, graph)
     return view, None
 
 
@@ -170,8 +178,18 @@ def _kind_labels(flags):
     return ", ".join(str(KIND_LABELS[name]) for flag, name in KIND_NAMES.items() if flags & flag)
 
 
+def labelled(degrees, labels, count=LABELLED):
+    """The indices of the nodes the graph names: the `count` with the most ties (at least
+    one), ties between equals broken by name so that the choice is the same every time."""
+    ranked = sorted(
+        (i for i, degree in enumerate(degrees) if degree), key=lambda i: (-degrees[i], labels[i])
+    )
+    return set(ranked[:count])
+
+
 def _tie_rows(view):
     labels = view.network.labels
+    groups = view.network.groups
     # Seven combinations of kinds at most: each one's text once, not once per tie.
     kind_text = {flags: _kind_labels(flags) for flags in range(1, EdgeKind.ALL + 1)}
     rows = [
@@ -181,6 +199,7 @@ def _tie_rows(view):
             "kinds": kind_text[edge["kinds"]],
             "first": datetime.date.fromordinal(edge["first"]),
             "weight": edge["weight"],
+            "across": side_of(groups[edge.source]) != side_of(groups[edge.target]),
         }
         for edge in view.graph.es
     ]
@@ -212,6 +231,15 @@ def _page(request, scope, data_name, export_name, pk):
         "matrix": _matrix(measures),
         "over_time": over_time,
         "over_time_pending": over_time_pending,
+        # The table's dates as dates, shown in the page's language.
+        "over_time_rows": [
+            {**row, "day": datetime.date.fromisoformat(row["date"])} for row in over_time
+        ],
+        "new_ties_since": (
+            datetime.date.fromisoformat(measures["new_ties"]["baseline"])
+            if measures["new_ties"]
+            else None
+        ),
         # The rows as they are: the chart plots cross_share, ei_index and density by date.
         "chart_data": over_time,
         "nodes": nodes,
@@ -259,6 +287,7 @@ def _data(request, scope):
         return _bad_request_json(form)
     graph, network = view.graph, view.network
     degrees = graph.degree()
+    named = labelled(degrees, network.labels)
     organisation_path = path_for_id("actors:organisation_detail")
     nodes = [
         {
@@ -269,6 +298,7 @@ def _data(request, scope):
             "x": view.positions[i][0],
             "y": view.positions[i][1],
             "degree": degrees[i],
+            "labelled": i in named,
             "url": None
             if network.organisation_ids[i] is None
             else organisation_path(network.organisation_ids[i]),
@@ -282,6 +312,7 @@ def _data(request, scope):
             "first": datetime.date.fromordinal(edge["first"]).isoformat(),
             "weight": edge["weight"],
             "kinds": [name for flag, name in KIND_NAMES.items() if edge["kinds"] & flag],
+            "across": graph.vs[edge.source]["side"] != graph.vs[edge.target]["side"],
         }
         for edge in graph.es
     ]
@@ -293,6 +324,7 @@ def _data(request, scope):
             "groups": {group: str(label) for group, label in GROUPS.items()},
             "sides": {side: str(label) for side, label in SIDES.items()},
             "until": view.until.isoformat(),
+            "min_workshops": view.min_workshops,
         }
     )
 

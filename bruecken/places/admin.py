@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from bruecken.adminsite import SafeAutocomplete
+
 from .models import Country, Language, Municipality, Partnership, WorldRegion
 
 
@@ -40,7 +42,7 @@ class LanguageAdmin(ReferenceAdmin):
     pass
 
 
-class PartnershipInline(admin.TabularInline):
+class PartnershipInline(SafeAutocomplete, admin.TabularInline):
     model = Partnership
     extra = 0
     autocomplete_fields = ["country"]
@@ -55,7 +57,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = ["municipality", "partner_name", "country", "kind", "since"]
     list_filter = ["kind", "municipality"]
     search_fields = ["partner_name", "municipality__name"]

@@ -2,7 +2,10 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from bruecken.places.models import Municipality
+from bruecken.actors.forms import formfield
+from bruecken.places.models import Country, Municipality, MunicipalityKind, Partnership
+from bruecken.translation import is_english, sorted_by_name
+from bruecken.widgets import TypeAheadChoiceField
 
 from .models import Admission, ProcessTemplate, Program, TemplateStep, WorkshopKind
 
@@ -12,6 +15,7 @@ MAX_PLACES = 10_000
 class ProgramForm(forms.ModelForm):
     class Meta:
         model = Program
+        formfield_callback = formfield
         fields = [
             "name",
             "name_en",
@@ -113,3 +117,87 @@ StepFormSet = forms.inlineformset_factory(
     can_order=True,
     can_delete=True,
 )
+
+
+def municipality_field(**kwargs):
+    return TypeAheadChoiceField(
+        queryset=Municipality.objects.order_by("name"),
+        key_field="ags",
+        name_fields=["name"],
+        label=_("Municipality"),
+        help_text=_(
+            "Type part of the name or the official key (AGS) and pick it from the suggestions."
+        ),
+        **kwargs,
+    )
+
+
+class AddMunicipalityForm(forms.Form):
+    """A municipality already known to Brücken, or a new one (name, kind, official key)."""
+
+    municipality = municipality_field(required=False)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", "–"), *MunicipalityKind.choices], required=False
+    )
+    ags = forms.CharField(
+        label=_("Official key (AGS)"),
+        max_length=8,
+        required=False,
+        help_text=_("8 digits for a city or municipality, 5 for a district."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    start_process = forms.BooleanField(
+        label=_("Start its local process now"),
+        required=False,
+        help_text=_("Creates its workshops from the program's template, as drafts."),
+    )
+
+    NEW_FIELDS = ("name", "kind", "ags")
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        field.queryset = field.queryset.exclude(programs=program)
+        field.suggest()
+
+    def clean(self):
+        data = super().clean()
+        new = [name for name in self.NEW_FIELDS if data.get(name)]
+        if data.get("municipality") and new:
+            raise forms.ValidationError(
+                _("Choose a known municipality or enter a new one, not both.")
+            )
+        if not data.get("municipality") and not new and not self.errors:
+            raise forms.ValidationError(_("Choose a municipality or enter a new one."))
+        if new:
+            for name in self.NEW_FIELDS:
+                if not data.get(name):
+                    self.add_error(name, _("Needed for a new municipality."))
+        return data
+
+
+def _country_name(country):
+    return country.name_en if is_english() else country.name_de
+
+
+class PartnershipForm(forms.ModelForm):
+    country = TypeAheadChoiceField(
+        queryset=Country.objects.order_by("name_de"),
+        key_field="code",
+        name_fields=["name_de", "name_en"],
+        name_of=_country_name,
+        label=_("Country"),
+        help_text=_("Type part of the country's name and pick it from the suggestions."),
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["partner_name", "country", "kind", "since", "note", "source"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        formfield_callback = formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].suggest(sorted_by_name(self.fields["country"].queryset))
+        self.fields["since"].widget.attrs.update({"min": 1900, "max": 2100})

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bruecken.accounts import roles
-from bruecken.fields import acting_user, english_title
+from bruecken.fields import acting_user, english_text, english_title
 from bruecken.places.models import Municipality
 
 NOTHING = models.Q(pk__in=[])
@@ -227,10 +227,13 @@ class Goal(models.Model):
         verbose_name=_("set at workshop"),
     )
     title = models.CharField(_("title"), max_length=200)
+    title_en = english_title(_("title (English)"))
     description = models.TextField(_("description"), blank=True)
+    description_en = english_text(_("description (English)"))
     indicator = models.CharField(
         _("indicator"), max_length=300, help_text=_("How we will know the goal is reached.")
     )
+    indicator_en = english_title(_("indicator (English)"), max_length=300)
     responsible = models.ForeignKey(
         "actors.Organisation",
         on_delete=models.SET_NULL,
@@ -305,6 +308,7 @@ class Result(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ResultKind.choices)
     text = models.TextField(_("text"))
+    text_en = english_text(_("text (English)"))
     goals = models.ManyToManyField(
         Goal, blank=True, related_name="results", verbose_name=_("goals")
     )

@@ -26,6 +26,8 @@ def coordinates_municipality(user, municipality):
 rules.add_perm("programs.manage_program", is_program_office)
 rules.add_perm("programs.start_process", is_program_office | coordinates_municipality)
 rules.add_perm("programs.manage_process", is_program_office | coordinates_process)
+# A municipality's partnerships abroad: the program office, and the municipality's coordinators.
+rules.add_perm("programs.manage_partnerships", is_program_office | coordinates_municipality)
 rules.add_perm(
     "programs.view_process", is_program_office | coordinates_process | facilitates_process
 )

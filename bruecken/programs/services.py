@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from bruecken.accounts import audit
 from bruecken.permissions import require
+from bruecken.places.models import Municipality, Partnership
 
 from .models import (
     Admission,
@@ -23,8 +24,19 @@ from .models import (
 )
 from .signals import process_started
 
-GOAL_FIELDS = ["title", "description", "indicator", "responsible", "target_date", "is_public"]
-RESULT_FIELDS = ["kind", "text", "status", "goals", "organisations", "is_public"]
+GOAL_FIELDS = [
+    "title",
+    "title_en",
+    "description",
+    "description_en",
+    "indicator",
+    "indicator_en",
+    "responsible",
+    "target_date",
+    "is_public",
+]
+RESULT_FIELDS = ["kind", "text", "text_en", "status", "goals", "organisations", "is_public"]
+RESULT_SCALARS = [name for name in RESULT_FIELDS if name not in ("goals", "organisations")]
 RATING_FIELDS = ["rating", "comment"]
 
 
@@ -94,8 +106,8 @@ def update_goal(user, goal, values):
 
 @transaction.atomic
 def rate_goal(user, workshop, goal, rating, comment=""):
-    """The evaluation workshop rates the goals of its own process."""
-    require(user, "events.facilitate_event", workshop)
+    """The evaluation workshop rates the goals of its own process, once it has a date."""
+    require(user, "events.rate_goals", workshop)
     if workshop.kind != WorkshopKind.EVALUATION or workshop.process_id != goal.process_id:
         raise ValidationError(_("Goals are rated at the evaluation workshop of their process."))
     goal_rating = GoalRating.objects.filter(goal=goal).first() or GoalRating(goal=goal)
@@ -126,7 +138,7 @@ def add_result(user, workshop, values):
     _check_result_links(workshop, values)
     result = Result(workshop=workshop)
     with audit.changes(user, result, RESULT_FIELDS, subjects=[workshop]):
-        _assign(result, values, ["kind", "text", "status", "is_public"])
+        _assign(result, values, RESULT_SCALARS)
         result.full_clean()
         result.save()
         result.goals.set(values.get("goals") or [])
@@ -148,7 +160,7 @@ def update_result(user, result, values, note=""):
     _check_result_links(result.workshop, values)
     old_status = result.status
     with audit.changes(user, result, RESULT_FIELDS, subjects=[result.workshop]):
-        _assign(result, values, ["kind", "text", "status", "is_public"])
+        _assign(result, values, RESULT_SCALARS)
         result.full_clean()
         result.save()
         if "goals" in values:
@@ -364,3 +376,79 @@ def update_process_template(user, template, values, steps):
     require(user, "programs.manage_program")
     template = ProcessTemplate.objects.select_for_update().get(pk=template.pk)
     return _save_template(user, template, values, steps)
+
+
+# The municipalities of a program and their partnerships abroad (so far only in the admin).
+
+MUNICIPALITY_FIELDS = ["name", "kind", "ags", "federal_state"]
+PARTNERSHIP_FIELDS = ["partner_name", "country", "kind", "since", "note", "source"]
+
+
+@transaction.atomic
+def add_municipality(user, program, values):
+    """Add a municipality to a program: `values["municipality"]`, a known one, or a new one
+    from `name`, `kind` and `ags`. With `start_process`, its local process starts too (and
+    with it its draft workshops). Returns (municipality, process or None)."""
+    require(user, "programs.manage_program")
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    municipality = values.get("municipality")
+    if municipality is None:
+        municipality = Municipality(
+            name=(values.get("name") or "").strip(),
+            kind=values.get("kind") or "",
+            ags=(values.get("ags") or "").strip(),
+        )
+        with audit.changes(user, municipality, MUNICIPALITY_FIELDS):
+            municipality.full_clean()
+            municipality.save()
+    elif program.municipalities.filter(pk=municipality.pk).exists():
+        raise ValidationError(
+            {
+                "municipality": _("%(municipality)s already takes part in %(program)s.")
+                % {"municipality": municipality, "program": program}
+            }
+        )
+    with audit.changes(user, program, PROGRAM_M2M, subjects=[municipality]):
+        program.municipalities.add(municipality)
+    process = None
+    if values.get("start_process"):
+        process = start_local_process(user, program, municipality)
+    return municipality, process
+
+
+def _save_partnership(user, partnership, values):
+    with audit.changes(user, partnership, PARTNERSHIP_FIELDS, subjects=[partnership.municipality]):
+        _assign(partnership, values, PARTNERSHIP_FIELDS)
+        partnership.full_clean()
+        partnership.save()
+    return partnership
+
+
+@transaction.atomic
+def create_partnership(user, municipality, values):
+    require(user, "programs.manage_partnerships", municipality)
+    return _save_partnership(user, Partnership(municipality=municipality), values)
+
+
+@transaction.atomic
+def update_partnership(user, partnership, values):
+    """Change a partnership; its municipality stays."""
+    partnership = (
+        Partnership.objects.select_for_update(of=("self",))
+        .select_related("municipality")
+        .get(pk=partnership.pk)
+    )
+    require(user, "programs.manage_partnerships", partnership.municipality)
+    return _save_partnership(user, partnership, values)
+
+
+@transaction.atomic
+def delete_partnership(user, partnership):
+    partnership = (
+        Partnership.objects.select_for_update(of=("self",))
+        .select_related("municipality")
+        .get(pk=partnership.pk)
+    )
+    require(user, "programs.manage_partnerships", partnership.municipality)
+    audit.deleted(user, partnership, PARTNERSHIP_FIELDS, subjects=[partnership.municipality])
+    partnership.delete()

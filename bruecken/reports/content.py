@@ -125,6 +125,8 @@ def _network_rows(process, workshops, today):
             {
                 "day": day,
                 "label": label,
+                # Workshop titles as staff wrote them: German, marked so on an English page.
+                "label_is_titles": position != 0 and day in titles,
                 "nodes": figures["nodes"],
                 "edges": figures["edges"],
                 "edges_across": figures["edges_across"],
@@ -151,7 +153,7 @@ def process_document(process, now=None, progress=None):
             Prefetch(
                 "agenda",
                 queryset=AgendaItem.objects.order_by("starts_at", "id").only(
-                    "event_id", "starts_at", "title"
+                    "event_id", "starts_at", "title", "title_en"
                 ),
             )
         )
@@ -162,7 +164,7 @@ def process_document(process, now=None, progress=None):
         Result.objects.filter(workshop__process=process)
         .select_related("workshop")
         .prefetch_related(
-            Prefetch("goals", queryset=Goal.objects.order_by("id").only("id", "title")),
+            Prefetch("goals", queryset=Goal.objects.order_by("id").only("id", "title", "title_en")),
             Prefetch("organisations", queryset=Organisation.objects.order_by("name_key")),
             Prefetch(
                 "status_changes",
@@ -188,6 +190,12 @@ def process_document(process, now=None, progress=None):
     )
     for goal in goals:
         goal.rating_or_none = getattr(goal, "rating", None)
+    # Responsible organisations as every reader of the document may see them.
+    Organisation.objects.shown_in(
+        process.municipality_id,
+        [goal.responsible for goal in goals]
+        + [organisation for result in results for organisation in result.organisations.all()],
+    )
     partnerships = list(
         Partnership.objects.filter(municipality_id=process.municipality_id)
         .select_related("country__region")

@@ -8,11 +8,14 @@ class TransferConfig(AppConfig):
     verbose_name = _("Import and export")
 
     def ready(self):
-        from bruecken import housekeeping
+        from bruecken import housekeeping, waiting
 
         from . import services
+        from . import waiting as transfer_waiting
 
         # Uploaded spreadsheets never imported, and the values kept for their preview.
         housekeeping.register(
             "import_uploads", services.delete_stale_uploads, "stale import uploads deleted"
         )
+        # What waits for a user on their home page.
+        waiting.register("transfer", transfer_waiting.waiting_for)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .importers import IMPORTERS
+from .importers.values import VOCABULARIES
 from .models import ImportKind, OnDuplicate
 
 
@@ -76,3 +77,114 @@ class MappingForm(forms.Form):
 
     def column_rows(self):
         return [self[name] for name in self.column_fields]
+
+
+class VocabularyField(forms.CharField):
+    """A known value typed with suggestions (a datalist: no long select, no script): its name
+    in German or English, or its code. The form resolves it to the code. The suggestions are
+    one datalist per vocabulary (`datalist_id`), shared by the fields of a page."""
+
+    MAX_LENGTH = 300
+
+    def __init__(self, vocabulary, **kwargs):
+        self.vocabulary = vocabulary
+        widget = forms.TextInput(
+            attrs={"list": datalist_id(vocabulary.name), "autocomplete": "off"}
+        )
+        super().__init__(required=False, max_length=self.MAX_LENGTH, widget=widget, **kwargs)
+
+    def code(self, text):
+        """The code the typed text names, or None."""
+        if not text or "\x00" in text:
+            return None
+        return self.vocabulary.code_of_text(text)
+
+
+def datalist_id(name):
+    return f"known-{name.replace('_', '-')}"
+
+
+class ValueMappingForm(forms.Form):
+    """For each unknown value the dry run listed: the known value it stands for (the proposal
+    filled in), or leave it out."""
+
+    def __init__(self, *args, run, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.run = run
+        self.entries = []
+        vocabularies = {}
+        for index, entry in enumerate(run.unknown_values):
+            name = entry["vocabulary"]
+            if name not in VOCABULARIES:
+                continue
+            if name not in vocabularies:
+                vocabularies[name] = VOCABULARIES[name]()
+            vocabulary = vocabularies[name]
+            value_field = f"value_{index}"
+            drop_field = f"drop_{index}"
+            shown = entry["value"][:60]
+            # Labels name the value: the error summary lists them apart from the fieldsets.
+            self.fields[value_field] = VocabularyField(
+                vocabulary,
+                label=_("“%(value)s” stands for") % {"value": shown},
+                initial=vocabulary.label_of(entry.get("proposal") or ""),
+                help_text=_("Type to search, e.g. a name in German or English."),
+            )
+            self.fields[drop_field] = forms.BooleanField(
+                label=_("Leave “%(value)s” out") % {"value": shown}, required=False
+            )
+            self.entries.append(
+                {
+                    "entry": entry,
+                    "what": vocabulary.label,
+                    "proposal": vocabulary.label_of(entry.get("proposal") or ""),
+                    "value_field": value_field,
+                    "drop_field": drop_field,
+                }
+            )
+
+    def clean(self):
+        data = super().clean()
+        self.codes = {}
+        for item in self.entries:
+            text = data.get(item["value_field"])
+            if data.get(item["drop_field"]) or not text:
+                continue  # left out, or not decided yet: nothing to resolve
+            code = self.fields[item["value_field"]].code(text)
+            if code is None:
+                self.add_error(
+                    item["value_field"],
+                    _("Not a known value: type part of the name, then pick a suggestion."),
+                )
+            else:
+                self.codes[item["value_field"]] = code
+        return data
+
+    def datalists(self):
+        """[(id, suggestions)]: one list per vocabulary the fields use."""
+        lists, seen = [], set()
+        for item in self.entries:
+            vocabulary = self.fields[item["value_field"]].vocabulary
+            if vocabulary.name not in seen:
+                seen.add(vocabulary.name)
+                labels = [label for _code, label in vocabulary.options()]
+                lists.append((datalist_id(vocabulary.name), labels))
+        return lists
+
+    def rows(self):
+        return [
+            {**item, "value": self[item["value_field"]], "drop": self[item["drop_field"]]}
+            for item in self.entries
+        ]
+
+    def choices(self):
+        """{(vocabulary, value key): code, "" (leave out) or None (not decided)}."""
+        chosen = {}
+        for item in self.entries:
+            entry = item["entry"]
+            if self.cleaned_data.get(item["drop_field"]):
+                target = ""
+            else:
+                target = self.codes.get(item["value_field"])
+            chosen[(entry["vocabulary"], entry["key"])] = target
+        return chosen

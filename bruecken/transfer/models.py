@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bruecken.accounts import roles
 from bruecken.fields import acting_user
 from bruecken.models import Timestamped
 
@@ -85,6 +86,15 @@ class ImportRun(Timestamped):
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    # The distinct values of choice columns that are not known, with a proposal each; the run
+    # is imported only when every one is mapped or left out.
+    unknown_values = models.JSONField(_("unknown values"), default=list, blank=True)
+    # {vocabulary: {value key: code or ""}}: what the user chose for this run.
+    value_mapping = models.JSONField(_("value mapping"), default=dict, blank=True)
+    # The values the dry run translated by a mapping: [{vocabulary, value, target}].
+    mapped_values = models.JSONField(_("mapped values"), default=list, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     preview = models.JSONField(_("preview"), default=list, blank=True)
     in_background = models.BooleanField(_("in the background"), default=False)
@@ -108,7 +118,11 @@ class ImportRun(Timestamped):
 
     @property
     def can_commit(self):
-        return self.status == self.Status.CHECKED and self.problem_count == 0
+        return (
+            self.status == self.Status.CHECKED
+            and self.problem_count == 0
+            and not self.unknown_values
+        )
 
     @property
     def is_finished(self):
@@ -119,3 +133,77 @@ class ImportRun(Timestamped):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ValueMappingQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The mappings that apply to the user's imports: their municipalities' (shared by the
+        coordinators of a municipality, who keep the same spreadsheets) and their own."""
+        municipality_ids = roles.coordinated_municipality_ids(user)
+        return self.filter(
+            models.Q(municipality_id__in=municipality_ids)
+            | models.Q(user=user, municipality__isnull=True)
+        )
+
+    def as_dict(self):
+        """{vocabulary: {value key: target}}; where several apply, the latest wins."""
+        mapping = {}
+        for vocabulary, key, target in self.order_by("updated_at", "pk").values_list(
+            "vocabulary", "value_key", "target"
+        ):
+            mapping.setdefault(vocabulary, {})[key] = target
+        return mapping
+
+
+class ValueMapping(Timestamped):
+    """A value of a spreadsheet's choice column ("Kirchengemeinde") and the known value it
+    stands for (or "" to leave it out), remembered for the next import. A coordinator's
+    mapping belongs to their municipality; the program office's to the person."""
+
+    municipality = models.ForeignKey(
+        "places.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    vocabulary = models.CharField(_("list of values"), max_length=30)
+    value_key = models.CharField(_("value (normalised)"), max_length=200)
+    value = models.CharField(_("value in the file"), max_length=200)
+    target = models.CharField(_("known value"), max_length=50, blank=True)
+    changed_by = acting_user(_("by"))
+
+    objects = ValueMappingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("value mapping")
+        verbose_name_plural = _("value mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "vocabulary", "value_key"],
+                condition=models.Q(municipality__isnull=False),
+                name="transfer_valuemapping_unique_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "vocabulary", "value_key"],
+                condition=models.Q(municipality__isnull=True),
+                name="transfer_valuemapping_unique_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(municipality__isnull=False, user__isnull=True)
+                | models.Q(municipality__isnull=True, user__isnull=False),
+                name="transfer_valuemapping_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.value} → {self.target or '–'}"

@@ -229,9 +229,35 @@ def parse_date(value):
             return datetime.datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
+    if DATE_SHAPE.match(raw):
+        # Written like a date, but no such day (31.02.): say so rather than ask for a format.
+        raise ValueError(_("this date does not exist"))
     raise ValueError(_("not a date; write it as dd.mm.yyyy (e.g. 31.12.2024) or yyyy-mm-dd"))
 
 
+DATE_SHAPE = re.compile(r"^(\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$")
+MONTH_YEAR = re.compile(r"^(\d{1,2})[./](\d{4})$")
+
+
+def parse_year(value):
+    """A year: 1980, or a full date where spreadsheets keep one (07.01.1980, 1980-01-07, a date
+    cell, 01/1980) gives its year. A date that does not exist (31.02.1980) is an error."""
+    if isinstance(value, datetime.date):
+        return value.year
+    raw = text(value)
+    if not raw:
+        return None
+    month_year = MONTH_YEAR.match(raw)
+    if month_year:
+        if not 1 <= int(month_year.group(1)) <= 12:
+            raise ValueError(_("this date does not exist"))
+        return int(month_year.group(2))
+    if DATE_SHAPE.match(raw.split(" ")[0].split("T")[0]):
+        return parse_date(raw).year
+    return parse_integer(value)
+
+
+MAX_DIGITS = 15
 GERMAN_NUMBER = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 
@@ -239,23 +265,29 @@ def parse_decimal(value):
     """A number with a decimal comma (1.234,5) or point (1234.5)."""
     if isinstance(value, bool):
         raise ValueError(_("not a number"))
+    if isinstance(value, int) and abs(value) >= 10 ** (MAX_DIGITS + 1):
+        raise ValueError(_("the number is too large"))
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
-    raw = text(value).replace(" ", "").replace("\u00a0", "")
-    if not raw:
-        return None
-    if GERMAN_NUMBER.match(raw):
-        raw = raw.replace(".", "").replace(",", ".")
-    elif "," in raw:
-        if raw.count(",") > 1 or "." in raw:
-            raise ValueError(_("not a number"))
-        raw = raw.replace(",", ".")
-    try:
-        number = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(_("not a number")) from None
+        number = Decimal(str(value))
+    else:
+        raw = text(value).replace(" ", "").replace("\u00a0", "")
+        if not raw:
+            return None
+        if GERMAN_NUMBER.match(raw):
+            raw = raw.replace(".", "").replace(",", ".")
+        elif "," in raw:
+            if raw.count(",") > 1 or "." in raw:
+                raise ValueError(_("not a number"))
+            raw = raw.replace(",", ".")
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError(_("not a number")) from None
     if not number.is_finite():
         raise ValueError(_("not a number"))
+    if number and number.adjusted() > MAX_DIGITS:
+        # No field takes more; and a huge exponent (1e999999) would cost time to convert.
+        raise ValueError(_("the number is too large"))
     return number
 
 

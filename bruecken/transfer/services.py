@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from bruecken.accounts import roles
 from bruecken.accounts.audit import record
 from bruecken.accounts.models import AuditEntry
 from bruecken.cache import queue_bump
@@ -23,7 +24,9 @@ from bruecken.permissions import require
 
 from . import parsing
 from .importers import IMPORTERS, ImportRefused, file_problem, suggest_mapping
-from .models import ImportKind, ImportRun, OnDuplicate
+from .importers.base import is_warning
+from .importers.values import VOCABULARIES
+from .models import ImportKind, ImportRun, OnDuplicate, ValueMapping
 
 logger = logging.getLogger(__name__)
 
@@ -136,8 +139,18 @@ def _progress_updater(run):
     return progress
 
 
+def value_mapping_for(run):
+    """The mappings remembered for the run's user, with the run's own choices over them."""
+    mapping = ValueMapping.objects.for_user(run.created_by).as_dict()
+    for vocabulary, values in (run.value_mapping or {}).items():
+        mapping.setdefault(vocabulary, {}).update(values)
+    return mapping
+
+
 def _importer(run):
-    return IMPORTERS[run.kind](run.created_by, run.headers, run.mapping, run.on_duplicate)
+    return IMPORTERS[run.kind](
+        run.created_by, run.headers, run.mapping, run.on_duplicate, value_mapping_for(run)
+    )
 
 
 def _check(run, progress_scale=1.0):
@@ -163,19 +176,37 @@ def _summarise(plans):
 
 
 def _store_problems(run, problems):
-    run.problem_count = len(problems)
-    run.problems = problems[:STORED_PROBLEMS]
+    """Errors keep a row out (and the file from being imported); warnings name a value the
+    row is imported without."""
+    errors = [problem for problem in problems if not is_warning(problem)]
+    warnings = [problem for problem in problems if is_warning(problem)]
+    run.problem_count = len(errors)
+    run.problems = errors[:STORED_PROBLEMS]
+    run.warning_count = len(warnings)
+    run.warnings = warnings[:STORED_PROBLEMS]
+
+
+def _store_values(run, importer):
+    if importer is None:
+        run.unknown_values, run.mapped_values = [], []
+        return
+    run.unknown_values = importer.unknown_values()
+    run.mapped_values = [
+        {"vocabulary": vocabulary, "key": key, "value": value, "target": target}
+        for (vocabulary, key), (value, target) in importer.mapped.items()
+    ]
 
 
 def run_check(run_id):
     """The dry run: read and check every row, write nothing but the findings."""
     run = ImportRun.objects.select_related("created_by").get(pk=run_id)
     try:
-        _unused, plans, problems = _check(run)
+        importer, plans, problems = _check(run)
     except Exception:
         logger.exception("Import %s: the dry run failed", run.pk)
-        plans, problems = [], [file_problem(_("The file could not be checked."))]
+        importer, plans, problems = None, [], [file_problem(_("The file could not be checked."))]
     _store_problems(run, problems)
+    _store_values(run, importer)
     run.summary = _summarise(plans)
     run.preview = [
         {"row": plan.row, "action": plan.action, "label": plan.label, "changes": plan.changes}
@@ -193,19 +224,26 @@ def check_import_task(run_id):
     run_check(run_id)
 
 
-def commit(user, run):
-    """Import a checked run without problems (now, or in the background for large files)."""
-    run = _start_commit(user, run)
+def commit(user, run, accept_warnings=False):
+    """Import a checked run without errors and with every value mapped (now, or in the
+    background for large files). Warnings must be accepted: those values are left out."""
+    run = _start_commit(user, run, accept_warnings)
     return _now_or_in_background(run, run_commit, commit_import_task)
 
 
 @transaction.atomic
-def _start_commit(user, run):
+def _start_commit(user, run, accept_warnings):
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     _check_allowed(user, run)
+    if run.unknown_values and run.status == ImportRun.Status.CHECKED:
+        raise ValidationError(_("Map the unknown values first, or leave them out."))
     if not run.can_commit:
         raise ValidationError(
             _("The file has problems; fix them and upload it again before importing.")
+        )
+    if run.warning_count and not accept_warnings:
+        raise ValidationError(
+            _("Confirm that the rows with warnings are imported without those values.")
         )
     run.status = ImportRun.Status.COMMITTING
     run.processed_rows = 0
@@ -224,7 +262,9 @@ def run_commit(run_id):
     run = ImportRun.objects.select_related("created_by").get(pk=run_id)
     try:
         importer, plans, problems = _check(run, progress_scale=0.8)
-        if problems:
+        errors = [problem for problem in problems if not is_warning(problem)]
+        if errors or (importer is not None and importer.unknown):
+            _store_values(run, importer)
             raise ImportRefused(problems)
         ImportRun.objects.filter(pk=run.pk).update(processed_rows=int(run.total_rows * 0.8))
         with transaction.atomic():
@@ -266,7 +306,7 @@ def run_commit(run_id):
         logger.exception("Import %s failed", run.pk)
         return _failed(run, _("Nothing was imported: an error occurred while importing."))
     run.summary = summary
-    run.problems, run.problem_count = [], 0
+    run.problems, run.problem_count = [], 0  # the warnings stay: what was left out
     run.status = ImportRun.Status.DONE
     run.processed_rows = run.total_rows
     run.finished_at = timezone.now()
@@ -285,6 +325,90 @@ def _failed(run, message):
     _store_problems(run, [file_problem(message)])
     run.status = ImportRun.Status.FAILED
     run.save()
+    return run
+
+
+def map_values(user, run, choices):
+    """The user's choice for the run's unknown values: {(vocabulary, value key): code, or ""
+    to leave the value out}. Remembered for the next import (for a coordinator's
+    municipalities, else for the user), then the file is checked again."""
+    _map_values(user, run, choices)
+    return start_check(user, run)
+
+
+@transaction.atomic
+def _map_values(user, run, choices):
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    _check_allowed(user, run)
+    if run.status != ImportRun.Status.CHECKED:
+        raise ValidationError(_("This import is already under way or finished."))
+    listed = {(entry["vocabulary"], entry["key"]): entry for entry in run.unknown_values}
+    chosen, vocabularies = {}, {}
+    for (name, key), target in choices.items():
+        entry = listed.get((name, key))
+        if entry is None or target is None:
+            continue  # only what the dry run listed; None: no choice yet
+        if name not in vocabularies:
+            vocabularies[name] = VOCABULARIES[name]()
+        if target and vocabularies[name].value(target) is None:
+            raise ValidationError(_("Choose a value from the list."))
+        chosen[(name, key)] = (entry["value"], target)
+    if not chosen:
+        return run
+    mapping = run.value_mapping or {}
+    for (name, key), (_value, target) in chosen.items():
+        mapping.setdefault(name, {})[key] = target
+    run.value_mapping = mapping
+    run.save(update_fields=["value_mapping", "updated_at"])
+    owners = [{"municipality_id": pk} for pk in sorted(roles.coordinated_municipality_ids(user))]
+    if not owners:
+        owners = [{"user": user}]
+    for owner in owners:
+        for (name, key), (value, target) in chosen.items():
+            ValueMapping.objects.update_or_create(
+                **owner,
+                **({"municipality__isnull": True} if "user" in owner else {}),
+                vocabulary=name,
+                value_key=key,
+                defaults={"value": value[:200], "target": target, "changed_by": user},
+            )
+    record(
+        user,
+        AuditEntry.Action.UPDATE,
+        run,
+        {
+            "value_mapping": [
+                None,
+                sorted(f"{value} → {target or '–'}" for value, target in chosen.values()),
+            ]
+        },
+    )
+    return run
+
+
+def change_value(user, run, vocabulary, key):
+    """Forget how a value was mapped (for this run and in the remembered mappings the user's
+    imports use): the file is checked again and the value is listed for mapping anew."""
+    _forget_value(user, run, vocabulary, key)
+    return start_check(user, run)
+
+
+@transaction.atomic
+def _forget_value(user, run, vocabulary, key):
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    _check_allowed(user, run)
+    if run.status != ImportRun.Status.CHECKED:
+        raise ValidationError(_("This import is already under way or finished."))
+    mapping = run.value_mapping or {}
+    mapping.get(vocabulary, {}).pop(key, None)
+    run.value_mapping = mapping
+    run.save(update_fields=["value_mapping", "updated_at"])
+    owners = ValueMapping.objects.for_user(user) | ValueMapping.objects.for_user(run.created_by)
+    forgotten = owners.filter(vocabulary=vocabulary, value_key=key)
+    removed = sorted(str(mapping) for mapping in forgotten)
+    forgotten.delete()
+    if removed:
+        record(user, AuditEntry.Action.UPDATE, run, {"value_mapping": [removed, None]})
     return run
 
 
@@ -325,6 +449,6 @@ def delete_stale_uploads(now=None, hours=None):
         run.save(update_fields=["file", "status", "finished_at", "updated_at"])
         deleted += 1
     ImportRun.objects.filter(file="", updated_at__lt=cutoff).exclude(status__in=busy).exclude(
-        problems=[], preview=[]
-    ).update(problems=[], preview=[])
+        problems=[], preview=[], warnings=[], unknown_values=[], mapped_values=[]
+    ).update(problems=[], preview=[], warnings=[], unknown_values=[], mapped_values=[])
     return deleted

@@ -5,16 +5,17 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bruecken.accounts import roles
 from bruecken.actors.forms import OrganisationFilterForm, PersonFilterForm
 from bruecken.permissions import require
-from bruecken.web import apply_form_error
+from bruecken.web import apply_form_error, confirm_first
 
 from . import exports, services
-from .forms import MappingForm, UploadForm
+from .forms import MappingForm, UploadForm, ValueMappingForm
 from .importers import IMPORTERS
+from .importers.values import VOCABULARIES
 from .models import ImportRun
 
 RECENT_RUNS = 20
@@ -74,7 +75,29 @@ def _listed(value):
     return ", ".join(value) if isinstance(value, list) else value
 
 
-def _context(run, form=None):
+def _mapped_values(run):
+    """The values the dry run translated by a mapping, with the names they became."""
+    shown, vocabularies = [], {}
+    for item in run.mapped_values:
+        name = item.get("vocabulary")
+        if name not in VOCABULARIES:
+            continue
+        if name not in vocabularies:
+            vocabularies[name] = VOCABULARIES[name]()
+        target = item.get("target") or ""
+        shown.append(
+            {
+                "vocabulary": name,
+                "key": item.get("key", ""),
+                "value": item.get("value", ""),
+                "what": vocabularies[name].label,
+                "target": vocabularies[name].label_of(target) if target else "",
+            }
+        )
+    return shown
+
+
+def _context(run, form=None, values_form=None):
     columns = IMPORTERS[run.kind].columns
     mapped = [
         {"header": run.headers[int(index)], "field": columns[key].label}
@@ -92,9 +115,15 @@ def _context(run, form=None):
         }
         for row in run.preview
     ]
+    if values_form is None and run.status == ImportRun.Status.CHECKED and run.unknown_values:
+        values_form = ValueMappingForm(run=run)
     return {
         "run": run,
         "form": form,
+        "values_form": values_form,
+        "mapped_values": _mapped_values(run) if run.status == ImportRun.Status.CHECKED else [],
+        "warnings": run.warnings,
+        "hidden_warnings": max(0, run.warning_count - len(run.warnings)),
         "preview": preview,
         "mapped": mapped,
         "file_problems": [p for p in run.problems if not p.get("row")],
@@ -139,22 +168,63 @@ def run_check(request, pk):
 
 @login_required
 @require_POST
+def run_values(request, pk):
+    """Confirm or change the proposed mapping of unknown values (or leave them out); the
+    file is checked again at once."""
+    run = _run(request, pk)
+    form = ValueMappingForm(request.POST, run=run)
+    if not form.is_valid():
+        return render(request, "transfer/run.html", _context(run, values_form=form))
+    _refused(request, lambda: services.map_values(request.user, run, form.choices()))
+    return redirect(run)
+
+
+@login_required
+@require_POST
+def run_change_value(request, pk):
+    """Change a value's saved mapping: it is forgotten and listed for mapping again."""
+    run = _run(request, pk)
+    vocabulary = request.POST.get("vocabulary", "")
+    key = request.POST.get("key", "")
+    # Keys are what normalise() makes: letters and digits only (no NUL for PostgreSQL).
+    if vocabulary in VOCABULARIES and 0 < len(key) <= 200 and key.isalnum() and key.isascii():
+        _refused(request, lambda: services.change_value(request.user, run, vocabulary, key))
+    return redirect(run)
+
+
+@login_required
+@require_POST
 def run_commit(request, pk):
     run = _run(request, pk)
-    done = _refused(request, lambda: services.commit(request.user, run))
+    accepted = request.POST.get("accept_warnings") == "1"
+    done = _refused(request, lambda: services.commit(request.user, run, accepted))
     if done is not None and done.status == ImportRun.Status.DONE:
         messages.success(request, _("The file was imported."))
     return redirect(run)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_abandon(request, pk):
     run = _run(request, pk)
-    if _refused(request, lambda: services.abandon(request.user, run)) is None:
-        return redirect(run)
-    messages.success(request, _("The import was abandoned and its file deleted."))
-    return redirect("transfer:index")
+
+    def act():
+        if _refused(request, lambda: services.abandon(request.user, run)) is None:
+            return redirect(run)
+        messages.success(request, _("The import was abandoned and its file deleted."))
+        return redirect("transfer:index")
+
+    return confirm_first(
+        request,
+        act,
+        question=_("Abandon the import of “%(name)s”?") % {"name": run.original_name},
+        consequence=_(
+            "The uploaded file is deleted and nothing of it is imported. To import it later, "
+            "upload it again."
+        ),
+        confirm=_("Abandon the import"),
+        back_url=run.get_absolute_url(),
+    )
 
 
 def _export(request, form_class, rows, basename):

@@ -8,11 +8,14 @@ class WebsiteConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from bruecken import housekeeping
+        from bruecken import housekeeping, waiting
 
         from . import services
+        from . import waiting as website_waiting
 
         # Messages from the contact and feedback forms are kept for a limited time only.
         housekeeping.register(
             "contact_messages", services.delete_old_messages, "old contact messages deleted"
         )
+        # What waits for a user on their home page.
+        waiting.register("website", website_waiting.waiting_for)

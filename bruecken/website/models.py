@@ -3,11 +3,13 @@ and the messages the public sends through the contact and feedback forms."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bruecken.accounts import roles
 from bruecken.fields import acting_user
 from bruecken.models import Timestamped
 
@@ -52,9 +54,42 @@ class Publishable(Timestamped):
         return self.is_published and self.published_at <= (now or timezone.now())
 
 
+class ImageQuerySet(models.QuerySet):
+    """The one home of who may see which uploaded picture: a picture is as public as what uses
+    it (the list mirror of the rule; the image view serves nothing else)."""
+
+    def public(self, now=None):
+        """Pictures that published content shows: a published article's picture, or one that
+        the text of a published page or article shows (its address, `/<lang>/images/<id>/…`)."""
+        address = Concat(
+            Value("/images/"), Cast(OuterRef("pk"), output_field=CharField()), Value("/")
+        )
+
+        def shown_in(model):
+            return Exists(
+                model.objects.published(now).filter(
+                    Q(body__contains=address) | Q(body_en__contains=address)
+                )
+            )
+
+        return self.filter(
+            Q(articles__in=NewsArticle.objects.published(now).values("pk"))
+            | shown_in(Page)
+            | shown_in(NewsArticle)
+        ).distinct()
+
+    def visible_to(self, user, now=None):
+        """The program office (who writes the website) sees every picture, drafts' too; everyone
+        else what published content shows."""
+        if roles.is_program_office(user):
+            return self.all()
+        return self.public(now)
+
+
 class Image(models.Model):
     """An uploaded picture, resized and stripped of its metadata (GPS positions, camera
-    serials) on upload; served by us like every other file of the site."""
+    serials) on upload; served by us (only to who may see content that shows it, see
+    `ImageQuerySet`) under a name nobody can guess."""
 
     file = models.ImageField(
         _("file"), upload_to="website/images/%Y/", width_field="width", height_field="height"
@@ -72,6 +107,8 @@ class Image(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = acting_user(_("uploaded by"))
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

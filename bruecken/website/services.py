@@ -6,8 +6,8 @@ an audit entry. The messages from the public are personal data kept for a limite
 their audit entries name the message by kind and number, never by what it says or who sent it."""
 
 import io
+import secrets
 from datetime import timedelta
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -240,8 +240,9 @@ def prepare_image(upload):
         clean.save(buffer, "WEBP", quality=85, method=4)
     else:
         clean.save(buffer, "PNG", optimize=True)
-    stem = slugify(PurePath(getattr(upload, "name", "") or "").stem)[:50].strip("-") or "bild"
-    name = f"{stem}.{IMAGE_FORMATS[image_format]}"
+    # A random name: the address of a picture in a draft cannot be guessed from the uploaded
+    # file's name (nor does the name tell what the draft is about).
+    name = f"{secrets.token_urlsafe(18)}.{IMAGE_FORMATS[image_format]}"
     # Named: the image field reads the new width and height from a named file only.
     return ContentFile(buffer.getvalue(), name=name), name
 

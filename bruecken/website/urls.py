@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, content, directory, editorial, news, pages
+from .views import calendar, content, directory, editorial, listing, news, pages, personal
 
 app_name = "website"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("municipalities/<int:pk>/", pages.municipality, name="municipality"),
     path("organisations/", directory.directory, name="directory"),
     path("organisations/<int:pk>/", directory.organisation, name="organisation"),
+    path("organisations/ask-to-be-listed/", listing.listing_request, name="listing_request"),
+    path("home/", personal.personal_home, name="personal_home"),
     path("calendar/", calendar.calendar, name="calendar"),
     path("calendar/<int:year>/<int:month>/", calendar.month, name="calendar_month"),
     path("news/", news.news_list, name="news_list"),

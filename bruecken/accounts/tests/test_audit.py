@@ -190,3 +190,33 @@ def test_history_lists_each_entry_once_newest_first(organisation):
     first = record(None, Action.CREATE, organisation)
     second = record(None, Action.UPDATE, organisation, subjects=[organisation, organisation])
     assert list(history(organisation)) == [second, first]
+
+
+def test_the_admins_audit_log_shows_readable_changes(client, db):
+    """Not the stored JSON ("2026-12-07 18:23:01.020798+00:00", "bestätigt"): labels, local
+    times and choices in the reader's language."""
+    from datetime import UTC, datetime
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    from bruecken.accounts import audit
+    from bruecken.accounts.models import AuditEntry, User
+    from bruecken.events.models import Registration
+    from bruecken.events.tests.factories import RegistrationFactory
+
+    registration = RegistrationFactory(
+        status=Registration.Status.CONFIRMED,
+        checked_in_at=datetime(2026, 12, 7, 18, 23, 1, 20798, tzinfo=UTC),
+    )
+    with translation.override("de"):
+        changes = audit.diff({}, audit.snapshot(registration, ["status", "checked_in_at"]))
+        entry = audit.record(None, AuditEntry.Action.CREATE, registration, changes)
+    client.force_login(User.objects.create_superuser("admin@example.org", "pw"))
+    with translation.override("en"):
+        address = reverse("admin:accounts_auditentry_change", args=[entry.pk])
+    page = client.get(address, headers={"accept-language": "en"}).content.decode()
+    content = page.split('id="content-main"')[1]
+    assert "18:23:01" not in content and "bestätigt" not in content
+    assert "<td>Dec. 7, 2026, 7:23 p.m.</td>" in page
+    assert "<td>confirmed</td>" in page

@@ -1,5 +1,6 @@
 """The `bruecken` command."""
 
+import os
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -30,12 +31,16 @@ def test_without_a_command_it_shows_help(capsys):
 
 def test_serve_with_debug_runs_the_development_server(monkeypatch, settings):
     settings.DEBUG = True
+    # Restored afterwards: serve sets it.
+    monkeypatch.setenv("BRUECKEN_ADDRESS", "127.0.0.1:8000")
     calls = []
     monkeypatch.setattr(
         "django.core.management.call_command", lambda *args, **kwargs: calls.append(args)
     )
     assert cli.main(["bruecken", "serve", "127.0.0.1:9999"]) == 0
     assert calls == [("runserver", "127.0.0.1:9999")]
+    # What the settings derive SITE_URL from, in this process and the reloaded one.
+    assert os.environ["BRUECKEN_ADDRESS"] == "127.0.0.1:9999"
 
 
 def test_serve_without_debug_runs_gunicorn(monkeypatch, settings):

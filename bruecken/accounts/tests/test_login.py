@@ -17,9 +17,9 @@ def login_url(language):
         return reverse("accounts:login")
 
 
-def organisation_list_url(language):
+def home_url(language):
     with translation.override(language):
-        return reverse("actors:organisation_list")
+        return reverse("website:personal_home")
 
 
 def test_login_urls_carry_the_language():
@@ -38,7 +38,7 @@ def test_login_with_the_email_in_any_case(client, typed, bonn):
     user = user_with_role(Role.COORDINATOR, municipality=bonn, user__email="ama@example.org")
     response = client.post(login_url("en"), {"username": typed, "password": PASSWORD}, secure=True)
     assert response.status_code == 302
-    assert response.url == organisation_list_url("en")
+    assert response.url == home_url("en")
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
@@ -59,7 +59,7 @@ def test_login_ignores_a_next_to_another_site(client, bonn):
         {"username": "ama@example.org", "password": PASSWORD, "next": "https://evil.example/"},
         secure=True,
     )
-    assert response.url == organisation_list_url("en")
+    assert response.url == home_url("en")
 
 
 def test_wrong_password_shows_the_error_in_english(client):
@@ -109,7 +109,7 @@ def test_a_logged_in_user_is_sent_on(client, bonn_coordinator):
     client.force_login(bonn_coordinator)
     response = client.get(login_url("en"), secure=True)
     assert response.status_code == 302
-    assert response.url == organisation_list_url("en")
+    assert response.url == home_url("en")
 
 
 def test_logout_by_get_is_refused(client):
@@ -127,18 +127,18 @@ def test_logout_by_post(client):
 
 
 @pytest.mark.django_db
-def test_a_participant_lands_on_their_events(client):
+def test_a_participant_lands_on_their_home_page(client):
     from bruecken.actors.tests.factories import PersonFactory
 
     user = user_with_role(Role.PARTICIPANT)
     PersonFactory(user=user)
     response = client.post("/en/accounts/login/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/en/participate/mine/"
+    assert response["Location"] == "/en/home/"
 
 
 @pytest.mark.django_db
-def test_an_account_without_role_or_person_lands_on_the_start_page(client):
+def test_an_account_without_role_or_person_lands_on_its_home_page(client):
     user = UserFactory()
     response = client.post("/en/accounts/login/", {"username": user.email, "password": PASSWORD})
-    assert response["Location"] == "/en/"
+    assert response["Location"] == "/en/home/"

@@ -109,6 +109,7 @@ PROBE = textwrap.dedent(
             "SECURE_SSL_REDIRECT": getattr(s, "SECURE_SSL_REDIRECT", False),
             "SESSION_COOKIE_SECURE": getattr(s, "SESSION_COOKIE_SECURE", False),
             "SECURE_HSTS_SECONDS": getattr(s, "SECURE_HSTS_SECONDS", 0),
+            "SITE_URL": s.SITE_URL,
         }))
     """
 )
@@ -161,3 +162,133 @@ def test_a_misspelt_debug_is_refused(tmp_path):
     assert import_settings(tmp_path, DEBUG="ture", SECRET_KEY="x" * 60) == {
         "error": "DEBUG must be true or false, not 'ture'"
     }
+
+
+@pytest.mark.parametrize(
+    ("address", "url"),
+    [
+        ("127.0.0.1:8123", "http://127.0.0.1:8123"),
+        ("8123", "http://127.0.0.1:8123"),
+        ("0.0.0.0:9000", "http://127.0.0.1:9000"),
+        ("[::]:8000", "http://[::1]:8000"),
+        ("[::1]:8001", "http://[::1]:8001"),
+        ("localhost", "http://localhost:8000"),
+        ("unix:/run/bruecken.sock", "http://localhost"),
+    ],
+)
+def test_site_url_for_an_address(address, url):
+    assert project_settings.site_url_for(address) == url
+
+
+def test_site_url_follows_the_served_address(tmp_path):
+    """`make run ADDRESS=…` sets BRUECKEN_ADDRESS: links must not point at another port."""
+    assert import_settings(tmp_path, DEBUG="true")["SITE_URL"] == "http://127.0.0.1:8000"
+    values = import_settings(tmp_path, DEBUG="true", BRUECKEN_ADDRESS="127.0.0.1:8123")
+    assert values["SITE_URL"] == "http://127.0.0.1:8123"
+
+
+def test_a_set_site_url_wins_over_the_address(tmp_path):
+    values = import_settings(
+        tmp_path,
+        DEBUG="true",
+        BRUECKEN_ADDRESS="0.0.0.0:8000",
+        SITE_URL="https://bruecken.example/",
+    )
+    assert values["SITE_URL"] == "https://bruecken.example"
+
+
+LINKS = textwrap.dedent(
+    """
+    import json
+    from types import SimpleNamespace
+    import django
+    django.setup()
+    from django.test import RequestFactory
+    from bruecken.events.calendars import event_url
+    from bruecken.website.templatetags.seo import canonical_link
+    request = RequestFactory().get("/en/organisations/")
+    print(json.dumps({
+        "canonical": str(canonical_link({"request": request})),
+        "event": event_url(SimpleNamespace(pk=7)),
+    }))
+    """
+)
+
+
+def test_pages_and_feeds_link_to_the_served_address(tmp_path):
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "BRUECKEN_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "bruecken.settings",
+        "DEBUG": "true",
+        "BRUECKEN_ADDRESS": "127.0.0.1:8123",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", LINKS],
+        env=environment,
+        cwd=project_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    links = json.loads(result.stdout)
+    assert (
+        links["canonical"]
+        == '<link rel="canonical" href="http://127.0.0.1:8123/en/organisations/">'
+    )
+    assert links["event"].startswith("http://127.0.0.1:8123/")
+
+
+@pytest.fixture
+def console(settings):
+    """What the log handlers a request's records reach write (with DEBUG on, as `make run` has
+    it, Django's own console handler is one of them)."""
+    import io
+    import logging
+
+    settings.DEBUG = True
+    stream = io.StringIO()
+    handlers = []
+    logger = logging.getLogger("django.request")
+    while logger is not None:
+        handlers += [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]
+        logger = logger.parent if logger.propagate else None
+    previous = [handler.setStream(stream) for handler in handlers]
+    assert handlers
+    yield stream
+    for handler, old in zip(handlers, previous, strict=True):
+        handler.setStream(old)
+
+
+def test_a_refused_request_is_logged_without_a_traceback(client, db, console):
+    from django.urls import reverse
+
+    from bruecken.accounts.models import Role
+
+    from .factories import user_with_role
+
+    client.force_login(user_with_role(Role.PARTICIPANT))
+    assert client.get(reverse("actors:organisation_list")).status_code == 403
+
+    logged = console.getvalue()
+    assert "Forbidden (Permission denied): /" in logged
+    assert "Traceback" not in logged
+
+
+def test_a_server_error_keeps_its_traceback(console):
+    import logging
+
+    from django.http import HttpResponse
+    from django.utils.log import log_response
+
+    try:
+        raise ValueError("broken")
+    except ValueError as error:
+        log_response(
+            "Internal Server Error: %s", "/de/", response=HttpResponse(status=500), exception=error
+        )
+    logged = console.getvalue()
+    assert "Internal Server Error: /de/" in logged
+    assert "Traceback" in logged and "ValueError: broken" in logged
+    assert logging.getLogger("django.request").isEnabledFor(logging.ERROR)

@@ -289,7 +289,7 @@ class TestOrganisationEditing:
         client.force_login(bonn_coordinator)
         assert client.get(url("organisation_delete", organisation.pk)).status_code == 200
         assert Organisation.objects.exists()
-        response = client.post(url("organisation_delete", organisation.pk))
+        response = client.post(url("organisation_delete", organisation.pk), {"confirm": "yes"})
         assert response.status_code == 302
         assert not Organisation.objects.exists()
 
@@ -303,7 +303,7 @@ class TestOrganisationEditing:
         assert not Organisation.objects.get().is_public
         client.post(consent_url, {"consent_given_by": "Vorstand"})
         assert Organisation.objects.get().is_public
-        client.post(consent_url, {"action": "withdraw"})
+        client.post(consent_url, {"action": "withdraw", "confirm": "yes"})
         assert not Organisation.objects.get().is_public
 
 
@@ -329,7 +329,7 @@ class TestMembershipsAndTies:
             },
         )
         assert Membership.objects.get().role == "Vorsitz"
-        client.post(url("membership_edit", membership.pk), {"delete": "1"})
+        client.post(url("membership_edit", membership.pk), {"delete": "1", "confirm": "yes"})
         assert not Membership.objects.exists()
 
     def test_membership_person_choices_are_scoped(self, client, bonn, kiel, bonn_coordinator):
@@ -354,7 +354,7 @@ class TestMembershipsAndTies:
         response = client.post(edit_url, {"kind": "cooperation", "note": "weiter so"})
         assert response["Location"] == bonn_organisation.get_absolute_url()
         assert Tie.objects.get().note == "weiter so"
-        client.post(edit_url, {"delete": "1"})
+        client.post(edit_url, {"delete": "1", "confirm": "yes"})
         assert not Tie.objects.exists()
 
     def test_tie_with_itself_is_a_form_error(self, client, bonn, bonn_coordinator):
@@ -433,7 +433,7 @@ class TestPeopleViews:
             },
         )
         assert Person.objects.get().is_decision_maker
-        client.post(url("person_delete", person.pk))
+        client.post(url("person_delete", person.pk), {"confirm": "yes"})
         assert not Person.objects.exists()
 
     def test_representative_edits_member_without_municipality(self, client, bonn):
@@ -478,3 +478,105 @@ def test_single_municipality_is_preselected(client, bonn, bonn_coordinator):
     client.force_login(bonn_coordinator)
     form = client.get(url("organisation_create")).context["form"]
     assert form["municipality"].value() == bonn.pk
+
+
+class TestOwnRecord:
+    """A participant keeps their own record, as `actors.change_person` (`is_self`) allows."""
+
+    def test_participant_edits_own_details(self, client, bonn, participant):
+        own = PersonFactory(
+            name="Lina Al-Khatib", municipality=bonn, email="lina@example.org", user=participant
+        )
+        client.force_login(participant)
+        assert client.get(own.get_absolute_url()).status_code == 200
+        # The work area's navigation leads there ("My details").
+        nav = client.get(reverse("participate:mine")).content.decode()
+        assert f'href="{own.get_absolute_url()}"' in nav
+        page = client.get(url("person_edit", own.pk))
+        assert page.status_code == 200
+        assert set(page.context["form"].fields) == {
+            "name",
+            "phone",
+            "language",
+            "languages",
+            "countries",
+            "competences",
+        }
+        response = client.post(
+            url("person_edit", own.pk),
+            {
+                "name": "Lina Al Khatib",
+                "language": "en",
+                "competences": "Arabisch, Moderation",
+                # Not hers to set: ignored.
+                "email": "someone@example.org",
+                "is_decision_maker": "on",
+                "municipality": "",
+            },
+        )
+        assert response.status_code == 302
+        own.refresh_from_db()
+        assert own.name == "Lina Al Khatib"
+        assert own.language == "en"
+        assert own.competences == "Arabisch, Moderation"
+        assert own.email == "lina@example.org"
+        assert not own.is_decision_maker
+        assert own.municipality == bonn
+
+    def test_participant_gives_own_consent(self, client, participant):
+        own = PersonFactory(municipality=None, user=participant)
+        client.force_login(participant)
+        response = client.post(url("person_consent", own.pk), {"consent_given_by": own.name})
+        assert response.status_code == 302
+        own.refresh_from_db()
+        assert own.is_public
+
+    def test_participant_refused_another_record(self, client, bonn, participant):
+        PersonFactory(municipality=None, user=participant)
+        other = PersonFactory(municipality=bonn, public=True)
+        client.force_login(participant)
+        assert client.get(other.get_absolute_url()).status_code == 403
+        assert client.get(url("person_edit", other.pk)).status_code == 403
+        response = client.post(url("person_edit", other.pk), {"name": "X", "language": "de"})
+        assert response.status_code == 403
+        other.refresh_from_db()
+        assert other.name != "X"
+        assert client.get(url("person_delete", other.pk)).status_code == 403
+
+    def test_participant_cannot_delete_own_record(self, client, participant):
+        own = PersonFactory(municipality=None, user=participant)
+        client.force_login(participant)
+        assert client.post(url("person_delete", own.pk)).status_code == 403
+        assert Person.objects.filter(pk=own.pk).exists()
+
+    def test_steward_still_edits_every_field(self, client, bonn, bonn_coordinator, participant):
+        own = PersonFactory(municipality=bonn, user=participant)
+        client.force_login(bonn_coordinator)
+        form = client.get(url("person_edit", own.pk)).context["form"]
+        assert {"email", "municipality", "is_decision_maker"} <= set(form.fields)
+
+
+def test_staff_write_english_description_and_competences(client, bonn, bonn_coordinator):
+    organisation = OrganisationFactory(municipality=bonn, name="Weltladen Bonn")
+    client.force_login(bonn_coordinator)
+    form = client.get(url("organisation_edit", organisation.pk)).context["form"]
+    assert {"description_en", "competences_en"} <= set(form.fields)
+    response = client.post(
+        url("organisation_edit", organisation.pk),
+        {
+            "name": "Weltladen Bonn",
+            "kind": organisation.kind,
+            "municipality": bonn.pk,
+            "description": "Fairer Handel in Bonn.",
+            "description_en": "Fair trade in Bonn.",
+            "competences_en": "Fair trade",
+        },
+    )
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.description_en, organisation.competences_en) == (
+        "Fair trade in Bonn.",
+        "Fair trade",
+    )
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert '<dd lang="en">Fair trade in Bonn.</dd>' in page

@@ -2,6 +2,7 @@
 one list helper (filters, order, the count kept per content version, the page and its links)."""
 
 import hashlib
+import re
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from bruecken.actors.filters import search_terms
 from bruecken.cache import WATCHED_APPS, cached_for_version
@@ -43,9 +46,39 @@ TopicCode = Annotated[
     str | None,
     Query(None, pattern=r"^[a-z0-9-]{1,40}$", description="Topic code, e.g. sdg-4."),
 ]
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+# An ISO 8601 date or date and time in the years above; JSON Schema patterns match anywhere, so
+# it is anchored at the start, and the rest is the date-time format's to check.
+ISO_DATE_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-[0-9]{2}-[0-9]{2}([T ].*)?$"
+
+
+def _iso_datetime(value):
+    """Only what the schema declares: pydantic would take a number for seconds since 1970
+    (`0.5`) and any year."""
+    if isinstance(value, str) and not re.match(ISO_DATE_PATTERN, value.strip()):
+        raise PydanticCustomError("datetime_format", "not an ISO 8601 date and time")
+    return value
+
+
+def _within_years(value):
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError("date_range", "outside the years 1900–2200")
+    return value
+
+
 UpdatedSince = Annotated[
     datetime | None,
-    Query(None, description="Only rows changed at or after this time (ISO 8601)."),
+    BeforeValidator(_iso_datetime),
+    AfterValidator(_within_years),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date-time", "pattern": ISO_DATE_PATTERN},
+                {"type": "null"},
+            ]
+        }
+    ),
+    Query(None, description="Only rows changed at or after this time (ISO 8601, years 1900–2200)."),
 ]
 
 ERRORS = {401: schemas.Error, 422: schemas.ValidationErrorOut, 429: schemas.Error}

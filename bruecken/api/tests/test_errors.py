@@ -112,3 +112,36 @@ def test_programs_and_topics(anonymous, world):
     assert {"code": "sdg-4", "group": "sdg"}.items() <= next(
         t for t in topics if t["code"] == "sdg-4"
     ).items()
+
+
+def test_each_validation_message_in_german(client):
+    response = client.get("/api/v1/organisations?limit=0", headers={"Accept-Language": "de"})
+    with translation.override("de"):
+        expected = translation.gettext("Enter a number of at least %(ge)s.") % {"ge": "1"}
+    assert response.json()["errors"] == [{"loc": ["query", "limit"], "msg": expected}]
+    assert expected != "Enter a number of at least 1."
+
+
+@pytest.mark.parametrize(
+    "value", ["0.5", "1700000000", "1899-12-31T23:00:00", "2201-01-01", "0001-01-01T00:00", "x"]
+)
+def test_updated_since_takes_what_the_schema_declares_only(anonymous, value):
+    response = anonymous.get("/organisations", {"updated_since": value})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "updated_since"]
+
+
+@pytest.mark.parametrize("value", ["1900-01-01T00:00:00Z", "2026-05-01", "2200-12-31T10:00+01:00"])
+def test_updated_since_within_the_years(anonymous, value):
+    assert anonymous.get("/organisations", {"updated_since": value}).status_code == 200
+
+
+def test_the_schema_declares_the_limits_of_updated_since(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/organisations", "/api/v1/people", "/api/v1/events"):
+        parameters = schema["paths"][path]["get"]["parameters"]
+        updated_since = next(p for p in parameters if p["name"] == "updated_since")["schema"]
+        text = next(branch for branch in updated_since["anyOf"] if branch["type"] == "string")
+        assert text["format"] == "date-time"
+        assert text["pattern"].startswith("^(19")
+        assert "1900–2200" in updated_since["description"]

@@ -82,3 +82,14 @@ def test_lists_need_a_fixed_number_of_queries(
         result.organisations.set([world.bonn_public])
     with django_assert_max_num_queries(most):
         assert len(rows(anonymous.get(path))) >= 11
+
+
+def test_english_versions_are_given_beside_the_german(anonymous, world):
+    """Goals and results carry their English versions (empty where none was written)."""
+    goal = world.bonn_goal_public
+    goal.title_en = "Public goal in English"
+    goal.save()
+    (row,) = rows(anonymous.get("/goals"))
+    assert (row["title"], row["title_en"]) == ("Public goal", "Public goal in English")
+    assert row["description_en"] == row["indicator_en"] == ""
+    assert all(result["text_en"] == "" for result in rows(anonymous.get("/results")))

@@ -127,11 +127,16 @@ def test_revoke_via_the_page(client, bonn_coordinator, kiel_coordinator, office)
     url = reverse("api:token_revoke", args=[token.pk])
     assert client.get(url).status_code in (302, 405)
     client.force_login(kiel_coordinator)
-    assert client.post(url).status_code == 404
+    assert client.post(url, {"confirm": "yes"}).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
     client.force_login(bonn_coordinator)
-    response = client.post(url)
+    # Asked first, naming the consequence; nothing is revoked yet.
+    asked = client.post(url)
+    assert asked.status_code == 200 and "nicht rückgängig" in asked.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    response = client.post(url, {"confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == URL
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -140,7 +145,7 @@ def test_revoke_via_the_page(client, bonn_coordinator, kiel_coordinator, office)
 def test_the_office_may_revoke_any_token(client, bonn_coordinator, office):
     token, _raw = services.create_token(bonn_coordinator, "Portal")
     client.force_login(office)
-    client.post(reverse("api:token_revoke", args=[token.pk]))
+    client.post(reverse("api:token_revoke", args=[token.pk]), {"confirm": "yes"})
     token.refresh_from_db()
     assert token.revoked_at is not None
 

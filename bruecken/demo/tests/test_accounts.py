@@ -103,7 +103,9 @@ def test_creating_the_accounts_twice_duplicates_nothing(demo_accounts):
     again = create_demo_accounts()
 
     assert counts() == before
-    assert sorted(User.objects.values_list("email", "roles__role", "roles__municipality_id")) == pairs
+    assert (
+        sorted(User.objects.values_list("email", "roles__role", "roles__municipality_id")) == pairs
+    )
     assert {email for email, _role in again} == DEMO_EMAILS
     assert Person.objects.get(user__email="participant@demo.bruecken.de").pk == participant_person
 

@@ -25,6 +25,7 @@ from .invitations import answer_invitation, check_answerable, invite, invite_by_
 from .places import (
     accept_offer,
     add_participant,
+    admissible,
     cancel,
     events_with_offers_to_settle,
     expire_offers,
@@ -72,6 +73,7 @@ __all__ = [
     "add_document",
     "add_participant",
     "add_participants",
+    "admissible",
     "answer_invitation",
     "cancel",
     "cancel_event",

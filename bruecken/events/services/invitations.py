@@ -14,7 +14,7 @@ from .. import notifications
 from ..exceptions import Refused
 from ..models import Invitation, Registration
 from ..tokens import invitation_for_token
-from .places import check_open, lock_event, take_place
+from .places import check_circle, check_open, lock_event, take_place
 
 Source = Registration.Source
 
@@ -37,6 +37,14 @@ def invite(user, event, people):
                 )
             if Invitation.objects.filter(event=event, person=person).exists():
                 continue
+            try:
+                # An invitation that could not be accepted is not sent.
+                check_circle(event, person)
+            except Refused as refusal:
+                raise Refused(
+                    _("%(name)s: %(reason)s") % {"name": person.name, "reason": refusal.message},
+                    code=refusal.code,
+                ) from None
             invitation = Invitation(event=event, person=person, invited_by=user)
             with audit.changes(user, invitation, ["person"], subjects=[event, person]):
                 invitation.save()

@@ -37,28 +37,49 @@ def lock_event(event):
     return Event.objects.select_for_update(of=("self",)).select_related("process").get(pk=event.pk)
 
 
-def initiative_circle(process):
-    """The people who attended the initiative workshop of the process."""
-    return Person.objects.filter(
-        registrations__event__process=process,
-        registrations__event__kind=WorkshopKind.INITIATIVE,
-        registrations__attended=True,
-    ).distinct()
+def initiative_circle(process, now=None):
+    """The people who took part in the initiative workshop of the process
+    (`Registration.objects.participants`), once it has begun and unless it was cancelled."""
+    took_part = Registration.objects.filter(
+        event__process=process,
+        event__kind=WorkshopKind.INITIATIVE,
+        event__starts_at__lte=now or timezone.now(),
+        event__cancelled_at__isnull=True,
+    ).participants()
+    return Person.objects.filter(pk__in=took_part.values("person_id"))
+
+
+def admissible(event, people):
+    """Of `people`, those the event's admission lets take part as far as the circle goes:
+    where only the initiative circle is admitted, the circle alone (what the pickers offer)."""
+    if event.admission != Admission.INITIATIVE_CIRCLE:
+        return people
+    if event.process_id is None:
+        return people.none()
+    return people.filter(pk__in=initiative_circle(event.process).values("pk"))
+
+
+def check_circle(event, person):
+    """Where only the initiative circle is admitted, refuse anyone else."""
+    if event.admission != Admission.INITIATIVE_CIRCLE:
+        return
+    if (
+        event.process_id is None
+        or not initiative_circle(event.process).filter(pk=person.pk).exists()
+    ):
+        raise Refused(
+            # "Took part" as `initiative_circle` counts: attended where attendance was recorded.
+            _(
+                "Only the people who took part in the initiative workshop of this local process "
+                "take part in this workshop."
+            ),
+            code="not_in_circle",
+        )
 
 
 def _check_admission(event, person, source):
     if event.admission == Admission.INITIATIVE_CIRCLE:
-        if (
-            event.process_id is None
-            or not initiative_circle(event.process).filter(pk=person.pk).exists()
-        ):
-            raise Refused(
-                _(
-                    "Only the people who attended the initiative workshop take part in "
-                    "this workshop."
-                ),
-                code="not_in_circle",
-            )
+        check_circle(event, person)
     elif event.admission == Admission.INVITED and source in (Source.SELF, Source.NOMINATED):
         raise Refused(_("This event is by invitation only."), code="invitation_only")
     elif event.admission == Admission.DELEGATES:

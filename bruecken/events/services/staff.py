@@ -41,7 +41,7 @@ EVENT_FIELDS = [name for name in EVENT_EDITABLE if name not in EVENT_M2M]
 # A change of any of these is a change of time or place: everyone registered is told.
 TIME_AND_PLACE = ["starts_at", "ends_at", "venue", "online_url"]
 PROGRAM_LEVEL_KINDS = (WorkshopKind.EXCHANGE, WorkshopKind.SEMINAR)
-AGENDA_FIELDS = ["starts_at", "title", "responsible"]
+AGENDA_FIELDS = ["starts_at", "title", "title_en", "responsible"]
 DOCUMENT_FIELDS = ["title", "file"]
 ATTENDANCE_FIELDS = ["attended", "checked_in_at"]
 
@@ -108,8 +108,31 @@ def create_program_event(user, program, values):
     with transaction.atomic():
         event = Event(program=program, process=None, kind=kind)
         with audit.changes(user, event, EVENT_FIELDS + EVENT_M2M, subjects=[program]):
-            _save_event(event, values)
+            _save_event(event, _normalised(values))
     return event
+
+
+def _normalised(values):
+    """A browser sends line breaks as CRLF: the same venue must not read as a new one."""
+    if isinstance(values.get("venue"), str):
+        values = {**values, "venue": values["venue"].replace("\r\n", "\n")}
+    return values
+
+
+def _same(old, new):
+    if isinstance(old, str) or isinstance(new, str):
+        return (old or "").replace("\r\n", "\n") == (new or "").replace("\r\n", "\n")
+    # Aware datetimes compare as instants, whatever zone each is given in.
+    return old == new
+
+
+def time_and_place_changes(old, event):
+    """What of the time and place really changed: {field: [old, new]}, in TIME_AND_PLACE order."""
+    return {
+        name: [old[name], getattr(event, name)]
+        for name in TIME_AND_PLACE
+        if not _same(old[name], getattr(event, name))
+    }
 
 
 def _has_people_to_tell(event):
@@ -129,8 +152,8 @@ def update_event(user, event, values, now=None):
         if event.is_cancelled:
             raise Refused(_("This event has been cancelled."), code="cancelled")
         old_capacity = event.capacity
-        # Compared as the audit entry compares them.
-        old_time_and_place = audit.snapshot(event, TIME_AND_PLACE)
+        old_time_and_place = {name: getattr(event, name) for name in TIME_AND_PLACE}
+        values = _normalised(values)
         with audit.changes(user, event, EVENT_FIELDS + EVENT_M2M, subjects=[event.program]):
             _assign_fields(event, values, EVENT_FIELDS)
             held = places_held(event)
@@ -148,9 +171,9 @@ def update_event(user, event, values, now=None):
             _save_event(event, values)
         if event.capacity > old_capacity and not (event.starts_at and event.starts_at <= now):
             offer_next(event, now)
-        moved = audit.snapshot(event, TIME_AND_PLACE) != old_time_and_place
+        moved = time_and_place_changes(old_time_and_place, event)
         if moved and _has_people_to_tell(event):
-            notifications.event_changed(event)
+            notifications.event_changed(event, moved)
     return event
 
 

@@ -37,7 +37,10 @@ Status = Registration.Status
 BERLIN = ZoneInfo("Europe/Berlin")
 LINK = re.compile(re.escape(settings.SITE_URL) + r"(/\S+)")
 PERSONAL = re.compile(r"/participate/(invitation|registration)/")
-NOT_IN_CIRCLE = "Only the people who attended the initiative workshop take part in this workshop."
+NOT_IN_CIRCLE = (
+    "Only the people who took part in the initiative workshop of this local process "
+    "take part in this workshop."
+)
 
 
 class Clock:
@@ -311,7 +314,9 @@ def hold_extended_workshop(user, extended, bonn, clock):
     _user, leaving = self_registered[0]
     (confirmation,) = messages_to(leaving, "")
     mail.outbox.clear()
-    response = Client().post(link_in(confirmation), {"email": leaving.email, "action": "cancel"})
+    response = Client().post(
+        link_in(confirmation), {"email": leaving.email, "action": "cancel", "confirm": "yes"}
+    )
     assert response.context["done"] == "Your registration has been cancelled."
 
     (offer,) = messages_to(waiting[0])

@@ -140,6 +140,94 @@ class TestProgramDashboard:
         assert few == many
 
 
+class TestBelowMinimum:
+    """Bonn's first extended workshop had 22 participants of at least 30: the dashboards warn
+    (issue 13). Participants are `Registration.objects.participants`: those marked attended
+    where attendance was recorded, else the confirmed."""
+
+    @pytest.fixture
+    def extended(self, bonn_process):
+        workshop = bonn_process.workshops.get(kind=WorkshopKind.EXTENDED, position=2)
+        assert workshop.capacity_min == 30  # from the template's step
+        workshop.starts_at = timezone.now() - timedelta(days=10)
+        workshop.ends_at = workshop.starts_at + timedelta(hours=5)
+        workshop.venue = "Altes Rathaus"
+        workshop.is_published = True
+        workshop.save()
+        return workshop
+
+    def register(self, workshop, count, **kwargs):
+        for _ in range(count):
+            RegistrationFactory(event=workshop, **kwargs)
+
+    def test_program_dashboard_names_a_held_workshop_below_its_minimum(
+        self, client, office, program, bonn_process, extended
+    ):
+        # 31 confirmed, but attendance was recorded: 22 came, 9 did not.
+        self.register(extended, 22, attended=True)
+        self.register(extended, 9, attended=False)
+        client.force_login(office)
+        response = client.get(url("program_detail", program.pk))
+        bonn = next(r for r in response.context["rows"] if r["municipality"].name == "Bonn")
+        assert bonn["warnings"] == 1
+        assert [w.pk for _m, _p, w in response.context["attention"]] == [extended.pk]
+        content = response.content.decode()
+        assert 'aria-labelledby="attention-heading"' in content
+        assert "Workshops below their minimum" in content
+        assert "had 22 participants, fewer than its minimum of 30." in content
+        assert url("process_detail", bonn_process.pk) in content
+
+    def test_confirmed_count_where_attendance_was_not_recorded(
+        self, client, office, program, bonn_process, extended
+    ):
+        self.register(extended, 30)
+        self.register(extended, 5, status=Status.CANCELLED)
+        client.force_login(office)
+        response = client.get(url("program_detail", program.pk))
+        assert response.context["attention"] == []
+        assert "Workshops below their minimum" not in response.content.decode()
+        Registration.objects.filter(event=extended, status=Status.CONFIRMED).first().delete()
+        response = client.get(url("program_detail", program.pk))
+        assert [w.pk for _m, _p, w in response.context["attention"]] == [extended.pk]
+        assert "had 29 participants" in response.content.decode()
+
+    def test_process_dashboard_warns_too(self, client, bonn_coordinator, bonn_process, extended):
+        self.register(extended, 22, attended=True)
+        self.register(extended, 9, attended=False)
+        client.force_login(bonn_coordinator)
+        response = client.get(url("process_detail", bonn_process.pk))
+        assert [w.pk for w in response.context["warnings"]] == [extended.pk]
+        content = response.content.decode()
+        assert "had 22 participants, fewer than its minimum of 30." in content
+        assert "22 took part." in content
+
+    def test_participants_so_far_count_who_took_part(
+        self, client, office, program, bonn_process, extended
+    ):
+        self.register(extended, 2, attended=True)
+        self.register(extended, 1, attended=False)
+        initiative = bonn_process.workshops.get(position=1)
+        initiative.starts_at = timezone.now() - timedelta(days=40)
+        initiative.save()
+        # Attendance not recorded there: the confirmed took part.
+        self.register(initiative, 4)
+        coming = bonn_process.workshops.get(position=3)
+        coming.starts_at = timezone.now() + timedelta(days=20)
+        coming.save()
+        self.register(coming, 6)
+        client.force_login(office)
+        response = client.get(url("program_detail", program.pk))
+        bonn = next(r for r in response.context["rows"] if r["municipality"].name == "Bonn")
+        assert bonn["participants"] == 6
+
+    def test_german_page(self, client, office, program, bonn_process, extended):
+        self.register(extended, 22, attended=True)
+        client.force_login(office)
+        content = client.get(f"/de/programs/{program.pk}/").content.decode()
+        assert "Workshops unter ihrer Mindestzahl" in content
+        assert "hatte 22 Teilnehmende, weniger als die Mindestzahl von 30." in content
+
+
 class TestProcessDashboard:
     def test_timeline_states_and_places(self, client, bonn_coordinator, bonn_process):
         workshops = fill_process(bonn_process)

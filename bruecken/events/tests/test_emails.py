@@ -302,3 +302,62 @@ def test_registrations_are_mailed_over_smtp_in_each_persons_language(
         assert entry.decoded("DTSTART") == START
         assert entry.decoded("DTEND") == START + timedelta(hours=6)
         assert str(entry["UID"]) == f"event-{event.pk}@bruecken"
+
+
+class TestPlainText:
+    """Plain-text mail is not HTML: "&", quotes and "<" reach the reader as typed, not as
+    "&amp;" (every mail template renders with autoescape off)."""
+
+    @pytest.fixture
+    def event(self, db):
+        return EventFactory(
+            title='Feld & Flur: "Zukunft <gemeinsam>"',
+            venue="Haus & Hof, O'Brien-Saal",
+            starts_at=START,
+            ends_at=START + timedelta(hours=6),
+            capacity=5,
+        )
+
+    def assert_as_typed(self, message):
+        for text in (message.subject, message.body):
+            for escaped in ("&amp;", "&quot;", "&#x27;", "&#39;", "&lt;", "&gt;"):
+                assert escaped not in text, (escaped, text)
+        assert 'Feld & Flur: "Zukunft <gemeinsam>"' in message.subject
+        assert "Haus & Hof, O'Brien-Saal" in message.body
+
+    @pytest.mark.parametrize(
+        "kind",
+        [
+            "registration_confirmed",
+            "registration_waiting",
+            "registration_offered",
+            "registration_cancelled",
+            "registration_expired",
+        ],
+    )
+    def test_registration_mails(self, event, kind):
+        registration = RegistrationFactory(event=event, person=german(name="Ali O'Neil"))
+        (message,) = sent(kind, registration=registration.pk)
+        self.assert_as_typed(message)
+        assert "Ali O'Neil" in message.body
+
+    @pytest.mark.parametrize("kind", ["invitation", "invitation_reminder"])
+    def test_invitation_mails(self, event, kind):
+        invitation = Invitation.objects.create(event=event, person=english())
+        (message,) = sent(kind, invitation=invitation.pk)
+        self.assert_as_typed(message)
+
+    @pytest.mark.parametrize("kind", ["event_cancelled", "event_changed", "event_reminder"])
+    def test_event_mails(self, event, kind):
+        RegistrationFactory(event=event, person=english())
+        (message,) = sent(kind, event=event.pk)
+        self.assert_as_typed(message)
+
+    def test_public_registration_link(self, event):
+        from bruecken.events.emails import public_registration_message
+
+        message = public_registration_message(
+            event, {"name": "Ali O'Neil", "email": "ali@example.org"}, "https://x.example/c"
+        )
+        self.assert_as_typed(message)
+        assert "Ali O'Neil" in message.body

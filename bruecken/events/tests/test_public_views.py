@@ -9,7 +9,7 @@ from icalendar import Calendar
 from bruecken.accounts.tests.factories import UserFactory
 from bruecken.actors.tests.factories import PersonFactory
 from bruecken.events import services
-from bruecken.events.models import AgendaItem, Invitation, Registration
+from bruecken.events.models import AgendaItem, Event, Invitation, Registration
 from bruecken.events.tests.factories import EventFactory, RegistrationFactory
 from bruecken.programs.models import Admission
 from bruecken.tests.helpers import url_maker
@@ -80,6 +80,19 @@ class TestEventPage:
         content = client.get(url("event", event.pk)).content.decode()
         assert "Mit Einwilligung" in content
         assert "Ohne Einwilligung" not in content
+
+    def test_agenda_in_english_with_the_german_marked(self, client, event):
+        AgendaItem.objects.create(
+            event=event, starts_at="10:00", title="Begrüßung", title_en="Welcome"
+        )
+        AgendaItem.objects.create(event=event, starts_at="11:00", title="Kaffeepause")
+        english = client.get(url("event", event.pk, language="en")).content.decode()
+        assert "<span>Welcome</span>" in english
+        assert "Begrüßung" not in english
+        assert '<span lang="de">Kaffeepause</span> <span class="language-note">' in english
+        german = client.get(url("event", event.pk)).content.decode()
+        assert "<span>Begrüßung</span>" in german
+        assert "Welcome" not in german
 
     def test_unpublished_and_unknown_events_are_not_found(self, client, db):
         draft = EventFactory(is_published=False)
@@ -189,19 +202,23 @@ class TestOwnRegistration:
 
     def test_cancel_returns_to_the_page_it_came_from(self, client, member, event):
         registration = services.take_place(event, member, source=Registration.Source.SELF)
-        response = client.post(url("cancel", registration.pk), {"next": url("event", event.pk)})
+        response = client.post(
+            url("cancel", registration.pk), {"next": url("event", event.pk), "confirm": "yes"}
+        )
         assert response["Location"] == url("event", event.pk)
         registration.refresh_from_db()
         assert registration.status == Status.CANCELLED
 
     def test_next_to_another_site_is_ignored(self, client, member, event):
         registration = services.take_place(event, member, source=Registration.Source.SELF)
-        response = client.post(url("cancel", registration.pk), {"next": "https://evil.example/"})
+        response = client.post(
+            url("cancel", registration.pk), {"next": "https://evil.example/", "confirm": "yes"}
+        )
         assert response["Location"] == url("mine")
 
     def test_cancelling_twice_is_a_message(self, client, member, event):
         registration = services.take_place(event, member, source=Registration.Source.SELF)
-        client.post(url("cancel", registration.pk))
+        client.post(url("cancel", registration.pk), {"confirm": "yes"})
         response = client.post(url("cancel", registration.pk, language="en"), follow=True)
         assert "no longer active" in response.content.decode()
 
@@ -263,6 +280,16 @@ class TestInvitation:
         assert registration.status == Status.CONFIRMED
         assert registration.source == Registration.Source.INVITATION
         assert [m.to for m in mail.outbox] == [[invitation.person.email]]
+
+    def test_success_page_counts_the_place_just_taken(self, client, invitation):
+        Event.objects.filter(pk=invitation.event_id).update(capacity=15)
+        before = client.get(url("invitation", services.invitation_token(invitation), language="de"))
+        assert "15 von 15 Plätzen frei" in before.content.decode()
+        response = answer(client, invitation, language="de")
+        content = response.content.decode()
+        assert "Platz ist bestätigt" in content
+        assert "14 von 15 Plätzen frei" in content
+        assert "15 von 15" not in content
 
     def test_decline(self, client, invitation):
         response = answer(client, invitation, choice="decline")
@@ -403,7 +430,8 @@ class TestRegistrationLink:
     def post(self, client, registration, action, email="lea@example.org", token=None):
         token = token or services.registration_token(registration)
         return client.post(
-            url("registration", token, language="en"), {"email": email, "action": action}
+            url("registration", token, language="en"),
+            {"email": email, "action": action, "confirm": "yes"},
         )
 
     def test_shows_status_and_offer(self, client, offered):

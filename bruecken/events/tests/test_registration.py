@@ -166,7 +166,11 @@ class TestWaitingList:
 class TestInitiativeCircle:
     @pytest.fixture
     def process_workshops(self, db):
-        initiative = EventFactory(kind=WorkshopKind.INITIATIVE, admission=Admission.INVITED)
+        initiative = EventFactory(
+            kind=WorkshopKind.INITIATIVE,
+            admission=Admission.INVITED,
+            starts_at=timezone.now() - timedelta(days=30),
+        )
         evaluation = EventFactory(
             kind=WorkshopKind.EVALUATION,
             admission=Admission.INITIATIVE_CIRCLE,
@@ -194,7 +198,9 @@ class TestInitiativeCircle:
 
     def test_another_process_circle_does_not_count(self, process_workshops):
         _initiative, evaluation = process_workshops
-        elsewhere = EventFactory(kind=WorkshopKind.INITIATIVE)
+        elsewhere = EventFactory(
+            kind=WorkshopKind.INITIATIVE, starts_at=timezone.now() - timedelta(days=30)
+        )
         person = RegistrationFactory(event=elsewhere, attended=True).person
         with pytest.raises(services.Refused):
             register(evaluation, person)

@@ -67,3 +67,34 @@ def test_view_event(users, events):
         ("bonn_coordinator", "bonn_draft"),
         ("bonn_facilitator", "bonn_draft"),
     }
+
+
+def test_goals_are_rated_once_the_workshop_has_a_date(bonn, bonn_facilitator, kiel_coordinator):
+    """A rule, so that the rating service refuses an undated draft whatever calls it."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from bruecken.programs import services as program_services
+    from bruecken.programs.models import Admission, Goal, GoalRating, Rating
+
+    process = LocalProcessFactory(municipality=bonn)
+    draft = EventFactory(
+        process=process,
+        kind=WorkshopKind.EVALUATION,
+        admission=Admission.INITIATIVE_CIRCLE,
+        starts_at=None,
+        ends_at=None,
+        is_published=False,
+    )
+    goal = Goal.objects.create(process=process, title="A", indicator="x")
+    assert bonn_facilitator.has_perm("events.facilitate_event", draft)
+    assert not bonn_facilitator.has_perm("events.rate_goals", draft)
+    with pytest.raises(PermissionDenied):
+        program_services.rate_goal(bonn_facilitator, draft, goal, Rating.ACHIEVED)
+    assert not GoalRating.objects.exists()
+    draft.starts_at = timezone.now()
+    assert bonn_facilitator.has_perm("events.rate_goals", draft)
+    assert not kiel_coordinator.has_perm("events.rate_goals", draft)
+    program_services.rate_goal(bonn_facilitator, draft, goal, Rating.ACHIEVED)
+    draft.cancelled_at = timezone.now()
+    assert not bonn_facilitator.has_perm("events.rate_goals", draft)

@@ -40,10 +40,10 @@ class TestNotifications:
         event = EventFactory()
         with django_capture_on_commit_callbacks(execute=True):
             notifications.event_cancelled(event)
-            notifications.event_changed(event)
+            notifications.event_changed(event, {"venue": ["Alt", "Neu"]})
         assert enqueued == [
             ("event_cancelled", {"event": event.pk}),
-            ("event_changed", {"event": event.pk}),
+            ("event_changed", {"event": event.pk, "changes": {"venue": ["Alt", "Neu"]}}),
         ]
 
 
@@ -96,16 +96,22 @@ class TestUpdateEvent:
         self, bonn_event, bonn_coordinator, enqueued, django_capture_on_commit_callbacks
     ):
         RegistrationFactory(event=bonn_event)
+        old_start, old_end = bonn_event.starts_at, bonn_event.ends_at
         with django_capture_on_commit_callbacks(execute=True):
             services.update_event(
                 bonn_coordinator,
                 bonn_event,
                 {
-                    "starts_at": bonn_event.starts_at + timedelta(days=1),
-                    "ends_at": bonn_event.ends_at + timedelta(days=1),
+                    "starts_at": old_start + timedelta(days=1),
+                    "ends_at": old_end + timedelta(days=1),
                 },
             )
-        assert enqueued == [("event_changed", {"event": bonn_event.pk})]
+        (kind, ids), *others = enqueued
+        assert (kind, ids["event"], others) == ("event_changed", bonn_event.pk, [])
+        assert ids["changes"] == {
+            "starts_at": [old_start.isoformat(), (old_start + timedelta(days=1)).isoformat()],
+            "ends_at": [old_end.isoformat(), (old_end + timedelta(days=1)).isoformat()],
+        }
 
     @pytest.mark.parametrize(
         "values",
@@ -117,7 +123,11 @@ class TestUpdateEvent:
         RegistrationFactory(event=bonn_event, status=Status.WAITING)
         with django_capture_on_commit_callbacks(execute=True):
             services.update_event(bonn_coordinator, bonn_event, values)
-        assert enqueued == [("event_changed", {"event": bonn_event.pk})]
+        (name, new), *_others = values.items()
+        old = getattr(bonn_event, name)
+        assert enqueued == [
+            ("event_changed", {"event": bonn_event.pk, "changes": {name: [old, new]}})
+        ]
 
     def test_nobody_to_tell_or_nothing_moved(
         self, bonn_event, bonn_coordinator, enqueued, django_capture_on_commit_callbacks
@@ -244,7 +254,11 @@ class TestProgramEvents:
 
 class TestParticipantsAndInvitations:
     def test_add_participants_all_or_nothing(self, bonn, bonn_coordinator):
-        initiative = EventFactory(process__municipality=bonn, kind=WorkshopKind.INITIATIVE)
+        initiative = EventFactory(
+            process__municipality=bonn,
+            kind=WorkshopKind.INITIATIVE,
+            starts_at=timezone.now() - timedelta(days=30),
+        )
         evaluation = EventFactory(
             process=initiative.process,
             kind=WorkshopKind.EVALUATION,
@@ -258,6 +272,30 @@ class TestParticipantsAndInvitations:
         assert not Registration.objects.filter(event=evaluation).exists()
         added = services.add_participants(bonn_coordinator, evaluation, [circle])
         assert [r.status for r in added] == [Status.CONFIRMED]
+
+    def test_only_the_initiative_circle_is_invited_to_the_evaluation(
+        self, bonn, bonn_coordinator, enqueued
+    ):
+        initiative = EventFactory(
+            process__municipality=bonn,
+            kind=WorkshopKind.INITIATIVE,
+            starts_at=timezone.now() - timedelta(days=30),
+        )
+        evaluation = EventFactory(
+            process=initiative.process,
+            kind=WorkshopKind.EVALUATION,
+            admission=Admission.INITIATIVE_CIRCLE,
+        )
+        circle = RegistrationFactory(event=initiative, person__municipality=bonn).person
+        outsider = PersonFactory(name="Außenstehend", municipality=bonn)
+        with pytest.raises(services.Refused) as refusal:
+            services.invite(bonn_coordinator, evaluation, [circle, outsider])
+        assert refusal.value.code == "not_in_circle"
+        assert "Außenstehend" in refusal.value.message
+        assert not Invitation.objects.exists()
+        assert [i.person for i in services.invite(bonn_coordinator, evaluation, [circle])] == [
+            circle
+        ]
 
     def test_invite_by_email_creates_the_person_in_the_municipality(
         self, bonn_event, bonn_coordinator, bonn
@@ -370,11 +408,25 @@ class TestAttendance:
         assert [e.changes["attended"] for e in entries] == [["", True], [True, False]]
 
     def test_attendance_builds_the_initiative_circle(self, today, bonn_facilitator):
-        registration = RegistrationFactory(event=today)
-        services.mark_attendance(bonn_facilitator, registration, True)
-        assert list(services.initiative_circle(today.process)) == [registration.person]
-        services.mark_attendance(bonn_facilitator, registration, None)
-        assert not services.initiative_circle(today.process).exists()
+        # The circle are those who took part (`Registration.objects.participants`): the
+        # confirmed, until attendance is recorded; then those marked attended.
+        came = RegistrationFactory(event=today)
+        stayed_away = RegistrationFactory(event=today)
+        RegistrationFactory(event=today, status=Status.WAITING)
+        assert set(services.initiative_circle(today.process)) == {came.person, stayed_away.person}
+        services.mark_attendance(bonn_facilitator, came, True)
+        assert list(services.initiative_circle(today.process)) == [came.person]
+        services.mark_attendance(bonn_facilitator, came, None)
+        assert set(services.initiative_circle(today.process)) == {came.person, stayed_away.person}
+
+    def test_no_circle_before_the_initiative_workshop_or_when_cancelled(self, bonn):
+        coming = EventFactory(process__municipality=bonn, kind=WorkshopKind.INITIATIVE)
+        RegistrationFactory(event=coming)
+        assert not services.initiative_circle(coming.process).exists()
+        Event.objects.filter(pk=coming.pk).update(
+            starts_at=timezone.now() - timedelta(days=1), cancelled_at=timezone.now()
+        )
+        assert not services.initiative_circle(coming.process).exists()
 
     def test_only_confirmed(self, today, bonn_facilitator):
         waiting = RegistrationFactory(event=today, status=Status.WAITING)

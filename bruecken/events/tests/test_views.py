@@ -307,7 +307,7 @@ class TestEditing:
                 },
             )
         assert response.status_code == 302
-        assert enqueued == [("event_changed", {"event": workshop.pk})]
+        assert [(kind, ids["event"]) for kind, ids in enqueued] == [("event_changed", workshop.pk)]
         assert Event.objects.get(pk=workshop.pk).venue == "Stadthaus Bonn"
 
     def test_cancel_needs_post_and_notifies(
@@ -318,11 +318,13 @@ class TestEditing:
         assert client.get(url("event_cancel", workshop.pk)).status_code == 200
         assert not Event.objects.get(pk=workshop.pk).is_cancelled
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(url("event_cancel", workshop.pk), follow=True)
+            response = client.post(
+                url("event_cancel", workshop.pk), {"confirm": "yes"}, follow=True
+            )
         assert Event.objects.get(pk=workshop.pk).is_cancelled
         assert enqueued == [("event_cancelled", {"event": workshop.pk})]
-        assert "was cancelled on" in response.content.decode()
-        again = client.post(url("event_cancel", workshop.pk), follow=True)
+        assert "this event was cancelled." in response.content.decode()
+        again = client.post(url("event_cancel", workshop.pk), {"confirm": "yes"}, follow=True)
         assert "cancelled already" in again.content.decode()
         assert client.get(url("event_edit", workshop.pk)).status_code == 302
 
@@ -395,8 +397,25 @@ class TestAgendaAndDocuments:
         assert (item.title, item.responsible) == ("Start", None)
         update = AuditEntry.objects.get(object_type="events.agendaitem", action="update")
         assert update.changes["title"] == ["Begrüßung", "Start"]
-        client.post(url("agenda_edit", item.pk), {"delete": "1"})
+        client.post(url("agenda_edit", item.pk), {"delete": "1", "confirm": "yes"})
         assert not AgendaItem.objects.exists()
+
+    def test_agenda_item_gets_an_english_title(self, client, bonn_facilitator, workshop):
+        client.force_login(bonn_facilitator)
+        response = client.post(
+            url("agenda_add", workshop.pk),
+            {"starts_at": "10:30", "title": "Begrüßung", "title_en": "Welcome"},
+        )
+        assert response.status_code == 302
+        item = AgendaItem.objects.get()
+        assert item.title_en == "Welcome"
+        client.post(
+            url("agenda_edit", item.pk),
+            {"starts_at": "10:30", "title": "Begrüßung", "title_en": "Welcome and introductions"},
+        )
+        update = AuditEntry.objects.get(object_type="events.agendaitem", action="update")
+        assert update.changes["title_en"] == ["Welcome", "Welcome and introductions"]
+        assert 'name="title_en"' in client.get(url("agenda_edit", item.pk)).content.decode()
 
     def test_agenda_bad_input(self, client, bonn_facilitator, workshop):
         invisible = PersonFactory()  # in another municipality
@@ -427,8 +446,9 @@ class TestAgendaAndDocuments:
         assert download.status_code == 200
         assert b"".join(download.streaming_content) == b"%PDF-1.4 Ablauf"
         assert download["Content-Disposition"].startswith("attachment")
-        assert client.get(url("document_delete", document.pk)).status_code == 405
-        client.post(url("document_delete", document.pk))
+        assert client.get(url("document_delete", document.pk)).status_code == 200
+        assert Document.objects.exists()
+        client.post(url("document_delete", document.pk), {"confirm": "yes"})
         assert not Document.objects.exists()
 
     @pytest.mark.parametrize(
@@ -583,6 +603,56 @@ class TestInvitations:
         assert not Person.objects.exists()
 
 
+class TestEvaluationPicker:
+    """The evaluation workshop admits the initiative circle only: its pickers offer the circle,
+    not everyone in the municipality (issue 13)."""
+
+    @pytest.fixture
+    def evaluation(self, bonn, kiel):
+        initiative = EventFactory(
+            process__municipality=bonn,
+            kind=WorkshopKind.INITIATIVE,
+            starts_at=timezone.now() - timedelta(days=60),
+        )
+        came = RegistrationFactory(event=initiative, attended=True, person__name="Kam")
+        RegistrationFactory(event=initiative, attended=False, person__name="Kam nicht")
+        came.person.municipality = kiel
+        came.person.save()
+        PersonFactory(name="Nur in Bonn", municipality=bonn)
+        return EventFactory(
+            process=initiative.process,
+            kind=WorkshopKind.EVALUATION,
+            admission=Admission.INITIATIVE_CIRCLE,
+        )
+
+    @pytest.mark.parametrize("page", ["invite", "participant_add"])
+    def test_offers_the_initiative_circle(self, client, office, evaluation, page):
+        client.force_login(office)
+        response = client.get(url(page, evaluation.pk))
+        # The circle whole, wherever its people live; nobody else.
+        assert [p.name for p in response.context["people"]] == ["Kam"]
+        assert "Only the initiative circle takes part" in response.content.decode()
+        searched = client.get(url(page, evaluation.pk), {"q": "bonn", "municipality": ""})
+        assert not searched.context["people"]
+
+    def test_nobody_new_is_invited_by_address(self, client, office, evaluation):
+        client.force_login(office)
+        page = client.get(url("invite", evaluation.pk)).content.decode()
+        assert "Invite someone new" not in page
+        client.post(
+            url("invite", evaluation.pk),
+            {"action": "email", "new-name": "Neu", "new-email": "neu@example.org"},
+        )
+        assert not Invitation.objects.exists()
+        assert not Person.objects.filter(email="neu@example.org").exists()
+
+    def test_other_workshops_keep_the_municipality_and_everyone(self, client, office, workshop):
+        client.force_login(office)
+        page = client.get(url("invite", workshop.pk)).content.decode()
+        assert "Invite someone new" in page
+        assert "Only the initiative circle" not in page
+
+
 class TestRegistrations:
     def test_add_participants_fills_places_then_waiting_list(
         self, client, bonn, bonn_coordinator, workshop
@@ -597,20 +667,26 @@ class TestRegistrations:
         assert [(r.position) for r in response.context["waiting"]] == [1]
 
     def test_refusal_names_the_person_and_adds_nobody(self, client, bonn, bonn_coordinator):
-        initiative = EventFactory(process__municipality=bonn, kind=WorkshopKind.INITIATIVE)
+        initiative = EventFactory(
+            process__municipality=bonn,
+            kind=WorkshopKind.INITIATIVE,
+            starts_at=timezone.now() - timedelta(days=30),
+        )
         evaluation = EventFactory(
             process=initiative.process,
             kind=WorkshopKind.EVALUATION,
             admission=Admission.INITIATIVE_CIRCLE,
         )
-        member = RegistrationFactory(event=initiative, attended=True).person
+        member = RegistrationFactory(
+            event=initiative, attended=True, person__municipality=bonn
+        ).person
         outsider = PersonFactory(name="Nicht im Kreis", municipality=bonn)
         client.force_login(bonn_coordinator)
         response = client.post(
             url("participant_add", evaluation.pk), {"people": [member.pk, outsider.pk]}
         )
         assert response.status_code == 200
-        assert "Nicht im Kreis" in response.content.decode()
+        assert "Nicht im Kreis: Only the people who took part" in response.content.decode()
         assert not Registration.objects.filter(event=evaluation).exists()
 
     def test_cancel_registration_offers_the_place_on(
@@ -622,8 +698,8 @@ class TestRegistrations:
             event=workshop, status=Status.WAITING, queued_at=timezone.now()
         )
         client.force_login(bonn_coordinator)
-        assert client.get(url("registration_cancel", holder.pk)).status_code == 405
-        client.post(url("registration_cancel", holder.pk))
+        assert client.get(url("registration_cancel", holder.pk)).status_code == 200
+        client.post(url("registration_cancel", holder.pk), {"confirm": "yes"})
         holder.refresh_from_db()
         waiting.refresh_from_db()
         assert holder.status == Status.CANCELLED
@@ -906,6 +982,28 @@ class TestGoalsResultsRatings:
         assert GoalRating.objects.count() == 1
         assert "Beirat tagt" in client.get(evaluation.get_absolute_url()).content.decode()
 
+    def test_no_ratings_on_an_undated_draft(self, client, bonn_facilitator, initiative):
+        draft = EventFactory(
+            process=initiative.process,
+            kind=WorkshopKind.EVALUATION,
+            admission=Admission.INITIATIVE_CIRCLE,
+            starts_at=None,
+            ends_at=None,
+            is_published=False,
+        )
+        goal = Goal.objects.create(process=initiative.process, title="A", indicator="x")
+        client.force_login(bonn_facilitator)
+        detail = client.get(draft.get_absolute_url()).content.decode()
+        assert url("ratings", draft.pk) not in detail
+        assert "rated once the workshop has a date" in detail
+        page = client.get(url("ratings", draft.pk))
+        assert page.status_code == 200
+        assert "<form" not in page.content.decode().split("<main", 1)[1].split("</main>")[0]
+        response = client.post(url("ratings", draft.pk), {f"goal-{goal.pk}-rating": "achieved"})
+        assert response.status_code == 200
+        assert "rated once the workshop has a date" in response.content.decode()
+        assert not GoalRating.objects.exists()
+
     def test_ratings_only_at_the_evaluation_workshop(self, client, bonn_facilitator, initiative):
         client.force_login(bonn_facilitator)
         assert client.get(url("ratings", initiative.pk)).status_code == 404
@@ -1010,7 +1108,67 @@ class TestNoServerErrors:
         content = client.get(initiative.get_absolute_url()).content.decode()
         assert url("event_cancel", initiative.pk) not in content
         assert url("registration_cancel", registration.pk) not in content
-        response = client.post(url("registration_cancel", registration.pk), follow=True)
+        response = client.post(
+            url("registration_cancel", registration.pk), {"confirm": "yes"}, follow=True
+        )
         assert "already begun" in response.content.decode()
         registration.refresh_from_db()
         assert registration.status == Status.CONFIRMED
+
+
+class TestHiddenOrganisations:
+    """Goals and results of Bonn's process may name another municipality's organisation: a
+    Bonn coordinator sees it by name only where it is public (`Organisation.objects.shown_to`)."""
+
+    @pytest.fixture
+    def named(self, bonn, kiel, initiative):
+        hidden = OrganisationFactory(municipality=kiel, name="Geheimer Kieler Verein")
+        public = OrganisationFactory(municipality=kiel, name="Offener Kieler Verein", public=True)
+        Goal.objects.create(
+            process=initiative.process,
+            workshop=initiative,
+            title="Netzwerk",
+            indicator="Treffen",
+            responsible=hidden,
+        )
+        result = Result.objects.create(workshop=initiative, kind="agreement", text="Runder Tisch")
+        result.organisations.add(hidden, public)
+        return initiative
+
+    def test_workshop_page(self, client, bonn_coordinator, named):
+        client.force_login(bonn_coordinator)
+        content = client.get(url("event_detail", named.pk)).content.decode()
+        assert "Geheimer Kieler Verein" not in content
+        assert content.count("Organisation (not public)") == 2
+        assert "Offener Kieler Verein" in content
+
+    def test_process_dashboard(self, client, bonn_coordinator, named):
+        client.force_login(bonn_coordinator)
+        response = client.get(f"/en/programs/processes/{named.process_id}/")
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "Geheimer Kieler Verein" not in content
+        assert content.count("Organisation (not public)") == 2
+        assert "Offener Kieler Verein" in content
+
+    def test_the_program_office_sees_the_name(self, client, office, named):
+        client.force_login(office)
+        content = client.get(url("event_detail", named.pk)).content.decode()
+        assert content.count("Geheimer Kieler Verein") == 2
+        assert "Organisation (not public)" not in content
+
+    def test_participants_organisations(self, client, bonn, kiel, bonn_coordinator, initiative):
+        hidden = OrganisationFactory(municipality=kiel, name="Geheimer Kieler Verein")
+        own = OrganisationFactory(municipality=bonn, name="Bonner Verein")
+        person = PersonFactory(municipality=bonn, name="Amina Diallo")
+        MembershipFactory(person=person, organisation=hidden)
+        MembershipFactory(person=person, organisation=own)
+        RegistrationFactory(event=initiative, person=person)
+        client.force_login(bonn_coordinator)
+        for name in ("event_detail", "attendance", "sign_in_sheet"):
+            content = client.get(url(name, initiative.pk)).content.decode()
+            assert "Amina Diallo" in content, name
+            assert "Geheimer Kieler Verein" not in content, name
+            assert "Bonner Verein; Organisation (not public)" in content, name
+        content = client.get(url("participant_add", initiative.pk)).content.decode()
+        assert "Geheimer Kieler Verein" not in content

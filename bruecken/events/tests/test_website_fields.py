@@ -84,8 +84,8 @@ class TestGoalsAndResults:
         content = client.get(url("event_detail", initiative.pk)).content.decode()
         public = content.split("Öffentliches Ziel")[1].split("</tr>")[0]
         internal = content.split("Internes Ziel")[1].split("</tr>")[0]
-        assert "<td>shown</td>" in public
-        assert "<td>not shown</td>" in internal
+        assert '<td data-label="On the website">shown</td>' in public
+        assert '<td data-label="On the website">not shown</td>' in internal
         result = content.split("Runder Tisch")[1].split("</dl>")[0]
         assert "On the website</dt><dd>not shown</dd>" in result
 

@@ -208,7 +208,7 @@ def test_categories(login, office, categories):
     assert Category.objects.get(pk=sport.pk).name_en == "Sports"
     response = client.post(url("category_list"), {"name": "Sport", "position": 1})
     assert response.status_code == 200
-    assert client.post(url("category_delete", sport.pk)).status_code == 302
+    assert client.post(url("category_delete", sport.pk), {"confirm": "yes"}).status_code == 302
     assert not Category.objects.filter(pk=sport.pk).exists()
 
 
@@ -295,7 +295,7 @@ def test_chapters_through_the_composer(login, office, edition):
     chapter.refresh_from_db()
     assert chapter.text == "Neu" and chapter.position == 4
     assert client.post(url("chapter_add", edition.pk), {"kind": "", "title": ""}).status_code == 200
-    client.post(url("chapter_delete", chapter.pk))
+    client.post(url("chapter_delete", chapter.pk), {"confirm": "yes"})
     assert not Chapter.objects.filter(pk=chapter.pk).exists()
     response = client.post(url("edition_edit", edition.pk), {"title": "T", "language": "en"})
     assert response.status_code == 302
@@ -362,7 +362,7 @@ def test_compare_of_a_draft_is_not_found(login, office, edition):
 
 
 def test_delete_draft(login, office, edition):
-    response = login(office).post(url("edition_delete", edition.pk))
+    response = login(office).post(url("edition_delete", edition.pk), {"confirm": "yes"})
     assert response.status_code == 302
     assert not Edition.objects.filter(pk=edition.pk).exists()
 
@@ -393,3 +393,60 @@ def test_edition_list_queries(login, office, program, django_assert_max_num_quer
     with django_assert_max_num_queries(10):
         response = client.get(url("edition_list"))
     assert response.content.decode().count("Ausgabe ") == 6
+
+
+# Wording on English pages
+
+
+def test_recommendation_history_names_the_fields(login, office, program, categories, result):
+    from bruecken.accounts import audit
+    from bruecken.accounts.models import AuditEntry
+
+    recommendation = make_recommendation(
+        program, categories[0], None, RecommendationStatus.IN_REVIEW, results=[result]
+    )
+    with translation.override("de"):
+        fields = ["title", "text", "category", "status"]
+        changes = audit.diff({}, audit.snapshot(recommendation, fields))
+        audit.record(office, AuditEntry.Action.CREATE, recommendation, changes)
+    page = login(office).get(recommendation.get_absolute_url()).content.decode()
+    history = page.split('id="history-heading"')[1]
+    assert "; title" not in history and "title; text; category" not in page
+    assert "<td>Title</td>" in history and "<td>Category</td>" in history
+    assert "<td>in review</td>" in history and "in Prüfung" not in history
+    assert f'<td lang="de">{recommendation.title}</td>' in history
+
+
+def test_recommendation_marks_its_german_text_on_english_pages(login, office, accepted):
+    client = login(office)
+    address = url("recommendation_detail", accepted.pk)
+    page = client.get(address).content.decode()
+    assert f'<h1 lang="de">{accepted.title}</h1>' in page
+    assert '<div class="content-body" lang="de">' in page
+    assert '<span lang="de">Die Stadt lädt Migrantenorganisationen' in page
+    german = client.get(address.replace("/en/", "/de/", 1)).content.decode()
+    assert 'lang="de"' not in german.split("<main")[1].split("</main>")[0]
+
+
+def test_an_edition_is_named_with_its_number(edition):
+    edition.number = 2
+    with translation.override("en"):
+        assert str(edition) == "Praxisleitfaden, edition 2"
+    with translation.override("de"):
+        assert str(edition) == "Praxisleitfaden, Ausgabe 2"
+
+
+def test_the_composer_status_follows_the_build(login, office, edition):
+    """The panel polled during the build also updates the status at the top of the page: it
+    said "being published" until reloaded."""
+    client = login(office)
+    Edition.objects.filter(pk=edition.pk).update(build_status=BuildStatus.RUNNING)
+    page = client.get(url("edition_detail", edition.pk)).content.decode()
+    assert '<span id="edition-state">being published</span>' in page
+    Edition.objects.filter(pk=edition.pk).update(
+        build_status=BuildStatus.DONE, number=1, published_at="2026-12-07T10:00:00Z"
+    )
+    response = client.get(url("edition_status", edition.pk), HTTP_HX_REQUEST="true")
+    swapped = response.content.decode()
+    assert '<span id="edition-state" hx-swap-oob="innerHTML">Edition 1, published</span>' in swapped
+    assert "hx-trigger" not in swapped

@@ -241,14 +241,24 @@ def test_json_shape(client, office, world):
     response = client.get(municipality_url(world, "network:municipality_data"))
     assert response["Content-Type"] == "application/json"
     data = response.json()
-    assert set(data) == {"nodes", "edges", "dates", "groups", "sides", "until"}
+    assert set(data) == {"nodes", "edges", "dates", "groups", "sides", "until", "min_workshops"}
     assert data["until"] == timezone.localdate().isoformat()
     assert data["dates"] == [BEFORE.isoformat(), WORKSHOP.isoformat()]
     assert set(data["groups"]) == set(GROUP_ORDER)
     assert set(data["sides"]) == {"migrant", "municipal"}
     assert len(data["nodes"]) == 4
     for node in data["nodes"]:
-        assert set(node) == {"id", "label", "group", "side", "x", "y", "degree", "url"}
+        assert set(node) == {
+            "id",
+            "label",
+            "group",
+            "side",
+            "x",
+            "y",
+            "degree",
+            "labelled",
+            "url",
+        }
         assert -1 <= node["x"] <= 1 and -1 <= node["y"] <= 1
         assert node["degree"] == 2
     by_label = {node["label"]: node for node in data["nodes"]}

@@ -15,14 +15,19 @@ from phonenumber_field.phonenumber import to_python as to_phone
 
 from bruecken.accounts import roles
 from bruecken.actors.models import Organisation
-from bruecken.places.models import Country, Language, Municipality
+from bruecken.places.models import Municipality
 
 from .. import parsing
 from .columns import normalise
+from .values import VOCABULARIES, value_key
 
 MAX_VALUE_SHOWN = 100
 BATCH = 2000
 URL_VALIDATOR = URLValidator()
+MAX_UNKNOWN = 300  # distinct unknown values listed for mapping; a file with more is fixed first
+ROWS_NAMED = 5  # rows named for each unknown value
+DROPPED = object()  # a value the user chose to leave out
+UNKNOWN = object()  # a value not known and not mapped yet
 
 
 def chunks(items, size=BATCH):
@@ -86,13 +91,19 @@ class Plan:
 
 
 class Row:
-    """One row's cells by field key, collecting its problems."""
+    """One row's cells by field key, collecting its problems: errors (the row cannot be
+    imported) and warnings (it is imported without the value named)."""
 
     def __init__(self, importer, number, cells):
         self.importer = importer
         self.number = number
         self.cells = cells
         self.problems = []
+        self.pending = False  # has a value that waits for the user's mapping
+
+    @property
+    def failed(self):
+        return any(problem["level"] == "error" for problem in self.problems)
 
     def raw(self, key):
         index = self.importer.index_of.get(key)
@@ -106,7 +117,7 @@ class Row:
     def text(self, key):
         return parsing.text(self.raw(key))
 
-    def error(self, key, reason, value=None):
+    def error(self, key, reason, value=None, level="error"):
         if value is None:
             value = self.raw(key)
         self.problems.append(
@@ -115,8 +126,17 @@ class Row:
                 "column": self.importer.column_name(key),
                 "value": parsing.text(value)[:MAX_VALUE_SHOWN],
                 "reason": str(reason),
+                "level": level,
             }
         )
+
+    def has_error(self, key):
+        column = self.importer.column_name(key)
+        return any(p["column"] == column and p["level"] == "error" for p in self.problems)
+
+    def warn(self, key, reason, value=None):
+        """A value of an optional field that is left out: the row is imported without it."""
+        self.error(key, reason, value, level="warning")
 
     def convert(self, key, converter):
         try:
@@ -127,7 +147,11 @@ class Row:
 
 
 def file_problem(message):
-    return {"row": 0, "column": "", "value": "", "reason": str(message)}
+    return {"row": 0, "column": "", "value": "", "reason": str(message), "level": "error"}
+
+
+def is_warning(problem):
+    return problem.get("level") == "warning"
 
 
 def twice(row, seen, key, column, value=None):
@@ -167,10 +191,16 @@ class Importer:
     model = None
     compared = ()  # the fields a row may change on an entry it matches
 
-    def __init__(self, user, headers, mapping, on_duplicate="skip"):
+    def __init__(self, user, headers, mapping, on_duplicate="skip", value_mapping=None):
         self.user = user
         self.headers = headers
         self.on_duplicate = on_duplicate
+        # {vocabulary: {value key: code, or "" to leave the value out}}
+        self.value_mapping = value_mapping or {}
+        self.vocabularies = {}
+        self.unknown = {}  # (vocabulary, value key) -> what the dry run lists for mapping
+        self.unknown_overflow = 0
+        self.mapped = {}  # (vocabulary, value key) -> (value as written, code) used
         self.index_of = {}
         for index, key in (mapping or {}).items():
             if key in self.columns and key not in self.index_of:
@@ -212,8 +242,6 @@ class Importer:
             self.municipality_names.setdefault(normalise(municipality.name), []).append(
                 municipality
             )
-        self.countries = Lookup(Country.objects.all(), "code", "name_de", "name_en")
-        self.languages = Lookup(Language.objects.all(), "code", "name_de", "name_en")
 
     def municipality(self, row, key="municipality", ags_key="ags", required=True):
         ags = row.text(ags_key) if ags_key else ""
@@ -257,26 +285,75 @@ class Importer:
             row.error("name", _("the name is missing"))
         return self.length(row, "name", name, 200)
 
-    def many(self, row, key, lookup, what):
+    # Values of the choice columns: known, mapped by the user, or listed for mapping
+
+    def vocabulary(self, name):
+        if name not in self.vocabularies:
+            self.vocabularies[name] = VOCABULARIES[name]()
+        return self.vocabularies[name]
+
+    def known_value(self, row, key, name, raw):
+        """The value `raw` stands for: known by code or name, or mapped by the user (DROPPED
+        if they chose to leave it out); else UNKNOWN, and it is listed for mapping."""
+        vocabulary = self.vocabulary(name)
+        found = vocabulary.get(raw)
+        if found is not None:
+            return found
+        value_id = value_key(raw)
+        target = self.value_mapping.get(name, {}).get(value_id)
+        if target is not None:
+            found = vocabulary.value(target) if target else DROPPED
+            if found is not None:
+                self.mapped.setdefault((name, value_id), (raw[:MAX_VALUE_SHOWN], target))
+                return found
+        row.pending = True
+        entry = self.unknown.get((name, value_id))
+        if entry is None:
+            if len(self.unknown) >= MAX_UNKNOWN:
+                self.unknown_overflow += 1
+                row.error(key, _("unknown %(what)s") % {"what": vocabulary.label}, raw)
+                return UNKNOWN
+            entry = self.unknown[(name, value_id)] = {
+                "vocabulary": name,
+                "key": value_id,
+                "value": raw[:MAX_VALUE_SHOWN],
+                "column": self.column_name(key),
+                "rows": [],
+                "count": 0,
+            }
+        entry["count"] += 1
+        if len(entry["rows"]) < ROWS_NAMED and row.number not in entry["rows"]:
+            entry["rows"].append(row.number)
+        return UNKNOWN
+
+    def unknown_values(self):
+        """The distinct unknown values, each once, with the known value it most likely means."""
+        values = []
+        for entry in self.unknown.values():
+            proposal = self.vocabulary(entry["vocabulary"]).propose(entry["value"])
+            values.append({**entry, "proposal": proposal or ""})
+        return values
+
+    def many(self, row, key, name):
         found = []
         for part in parsing.split_list(row.raw(key)):
-            obj = lookup(part)
-            if obj is None:
-                row.error(key, _("unknown %(what)s: %(value)s") % {"what": what, "value": part})
-            elif obj not in found:
+            obj = self.known_value(row, key, name, part)
+            if obj is not UNKNOWN and obj is not DROPPED and obj not in found:
                 found.append(obj)
         return found
 
-    def choice(self, row, key, keys, required):
+    def choice(self, row, key, name, required):
         value = row.text(key)
         if not value:
             if required:
                 row.error(key, _("this value is required"))
             return None
-        choice = keys.get(normalise(value))
-        if choice is None:
-            row.error(key, _("not one of the known kinds"))
-        return choice
+        found = self.known_value(row, key, name, value)
+        if found is UNKNOWN or found is DROPPED:
+            if found is DROPPED and required:
+                row.error(key, _("this value is required"))
+            return None
+        return found
 
     def length(self, row, key, value, limit):
         if value and len(value) > limit:
@@ -294,21 +371,27 @@ class Importer:
         return value
 
     def web_address(self, row, key, value):
+        """An optional web address: one that does not validate is left out, with a warning."""
         if value:
             try:
                 URL_VALIDATOR(value)
             except ValidationError:
-                row.error(key, _("not a valid web address"))
+                row.warn(key, _("not a valid web address; imported without it"))
+                return None
         return value
 
     def phone(self, row, key):
+        """German styles ("0228 / 12 34 56", "+49 (0)228-123456") are understood; a number that
+        is not one is left out, with a warning (None: an entry keeps the number it has)."""
         value = row.text(key)
         if not value:
             return ""
-        number = to_phone(value, region="DE")
+        if value.isdigit() and not value.startswith("0") and len(value) > 5:
+            value = "0" + value  # a number cell of a workbook loses the leading zero
+        number = to_phone(value[:50], region="DE")
         if number is None or not number.is_valid():
-            row.error(key, _("not a valid phone number"))
-            return ""
+            row.warn(key, _("not a valid phone number; imported without it"))
+            return None
         return number
 
     def consent(self, row, values):
@@ -335,22 +418,30 @@ class Importer:
             return [], problems
         self.load_reference()
         self.prepare()
-        parsed = []
+        parsed, checked = [], []
         for position, (number, cells) in enumerate(rows, start=1):
             row = Row(self, number, cells)
             if any(parsing.text(row.raw(key)) for key in self.index_of):
+                checked.append(row)
                 try:
                     values = self.parse_row(row)
                 except Exception as error:  # a bug must not hide the other rows' findings
                     row.error(None, _("could not be read (%(error)s)") % {"error": error}, "")
                     values = None
-                if row.problems:
-                    problems.extend(row.problems)
-                elif values is not None:
+                if values is not None:
                     parsed.append((row, values))
             if progress and position % 1000 == 0:
                 progress(position)
-        plans = self.plan(parsed, problems)
+        # Rows with errors are planned too, so that the rules that need the registry (the
+        # user's scope, duplicates) are reported with the rest, all at once; plan() leaves
+        # them out of the plans.
+        plans = self.plan(parsed)
+        failed = set()
+        for row in checked:
+            problems.extend(row.problems)
+            if row.failed or row.pending:
+                failed.add(row.number)
+        plans = [plan for plan in plans if plan.row not in failed]
         problems.sort(key=lambda problem: problem["row"])
         return plans, problems
 
@@ -360,7 +451,8 @@ class Importer:
     def parse_row(self, row):
         raise NotImplementedError
 
-    def plan(self, parsed, problems):
+    def plan(self, parsed):
+        """Plans for the rows (the rows' problems are noted on them)."""
         raise NotImplementedError
 
     def duplicate_action(self, existing_changes):
@@ -398,7 +490,7 @@ def _problem(row, error):
             messages.extend(f"{name}: {message}" for message in errors)
     else:
         messages = error.messages
-    return {"row": row, "column": "", "value": "", "reason": "; ".join(messages)}
+    return {"row": row, "column": "", "value": "", "reason": "; ".join(messages), "level": "error"}
 
 
 class ServiceImporter(Importer):
@@ -424,7 +516,13 @@ class ServiceImporter(Importer):
                 errors.append(_problem(plan.row, error))
             except PermissionDenied:
                 errors.append(
-                    {"row": plan.row, "column": "", "value": plan.label, "reason": _("not allowed")}
+                    {
+                        "row": plan.row,
+                        "column": "",
+                        "value": plan.label,
+                        "reason": _("not allowed"),
+                        "level": "error",
+                    }
                 )
             else:
                 if plan.action == "create":

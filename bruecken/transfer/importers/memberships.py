@@ -33,9 +33,9 @@ class MembershipImporter(RelationImporter):
         self.period(row, values)
         return values
 
-    def plan(self, parsed, problems):
+    def plan(self, parsed):
         self.prepare_organisations([values["organisation_key"] for _r, values in parsed])
-        emails = {values["email"] for _r, values in parsed}
+        emails = {values["email"] for _r, values in parsed if values["email"]}
         people = {}
         for person in Person.objects.filter(email__in=emails):
             people.setdefault(person.email, person)
@@ -46,15 +46,14 @@ class MembershipImporter(RelationImporter):
         plans = []
         for row, values in parsed:
             person = people.get(values["email"])
-            if person is None:
+            if person is None and values["email"] and not row.has_error("person_email"):
                 row.error("person_email", _("no person has this e-mail address; import them first"))
             organisation = self.resolve(row, values["organisation_key"], "organisation")
-            if person is None or organisation is None:
-                problems.extend(row.problems)
-                continue
-            if not self.user.has_perm("actors.change_organisation", organisation):
+            if organisation is not None and not self.user.has_perm(
+                "actors.change_organisation", organisation
+            ):
                 self.out_of_scope(row, "municipality", organisation.municipality)
-                problems.extend(row.problems)
+            if person is None or organisation is None or row.failed:
                 continue
             fields = {k: values[k] for k in self.compared if values.get(k) is not None}
             fields["person"] = person

@@ -9,40 +9,19 @@ from django.utils.translation import gettext as _
 from bruecken import bulk
 from bruecken.accounts import audit, roles
 from bruecken.accounts.models import AuditEntry
-from bruecken.actors.models import EngagementForm, Organisation, OrganisationKind, Topic, name_key
+from bruecken.actors.models import Organisation, OrganisationKind, name_key
 from bruecken.actors.services import ORGANISATION_FIELDS, ORGANISATION_M2M
 
 from .. import parsing
 from .base import (
     Importer,
-    Lookup,
     Plan,
-    choice_lookup,
     chunks,
     compare_links,
     organisations_by_key,
     twice,
 )
-from .columns import ORGANISATION_COLUMNS, normalise
-
-ORGANISATION_KIND_ALIASES = {
-    "mso": "migrant_organisation",
-    "migrantenorganisation": "migrant_organisation",
-    "migrantenselbstorganisation": "migrant_organisation",
-    "verwaltung": "administration",
-    "kommunalverwaltung": "administration",
-    "nro": "ngo",
-    "ngo": "ngo",
-    "schule": "education",
-    "bildungseinrichtung": "education",
-    "glaubensgemeinschaft": "faith_community",
-    "religionsgemeinschaft": "faith_community",
-    "stiftung": "foundation",
-    "unternehmen": "business",
-    "netzwerk": "network",
-    "sonstige": "other",
-    "sonstiges": "other",
-}
+from .columns import ORGANISATION_COLUMNS
 
 # A new organisation's audit entry: its fields (the municipality by name, added apart).
 CREATE_AUDIT = [name for name in ORGANISATION_FIELDS if name != "municipality"]
@@ -62,13 +41,6 @@ class OrganisationImporter(Importer):
     scalar_fields = ORGANISATION_FIELDS
     m2m_fields = ORGANISATION_M2M
 
-    def prepare(self):
-        self.kinds = choice_lookup(OrganisationKind.choices, ORGANISATION_KIND_ALIASES)
-        self.topics = Lookup(Topic.objects.all(), "code", "name_de", "name_en")
-        for topic in Topic.objects.filter(group=Topic.Group.SDG):
-            self.topics.by_key.setdefault(normalise(topic.code.replace("-", " ")), topic)
-        self.forms = Lookup(EngagementForm.objects.all(), "code", "name_de", "name_en")
-
     def mapped_m2m(self):
         return [name for name in self.m2m_fields if name in self.index_of]
 
@@ -81,21 +53,19 @@ class OrganisationImporter(Importer):
                 row.error("id", error)
         values["name"] = self.name(row)
         values["municipality"] = self.municipality(row)
-        kind = self.choice(row, "kind", self.kinds, required=False)
+        kind = self.choice(row, "kind", "organisation_kind", required=False)
         if kind:
             values["kind"] = kind
-        elif row.has("kind") and not row.text("kind"):
+        elif row.has("kind"):
             values["kind"] = None  # needed for new organisations; checked in plan()
-        if row.has("countries"):
-            values["countries"] = self.many(row, "countries", self.countries.get, _("country"))
-        if row.has("topics"):
-            values["topics"] = self.many(row, "topics", self.topics.get, _("topic"))
-        if row.has("engagement_forms"):
-            values["engagement_forms"] = self.many(
-                row, "engagement_forms", self.forms.get, _("form of engagement")
-            )
-        if row.has("languages"):
-            values["languages"] = self.many(row, "languages", self.languages.get, _("language"))
+        for key, vocabulary in (
+            ("countries", "country"),
+            ("topics", "topic"),
+            ("engagement_forms", "engagement_form"),
+            ("languages", "language"),
+        ):
+            if row.has(key):
+                values[key] = self.many(row, key, vocabulary)
         for key in ("competences", "description", "address"):
             if row.has(key):
                 values[key] = row.text(key)
@@ -105,8 +75,12 @@ class OrganisationImporter(Importer):
             values["email"] = self.email(row, "email")
         if row.has("phone"):
             values["phone"] = self.phone(row, "phone")
+        # A value left out with a warning leaves an existing organisation's value alone.
+        for key in ("website", "phone"):
+            if key in values and values[key] is None:
+                del values[key]
         if row.has("founded"):
-            founded = row.convert("founded", parsing.parse_integer)
+            founded = row.convert("founded", parsing.parse_year)
             if founded is not None and not 1800 <= founded <= 2100:
                 row.error("founded", _("a year between 1800 and 2100"))
             values["founded"] = founded
@@ -117,15 +91,21 @@ class OrganisationImporter(Importer):
         website = row.text("website")
         if website and "://" not in website:
             website = f"https://{website}"
-        self.web_address(row, "website", website)
-        return self.length(row, "website", website, 300)
+        website = self.web_address(row, "website", website)
+        if website and len(website) > 300:
+            row.warn(
+                "website",
+                _("longer than %(limit)s characters; imported without it") % {"limit": 300},
+            )
+            return None
+        return website
 
-    def plan(self, parsed, problems):
+    def plan(self, parsed):
         ids = [values["id"] for _row, values in parsed if values.get("id")]
         keys = {
             (values["municipality"].pk, name_key(values["name"]))
             for _row, values in parsed
-            if values["municipality"]
+            if values["municipality"] and values["name"]
         }
         existing_by_id = {}
         for chunk in chunks(ids):
@@ -138,16 +118,16 @@ class OrganisationImporter(Importer):
         plans = []
         for row, values in parsed:
             municipality = values["municipality"]
+            if municipality is None:
+                continue  # an error already; nothing to match it against
             key = (municipality.pk, name_key(values["name"]))
-            if twice(row, seen, key, "name", values["name"]):
-                problems.extend(row.problems)
+            if values["name"] and twice(row, seen, key, "name", values["name"]):
                 continue
             existing = None
             if values.get("id"):
                 existing = existing_by_id.get(values["id"])
                 if existing is None:
                     row.error("id", _("no organisation has this ID"))
-                    problems.extend(row.problems)
                     continue
                 other = existing_by_key.get(key)
                 if other is not None and other.pk != existing.pk:
@@ -157,24 +137,23 @@ class OrganisationImporter(Importer):
                         % {"municipality": municipality},
                         values["name"],
                     )
-            else:
+            elif values["name"]:
                 existing = existing_by_key.get(key)
             if existing is None:
                 if not self.may_manage(municipality):
                     self.out_of_scope(row, "municipality", municipality)
-                if not values.get("kind"):
+                if not values.get("kind") and not row.pending:
                     row.error("kind", _("the kind is needed for a new organisation"))
-            if row.problems:
-                problems.extend(row.problems)
-                continue
+            # Rows with errors go on to the comparison too: an update outside the user's
+            # scope is reported with the rest (check() drops their plans).
             plan = Plan(row.number, "create", values, existing, values["name"])
             if existing is not None:
                 matched.append((row, plan))
             plans.append(plan)
-        self._compare(matched, problems)
+        self._compare(matched)
         return [plan for plan in plans if plan.action != "invalid"]
 
-    def _compare(self, matched, problems):
+    def _compare(self, matched):
         """Decide update, skip or unchanged for rows that match existing organisations."""
         m2m = self.mapped_m2m()
         ids = [plan.existing.pk for _row, plan in matched]
@@ -197,8 +176,7 @@ class OrganisationImporter(Importer):
             plan.action = self.duplicate_action(changes)
             if plan.action == "update":
                 self._check_update(row, existing, values)
-                if row.problems:
-                    problems.extend(row.problems)
+                if row.failed:
                     plan.action = "invalid"
 
     def _scalar_changes(self, existing, values):

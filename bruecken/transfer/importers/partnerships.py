@@ -4,10 +4,10 @@ from django.utils.translation import gettext as _
 
 from bruecken.accounts import audit
 from bruecken.accounts.models import AuditEntry
-from bruecken.places.models import Partnership, PartnershipKind
+from bruecken.places.models import Partnership
 
 from .. import parsing
-from .base import Importer, choice_lookup, twice
+from .base import Importer, twice
 from .columns import PARTNERSHIP_COLUMNS, normalise
 
 
@@ -17,47 +17,40 @@ class PartnershipImporter(Importer):
     model = Partnership
     compared = ("country", "since", "note", "source")  # the rest identifies a partnership
 
-    def prepare(self):
-        self.kinds = choice_lookup(
-            PartnershipKind.choices,
-            {"staedtepartnerschaft": "city", "klimapartnerschaft": "climate"},
-        )
-
     def parse_row(self, row):
         values = {"municipality": self.municipality(row)}
         values["partner_name"] = self.length(row, "partner_name", row.text("partner_name"), 200)
         if not values["partner_name"]:
             row.error("partner_name", _("the partner is missing"))
-        country = row.text("country")
-        values["country"] = self.countries.get(country) if country else None
-        if values["country"] is None:
-            row.error("country", _("unknown country"))
-        values["kind"] = self.choice(row, "kind", self.kinds, True)
+        values["country"] = self.choice(row, "country", "country", True)
+        values["kind"] = self.choice(row, "kind", "partnership_kind", True)
         if row.has("since"):
-            since = row.convert("since", parsing.parse_integer)
+            since = row.convert("since", parsing.parse_year)
             if since is not None and not 1900 <= since <= 2100:
                 row.error("since", _("a year between 1900 and 2100"))
             values["since"] = since
         if row.has("note"):
             values["note"] = row.text("note")
         if row.has("source"):
-            values["source"] = self.web_address(row, "source", row.text("source"))
+            source = self.web_address(row, "source", row.text("source"))
+            if source is not None:  # else left out, with a warning
+                values["source"] = source
         if values["municipality"] is not None and not self.may_manage(values["municipality"]):
             self.out_of_scope(row, "municipality", values["municipality"])
         return values
 
-    def plan(self, parsed, problems):
+    def plan(self, parsed):
+        municipalities = {values["municipality"] for _r, values in parsed} - {None}
         existing = {
             (p.municipality_id, normalise(p.partner_name), p.kind): p
-            for p in Partnership.objects.filter(
-                municipality__in={values["municipality"] for _r, values in parsed}
-            )
+            for p in Partnership.objects.filter(municipality__in=municipalities)
         }
         seen, plans = {}, []
         for row, values in parsed:
+            if values["municipality"] is None or row.failed or row.pending:
+                continue
             key = (values["municipality"].pk, normalise(values["partner_name"]), values["kind"])
             if twice(row, seen, key, "partner_name"):
-                problems.extend(row.problems)
                 continue
             label = f"{values['municipality']} – {values['partner_name']}"
             plans.append(self.row_plan(row, values, existing.get(key), label))

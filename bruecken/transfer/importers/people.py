@@ -8,7 +8,7 @@ from bruecken.actors.models import Person
 
 from .. import parsing
 from .base import Plan, ServiceImporter, choice_lookup, chunks, compare_links, twice
-from .columns import PERSON_COLUMNS
+from .columns import PERSON_COLUMNS, normalise
 
 PERSON_NOT_COMPARED = ("languages", "countries", "consent_given_at", "consent_given_by")
 
@@ -29,15 +29,19 @@ class PersonImporter(ServiceImporter):
         if row.has("email"):
             values["email"] = self.email(row, "email")
         if row.has("phone"):
-            values["phone"] = self.phone(row, "phone")
+            phone = self.phone(row, "phone")
+            if phone is not None:  # else left out, with a warning
+                values["phone"] = phone
         if row.has("municipality") or row.has("ags"):
             values["municipality"] = self.municipality(row, required=False)
         if row.has("language") and row.text("language"):
-            values["language"] = self.choice(row, "language", self.language_choices, True)
+            values["language"] = self.language_choices.get(normalise(row.text("language")))
+            if values["language"] is None:
+                row.error("language", _("write Deutsch or English"))
         if row.has("languages"):
-            values["languages"] = self.many(row, "languages", self.languages.get, _("language"))
+            values["languages"] = self.many(row, "languages", "language")
         if row.has("countries"):
-            values["countries"] = self.many(row, "countries", self.countries.get, _("country"))
+            values["countries"] = self.many(row, "countries", "country")
         if row.has("competences"):
             values["competences"] = row.text("competences")
         for key in ("is_decision_maker", "is_multiplier"):
@@ -46,7 +50,7 @@ class PersonImporter(ServiceImporter):
         self.consent(row, values)
         return values
 
-    def plan(self, parsed, problems):
+    def plan(self, parsed):
         emails = [values["email"] for _row, values in parsed if values.get("email")]
         existing = {}
         for chunk in chunks(emails):
@@ -65,7 +69,8 @@ class PersonImporter(ServiceImporter):
                 match = matches[0] if matches else None
             if match is None:
                 municipality = values.get("municipality")
-                if not self.office and municipality is None:
+                unknown = row.has_error("municipality") or row.has_error("ags")
+                if not self.office and municipality is None and not unknown:
                     row.error("municipality", _("a municipality is needed"), "")
                 elif municipality is not None and not self.may_manage(municipality):
                     self.out_of_scope(row, "municipality", municipality)
@@ -76,9 +81,6 @@ class PersonImporter(ServiceImporter):
                     "actors.change_person", match
                 ):
                     row.error("email", _("you may not change this person"))
-            if row.problems:
-                problems.extend(row.problems)
-                continue
             plans.append(plan)
         return plans
 

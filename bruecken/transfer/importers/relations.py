@@ -12,7 +12,7 @@ from .base import ServiceImporter, organisations_by_key
 class RelationImporter(ServiceImporter):
     def prepare_organisations(self, keys):
         """Organisations by (municipality id, name key) for the rows' references."""
-        self.organisations = organisations_by_key(keys)
+        self.organisations = organisations_by_key([key for key in keys if key is not None])
 
     def organisation_ref(self, row, name_column, municipality_column, ags_column=None):
         name = row.text(name_column)
@@ -25,6 +25,8 @@ class RelationImporter(ServiceImporter):
         return (municipality.pk, name_key(name))
 
     def resolve(self, row, key, column):
+        if key is None:
+            return None  # the row names no organisation it can be found by: an error already
         organisation = self.organisations.get(key)
         if organisation is None:
             row.error(column, _("no such organisation in this municipality; import it first"))

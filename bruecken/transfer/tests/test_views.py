@@ -93,14 +93,14 @@ def test_mapping_with_a_field_twice_is_refused(client, office, bonn):
 
 
 def test_preview_lists_problems_and_commit_is_refused(client, office, bonn):
-    run = upload(office, csv_bytes(["Verein A;Quatsch;Bonn;;;"]))
+    run = upload(office, csv_bytes(["Verein A;MSO;Atlantis;;;"]))
     client.force_login(office)
     client.post(
         url("run_check", run.pk),
         {f"column_{i}": k for i, k in run.mapping.items()} | {"on_duplicate": "skip"},
     )
     page = client.get(run.get_absolute_url())
-    assert b'id="problems"' in page.content and b"Quatsch" in page.content
+    assert b'id="problems"' in page.content and b"Atlantis" in page.content
     assert url("run_commit", run.pk).encode() not in page.content
     response = client.post(url("run_commit", run.pk), follow=True)
     assert Organisation.objects.count() == 0
@@ -135,7 +135,7 @@ def test_other_coordinator_gets_403(client, bonn_coordinator, kiel_coordinator, 
 def test_abandon(client, office, bonn):
     run = upload(office, csv_bytes(["Verein A;MSO;Bonn;;;"]))
     client.force_login(office)
-    response = client.post(url("run_abandon", run.pk))
+    response = client.post(url("run_abandon", run.pk), {"confirm": "yes"})
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.status == "abandoned" and not run.file
@@ -197,3 +197,17 @@ def test_preview_names_the_changed_fields(client, office, bonn):
     page = client.get(run.get_absolute_url()).content.decode()
     label = str(Organisation._meta.get_field("founded").verbose_name)
     assert f"{label}: 1990 → 2001" in page
+
+
+def test_abandon_asks_first(client, office, bonn):
+    run = upload(office, csv_bytes(["Verein A;MSO;Bonn;;;"]), name="vereine.csv")
+    client.force_login(office)
+    for response in (
+        client.get(url("run_abandon", run.pk)),
+        client.post(url("run_abandon", run.pk)),
+    ):
+        content = response.content.decode()
+        assert 'name="confirm" value="yes"' in content
+        assert "„vereine.csv“" in content and "laden Sie sie erneut hoch" in content
+    run.refresh_from_db()
+    assert run.status != "abandoned" and run.file

@@ -14,7 +14,7 @@ from bruecken import cache as website_cache
 from bruecken.tests.helpers import url_maker
 from bruecken.website.models import ContactMessage, Page
 
-from .factories import ImageFactory, PageFactory, picture_bytes
+from .factories import ImageFactory, NewsArticleFactory, PageFactory, picture_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -266,19 +266,27 @@ def test_the_rate_limit_is_shared_by_both_forms(client, settings, accessibility_
 # Images
 
 
-def test_image_is_served_with_long_cache_headers(client):
+@pytest.fixture
+def shown():
+    """A picture that a published article shows."""
     image = ImageFactory()
-    response = client.get(image.get_absolute_url())
+    NewsArticleFactory(image=image)
+    return image
+
+
+def test_image_is_served_with_public_cache_headers(client, shown, settings):
+    response = client.get(shown.get_absolute_url())
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert "max-age=31536000" in response["Cache-Control"]
-    assert "immutable" in response["Cache-Control"]
+    assert response["Cache-Control"].startswith("public")
+    # Not kept for a year: an article that is withdrawn takes its picture with it.
+    assert "immutable" not in response["Cache-Control"]
     data = b"".join(response.streaming_content)
     assert PILImage.open(io.BytesIO(data)).size == (40, 30)
 
 
-def test_image_answers_conditional_requests(client):
-    image = ImageFactory()
+def test_image_answers_conditional_requests(client, shown):
+    image = shown
     first = client.get(image.get_absolute_url())
     response = client.get(image.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert response.status_code == 304
@@ -288,12 +296,81 @@ def test_image_content_type_follows_its_format(client):
     from django.core.files.base import ContentFile
 
     image = ImageFactory(file=ContentFile(picture_bytes(image_format="JPEG"), name="foto.jpg"))
+    NewsArticleFactory(image=image)
     assert client.get(image.get_absolute_url())["Content-Type"] == "image/jpeg"
 
 
-def test_image_with_a_wrong_name_or_missing_file_is_not_found(client):
-    image = ImageFactory()
+def test_image_with_a_wrong_name_or_missing_file_is_not_found(client, shown):
+    image = shown
     assert client.get(url("website:image", image.pk, "anders.png")).status_code == 404
     assert client.get(url("website:image", image.pk + 1, "bild.png")).status_code == 404
     image.file.storage.delete(image.file.name)
     assert client.get(image.get_absolute_url()).status_code == 404
+
+
+class TestWhoSeesAPicture:
+    """A picture is served only to who may see content that shows it (`Image.objects`)."""
+
+    @pytest.fixture
+    def draft_picture(self):
+        image = ImageFactory()
+        NewsArticleFactory(image=image, is_published=False)
+        return image
+
+    def test_unpublished_articles_picture_is_not_found(
+        self, client, draft_picture, bonn_coordinator, participant
+    ):
+        assert client.get(draft_picture.get_absolute_url()).status_code == 404
+        for user in (bonn_coordinator, participant):
+            client.force_login(user)
+            assert client.get(draft_picture.get_absolute_url()).status_code == 404
+
+    def test_no_304_for_a_picture_the_reader_may_not_see(self, client, draft_picture):
+        response = client.get(
+            draft_picture.get_absolute_url(),
+            HTTP_IF_MODIFIED_SINCE="Fri, 01 Jan 2100 00:00:00 GMT",
+        )
+        assert response.status_code == 404
+
+    def test_program_office_sees_a_drafts_picture_privately(self, client, draft_picture, office):
+        client.force_login(office)
+        response = client.get(draft_picture.get_absolute_url())
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-cache"
+
+    def test_scheduled_articles_picture_waits_for_it(self, client):
+        image = ImageFactory()
+        NewsArticleFactory(image=image, published_at=timezone.now() + timedelta(days=1))
+        assert client.get(image.get_absolute_url()).status_code == 404
+
+    def test_published_articles_picture_is_public(self, client, shown, participant):
+        assert client.get(shown.get_absolute_url()).status_code == 200
+        client.force_login(participant)
+        assert client.get(shown.get_absolute_url()).status_code == 200
+
+    @pytest.mark.parametrize("field", ["body", "body_en"])
+    @pytest.mark.parametrize("factory", [PageFactory, NewsArticleFactory])
+    def test_picture_shown_in_a_published_text_is_public(self, client, factory, field):
+        image = ImageFactory()
+        other = ImageFactory()
+        snippet = f"![Bild]({image.get_absolute_url()})"
+        content = factory(**{field: snippet})
+        assert client.get(image.get_absolute_url()).status_code == 200
+        # Only the picture the text shows.
+        assert client.get(other.get_absolute_url()).status_code == 404
+        content.is_published = False
+        content.save()
+        assert client.get(image.get_absolute_url()).status_code == 404
+
+    def test_unused_picture_is_the_program_offices_only(self, client, office):
+        image = ImageFactory()
+        assert client.get(image.get_absolute_url()).status_code == 404
+        client.force_login(office)
+        assert client.get(image.get_absolute_url()).status_code == 200
+
+    def test_queryset_public_and_visible_to(self, shown, draft_picture, office, participant):
+        from bruecken.website.models import Image
+
+        assert list(Image.objects.public()) == [shown]
+        assert list(Image.objects.visible_to(participant)) == [shown]
+        assert set(Image.objects.visible_to(office)) == {shown, draft_picture}

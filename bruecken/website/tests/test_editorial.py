@@ -287,6 +287,10 @@ def test_uploading_a_picture(office_client, office):
     image = Image.objects.get()
     assert (image.width, image.height) == (1600, 800)
     assert image.uploaded_by == office
+    # Stored under a random name, not the uploaded file's: its address cannot be guessed.
+    name = image.file.name.rsplit("/", 1)[-1]
+    assert "plakat" not in name.lower()
+    assert len(name.removesuffix(".png")) >= 24
     page = office_client.get(url("website:editorial_images")).content.decode()
     assert f"![Plakat des Workshops]({image.get_absolute_url()})" in page
     assert f"![Poster of the workshop]({image.get_absolute_url()})" in page

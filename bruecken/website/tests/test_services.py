@@ -277,7 +277,15 @@ def test_small_pictures_keep_their_size_and_format(office):
     )
     picture = PILImage.open(io.BytesIO(stored(image)))
     assert (picture.format, picture.size) == ("WEBP", (40, 30))
-    assert image.file.name.rsplit("/", 1)[-1].startswith("logo")
+    # A random name that cannot be guessed (an unpublished article's picture stays private).
+    name = image.file.name.rsplit("/", 1)[-1]
+    assert name.endswith(".webp")
+    assert "logo" not in name.lower()
+    other = services.upload_image(
+        office,
+        {"file": upload(picture_bytes((40, 30), "WEBP"), "Logo.webp"), "alt": "Logo"},
+    )
+    assert other.file.name != image.file.name
 
 
 def test_the_type_comes_from_the_content_not_the_name(office):

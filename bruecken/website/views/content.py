@@ -4,6 +4,7 @@ uploaded images.
 Pages without a form are cached for anonymous visitors; pages with a form are not (each carries
 its visitor's CSRF token)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +20,8 @@ from .. import services
 from ..forms import FeedbackForm, MessageForm, is_spam
 from ..models import ContactMessage, Image, Page
 
-# Uploaded files never change under their name (a new upload gets a new name).
-IMAGE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+# How long a published picture may be kept by caches: as long as the pages that show it.
+PUBLIC_IMAGE_SECONDS = settings.WEBSITE_CACHE_SECONDS
 
 
 def _published_page(**lookup):
@@ -118,15 +119,22 @@ def contact(request):
     )
 
 
+def _visible_images(request):
+    return Image.objects.visible_to(request.user)
+
+
 def _image_changed(request, pk, name):
-    return Image.objects.filter(pk=pk).values_list("uploaded_at", flat=True).first()
+    # Only for a picture the reader may see: a 304 must not answer for one they may not.
+    return _visible_images(request).filter(pk=pk).values_list("uploaded_at", flat=True).first()
 
 
 @require_GET
 @condition(last_modified_func=_image_changed)
 def image(request, pk, name):
-    """An uploaded picture, from our own host, cached by browsers for a year."""
-    picture = get_object_or_404(Image, pk=pk)
+    """An uploaded picture, from our own host, for those who may see content that shows it
+    (`ImageQuerySet`): to anyone when published content shows it, else to the program office;
+    the rest get a 404, as for a picture that does not exist."""
+    picture = get_object_or_404(_visible_images(request), pk=pk)
     if picture.file.name.rsplit("/", 1)[-1] != name:
         raise Http404
     try:
@@ -134,5 +142,11 @@ def image(request, pk, name):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type=services.content_type(picture))
-    response["Cache-Control"] = IMAGE_CACHE_CONTROL
+    if Image.objects.public().filter(pk=pk).exists():
+        # Shared caches may keep it as long as a page (an unpublished article's picture goes
+        # with the page); browsers revalidate with Last-Modified after that.
+        response["Cache-Control"] = f"public, max-age={PUBLIC_IMAGE_SECONDS}"
+    else:
+        # A draft's picture, for the program office: never kept by a shared cache.
+        response["Cache-Control"] = "private, no-cache"
     return response

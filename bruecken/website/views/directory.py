@@ -5,6 +5,7 @@ The directory uses the staff list's filter code and list page (`actors.filters`,
 results in place. Its select lists offer only what occurs among the published organisations."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -71,11 +72,15 @@ class DirectoryFilterForm(FilterForm):
         ]
 
     def _selected_option(self, name, selected):
-        if name == "municipality":
-            rows = Municipality.objects.filter(pk=_integer(selected))
-            return [(m.pk, m.name) for m in rows]
-        rows = self.fields[name].queryset.filter(code=selected)
-        return [(row.code, row.name) for row in rows]
+        # The field looks the value up as validation will (a NUL byte, a number no row can have
+        # is no choice; PostgreSQL refuses a NUL in a query).
+        try:
+            row = self.fields[name].to_python(selected)
+        except ValidationError:
+            return []
+        if row is None:
+            return []
+        return [(row.pk, row.name) if name == "municipality" else (row.code, row.name)]
 
 
 def public_facets():
@@ -102,13 +107,6 @@ def public_facets():
         }
 
     return cached_for_version("directory-facets", compute)
-
-
-def _integer(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @cached_page

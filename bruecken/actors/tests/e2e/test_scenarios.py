@@ -166,7 +166,7 @@ def test_edit_shows_in_history(page, live_server, demo, log_in):
 
     page.get_by_role("link", name="Edit", exact=True).click()
     expect(page).to_have_url(url(live_server, "actors:organisation_edit", organisation.pk))
-    page.get_by_label("Description").fill(new_description)
+    page.get_by_label("Description:", exact=True).fill(new_description)
     page.get_by_role("button", name="Save").click()
 
     expect(page).to_have_url(url(live_server, "actors:organisation_detail", organisation.pk))

@@ -10,8 +10,9 @@ import "../vendor/chartjs/chart.umd.min.js";
 import { formatDate, LANGUAGE, text } from "./strings.js";
 
 // Colours with at least 3:1 contrast against the white page. Sigma draws every node as a
-// circle, so colour is not the only cue: a node's label names its group, and the tables below
-// the graph say everything it shows.
+// circle, so colour is not the only cue: each group has its own region of the graph (the
+// migrant organisations on the left, the municipal groups on the right, in the legend's order
+// from the top), and the tables below the graph say everything it shows.
 const GROUP_STYLES = {
   migrant_organisations: { color: "#b35900", shape: "circle" },
   administration: { color: "#1f5fa8", shape: "circle" },
@@ -19,7 +20,12 @@ const GROUP_STYLES = {
   other_institutions: { color: "#7b3fa0", shape: "circle" },
 };
 const OTHER_STYLE = { color: "#595959", shape: "circle" };
-const EDGE_COLOR = "#8c8c8c";
+// Ties within a side thin and light, ties across the sides thick and dark: told apart by width
+// as well as by colour.
+const EDGE_STYLES = {
+  within: { color: "#a6a6a6", size: 0.5 },
+  across: { color: "#1a1a1a", size: 2 },
+};
 const KINDS = ["tie", "coattendance", "shared_responsibility"];
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -134,19 +140,27 @@ function buildGraph(data) {
     graph.addNode(String(node.id), {
       x: node.x,
       y: node.y,
-      label: `${node.label} (${data.groups[node.group] || node.group})`,
+      // The name alone: the group shows in the node's colour and its region (migrant
+      // organisations on the left), the legend and the tables; a longer label hid its neighbours.
+      label: node.label,
       size: nodeSize(node.degree),
       color: style.color,
+      // The best-connected organisations are named whatever the zoom (chosen by the server).
+      forceLabel: Boolean(node.labelled),
       group: node.group,
       // Only paths on this site: a node opens a profile here, never another host or a script.
       url: typeof node.url === "string" && node.url.startsWith("/") && !node.url.startsWith("//") ? node.url : null,
     });
   }
+  const sideOf = new Map(data.nodes.map((node) => [String(node.id), node.side]));
   data.edges.forEach((edge, i) => {
     const source = String(edge.source);
     const target = String(edge.target);
     if (source !== target && !graph.hasEdge(source, target)) {
-      graph.addEdgeWithKey(String(i), source, target, { size: 0.6, color: EDGE_COLOR });
+      const across = edge.across ?? sideOf.get(source) !== sideOf.get(target);
+      const style = across ? EDGE_STYLES.across : EDGE_STYLES.within;
+      // Ties across the sides are drawn last, over the others.
+      graph.addEdgeWithKey(String(i), source, target, { ...style, across, zIndex: across ? 1 : 0 });
     }
   });
   return graph;
@@ -199,6 +213,12 @@ function buildControls(data, dates) {
     kindList.append(element("li", {}, [box, element("label", { for: id, text: ` ${text(`kind_${kind}`)}` })]));
   }
   controls.append(element("fieldset", { class: "network-kinds-filter" }, [element("legend", { text: text("kinds") }), kindList]));
+  controls.append(
+    element("ul", { class: "network-edge-legend" }, [
+      element("li", {}, [element("span", { class: "network-edge-sample network-edge-across", "aria-hidden": "true" }), ` ${text("edgeAcross")}`]),
+      element("li", {}, [element("span", { class: "network-edge-sample network-edge-within", "aria-hidden": "true" }), ` ${text("edgeWithin")}`]),
+    ]),
+  );
 
   const zoom = {
     in: element("button", { type: "button", class: "button", id: "network-zoom-in", text: text("zoomIn") }),
@@ -289,6 +309,10 @@ async function startGraph(container) {
     // Above some thousands of edges, redrawing them during a drag costs more than it shows.
     hideEdgesOnMove: data.edges.length > 20000,
     labelRenderedSizeThreshold: 10,
+    // Other names as room allows, the larger node's first; wider cells than sigma's default, as
+    // organisations' names are long.
+    labelGridCellSize: 150,
+    zIndex: true,
   });
 
   renderer.on("clickNode", ({ node }) => {

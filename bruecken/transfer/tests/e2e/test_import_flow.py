@@ -44,7 +44,7 @@ def test_upload_preview_commit(page, live_server, log_in, office):
         page.goto(live_server.url + reverse("transfer:index"))
     assert_accessible(page)
 
-    upload(page, live_server, ["Verein Düren;MSO;Bonn;GH;1995", "Weltladen;Kaffeeklatsch;Bonn;;"])
+    upload(page, live_server, ["Verein Düren;MSO;Bonn;GH;1995", "Weltladen;NRO;Atlantis;;"])
     expect(page.get_by_label("Art")).to_have_value("kind")
     assert_accessible(page)
     page.get_by_role("button", name="Check the file (dry run)").click()
@@ -52,7 +52,7 @@ def test_upload_preview_commit(page, live_server, log_in, office):
     problems = page.locator("#problems tbody tr")
     expect(problems).to_have_count(1)
     expect(problems.first).to_contain_text("3")
-    expect(problems.first).to_contain_text("Kaffeeklatsch")
+    expect(problems.first).to_contain_text("Atlantis")
     expect(page.get_by_role("button", name="Import now")).to_have_count(0)
     assert_accessible(page)
     assert Organisation.objects.count() == 0
@@ -65,3 +65,23 @@ def test_upload_preview_commit(page, live_server, log_in, office):
     expect(page.locator("#summary")).to_contain_text("2 created")
     assert_accessible(page)
     assert set(Organisation.objects.values_list("name", flat=True)) == {"Verein Düren", "Weltladen"}
+
+
+def test_value_mapping_step(page, live_server, log_in, office):
+    """An unknown kind is proposed, confirmed once, and the file imports; an odd phone number
+    is a warning the user accepts."""
+    log_in(office)
+    upload(page, live_server, ["Ev. Kirche;Kirchengemeinde;Bonn;GH;07.01.1980"])
+    page.get_by_role("button", name="Check the file (dry run)").click()
+    expect(page.get_by_role("heading", name="1 value to map")).to_be_visible()
+    field = page.get_by_label("Stands for")
+    expect(field).to_have_value("faith community")
+    assert_accessible(page)
+    expect(page.get_by_role("button", name="Import now")).to_have_count(0)
+    page.get_by_role("button", name="Save the mapping and check again").click()
+    expect(page.locator("#summary")).to_contain_text("1 to create")
+    assert_accessible(page)
+    page.get_by_role("button", name="Import now").click()
+    expect(page.locator("#summary")).to_contain_text("1 created")
+    organisation = Organisation.objects.get()
+    assert (organisation.kind, organisation.founded) == ("faith_community", 1980)
