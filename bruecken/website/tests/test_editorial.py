@@ -117,7 +117,7 @@ def test_overview_shows_states_and_unhandled_messages(office_client):
         ("Erschienen", "published"),
     ]:
         assert re.search(
-            rf">{title}</a></th>\s*<td><span class=\"badge [\w-]+\">{state}</span>", content
+            rf">{title}</a></th>\s*<td[^>]*><span class=\"badge [\w-]+\">{state}</span>", content
         )
     assert "Impressum" in content
     assert "Messages: 2 unhandled" in content

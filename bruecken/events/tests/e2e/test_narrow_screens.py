@@ -131,6 +131,7 @@ def test_staff_tables_are_cards_on_a_small_screen(
         ("programs:process_detail", [workshop.process_id]),
         ("actors:organisation_list", []),
         ("actors:person_list", []),
+        ("staff_accounts:role_list", []),
     ]:
         open_page(page, url(live_server, language, name, *args))
         assert page.locator("table.responsive-table").count() >= 1, name
