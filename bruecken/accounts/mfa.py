@@ -8,13 +8,22 @@ from base64 import b32encode
 
 import segno
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks import task
+
+from bruecken.mail import send_each
+from bruecken.permissions import require
 
 from .audit import record
-from .models import AuditEntry
+from .models import AuditEntry, User
 
 RECOVERY_CODES = 10
 DEVICE_NAME = "authenticator"
@@ -94,6 +103,57 @@ def disable(user):
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     record(user, AuditEntry.Action.UPDATE, user, {"second factor": ["on", "off"]})
+
+
+def with_second_factor(user_ids):
+    """Which of these accounts have a confirmed second factor."""
+    return set(
+        TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def reset(user, account):
+    """The program office removes the second factor of someone who lost it (phone and recovery
+    codes): they sign in with their password alone and set it up again (the program office is
+    led to at once). The account is told by e-mail, so that a reset they did not ask for does
+    not go unnoticed."""
+    require(user, "accounts.reset_second_factor", account)
+    account = User.objects.select_for_update().get(pk=account.pk)
+    if not has_second_factor(account):
+        raise ValidationError(_("This account has no second factor."), code="none")
+    TOTPDevice.objects.filter(user=account).delete()
+    StaticDevice.objects.filter(user=account).delete()
+    record(user, AuditEntry.Action.UPDATE, account, {"second factor": ["on", "reset"]})
+    account_id = account.pk
+    transaction.on_commit(lambda: send_reset_notice.enqueue(account_id))
+    return account
+
+
+def reset_notice(account):
+    with translation.override(account.language or settings.LANGUAGE_CODE):
+        context = {
+            "account": account,
+            "security_url": settings.SITE_URL + reverse("accounts:security"),
+        }
+        subject = render_to_string("accounts/email/second_factor_reset_subject.txt", context)
+        body = render_to_string("accounts/email/second_factor_reset.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[account.email],
+    )
+
+
+@task()
+def send_reset_notice(account_id):
+    account = User.objects.filter(pk=account_id).exclude(email="").first()
+    if account is None:
+        return 0
+    return send_each([reset_notice(account)], f"second factor reset {account_id}")
 
 
 def verify(user, code):

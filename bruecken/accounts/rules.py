@@ -60,3 +60,5 @@ rules.add_perm("accounts.manage_roles", is_program_office | is_coordinator)
 rules.add_perm("accounts.assign_role", may_assign)
 rules.add_perm("accounts.manage_invitation", may_assign)
 rules.add_perm("accounts.deactivate_user", is_program_office & may_deactivate)
+# Someone who lost their second factor; one's own is turned off on the security page.
+rules.add_perm("accounts.reset_second_factor", is_program_office & may_deactivate)

@@ -13,6 +13,11 @@ urlpatterns = [
     path("roles/new/", account_views.role_grant, name="role_grant"),
     path("roles/<int:pk>/revoke/", account_views.role_revoke, name="role_revoke"),
     path("users/<int:pk>/active/", account_views.account_active, name="account_active"),
+    path(
+        "users/<int:pk>/second-factor/reset/",
+        account_views.second_factor_reset,
+        name="second_factor_reset",
+    ),
     path("people/<int:pk>/account/", account_views.person_link, name="person_link"),
     path("people/<int:pk>/account/unlink/", account_views.person_unlink, name="person_unlink"),
 ]

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bruecken.accounts import roles
+from bruecken.accounts import mfa, roles
 from bruecken.accounts import services as account_services
 from bruecken.accounts.models import AccountInvitation, RoleAssignment, User
 from bruecken.permissions import require
-from bruecken.web import form_page, staff_area
+from bruecken.web import confirm_first, fill, form_page, staff_area
 
 from . import account_links
 from .account_forms import GrantForm, InvitationForm, LinkAccountForm, RoleFilterForm
@@ -150,6 +150,12 @@ def role_list(request):
     # Offer "Revoke" only where it would be allowed (a coordinator sees roles they can't revoke).
     for assignment in page.object_list:
         assignment.may_revoke = request.user.has_perm("accounts.assign_role", assignment)
+    # Offer "Reset second factor" to the program office, for accounts that have one.
+    second_factor_ids = (
+        mfa.with_second_factor([a.user_id for a in page.object_list])
+        if roles.is_program_office(request.user)
+        else set()
+    )
     return render(
         request,
         "accounts/roles/list.html",
@@ -158,6 +164,7 @@ def role_list(request):
             "filter_form": filter_form,
             "can_deactivate": request.user.has_perm("accounts.manage_roles")
             and roles.is_program_office(request.user),
+            "second_factor_ids": second_factor_ids,
         },
     )
 
@@ -259,6 +266,41 @@ def account_active(request, pk):
             "button": button,
             "cancel_url": reverse("staff_accounts:role_list"),
         },
+    )
+
+
+@staff_area
+def second_factor_reset(request, pk):
+    """The program office removes the second factor of someone who lost it, after a
+    confirmation."""
+    account = get_object_or_404(User, pk=pk)
+    require(request.user, "accounts.reset_second_factor", account)
+    back_url = reverse("staff_accounts:role_list")
+
+    def act():
+        try:
+            mfa.reset(request.user, account)
+        except ValidationError as error:
+            _refusal(request, error)
+        else:
+            messages.success(
+                request,
+                _("The second factor of %(email)s was reset; they have been told by e-mail.")
+                % {"email": account.email},
+            )
+        return redirect(back_url)
+
+    return confirm_first(
+        request,
+        act,
+        question=fill(_("Reset the second factor of %(email)s?"), email=account.email),
+        consequence=_(
+            "Their authenticator app and recovery codes stop working: until they set up a new "
+            "second factor, their password alone signs them in. Do this only when you are sure "
+            "who asks for it. They are told by e-mail."
+        ),
+        confirm=_("Reset second factor"),
+        back_url=back_url,
     )
 
 

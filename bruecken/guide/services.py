@@ -19,6 +19,7 @@ from bruecken.events.models import Event
 from bruecken.permissions import require
 from bruecken.programs.models import Goal, Program, Result, working_in
 
+from . import emails
 from .compose import compose
 from .models import (
     BuildStatus,
@@ -224,7 +225,10 @@ def submit_recommendation(user, recommendation):
         raise ValidationError(
             _("Link at least one result, goal or workshop before submitting the recommendation.")
         )
-    return _set_status(user, recommendation, RecommendationStatus.IN_REVIEW, "")
+    _set_status(user, recommendation, RecommendationStatus.IN_REVIEW, "")
+    pk, submitted_by = recommendation.pk, user.pk
+    transaction.on_commit(lambda: emails.send_review_request.enqueue(pk, submitted_by))
+    return recommendation
 
 
 REVIEW_DECISIONS = (
@@ -249,7 +253,9 @@ def review_recommendation(user, recommendation, decision, comment=""):
         raise ValidationError({"comment": _("Say why, for the author.")})
     if decision == RecommendationStatus.ACCEPTED and not _has_evidence(recommendation):
         raise ValidationError(_("A recommendation without evidence cannot be accepted."))
-    return _set_status(user, recommendation, decision, comment)
+    entry_id = _set_status(user, recommendation, decision, comment).pk
+    transaction.on_commit(lambda: emails.send_decision.enqueue(entry_id))
+    return recommendation
 
 
 @transaction.atomic
@@ -268,15 +274,16 @@ def comment_recommendation(user, recommendation, comment):
 
 
 def _set_status(user, recommendation, status, comment):
+    """Returns the review comment that records the change."""
     with audit.changes(user, recommendation, ["status"]) as extra:
         recommendation.status = status
         recommendation.save(update_fields=["status", "updated_at"])
-        ReviewComment.objects.create(
+        entry = ReviewComment.objects.create(
             recommendation=recommendation, author=user, status=status, text=comment
         )
         if comment:
             extra["comment"] = [None, comment]
-    return recommendation
+    return entry
 
 
 # Editions
