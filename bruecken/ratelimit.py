@@ -16,23 +16,27 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def digest(value):
+    """A keyed hash for cache keys: the cache holds no addresses or e-mail addresses."""
+    return hashlib.sha256((settings.SECRET_KEY + "\0" + value).encode()).hexdigest()[:32]
+
+
+def count(key, timeout):
+    """Add one to the counter at `key` (kept `timeout` seconds) and return its new value."""
+    cache.add(key, 0, timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout)
+        return 1
+
+
 def _key(scope, request, now):
-    # Hashed: the cache holds no addresses.
-    address = hashlib.sha256((settings.SECRET_KEY + client_address(request)).encode()).hexdigest()[
-        :32
-    ]
-    return f"ratelimit:{scope}:{address}:{int(now // WINDOW_SECONDS)}"
+    return f"ratelimit:{scope}:{digest(client_address(request))}:{int(now // WINDOW_SECONDS)}"
 
 
 def allow(scope, request, limit=None, now=None):
     """Count one attempt; False once the address has used up `limit` attempts this hour."""
     limit = settings.CONTACT_RATE_LIMIT if limit is None else limit
     key = _key(scope, request, now if now is not None else time.time())
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # Expired between add and incr.
-        cache.set(key, 1, WINDOW_SECONDS)
-        count = 1
-    return count <= limit
+    return count(key, WINDOW_SECONDS) <= limit

@@ -6,33 +6,18 @@ LOGIN_LOCK_MINUTES, during which no password is even checked – so a right pass
 as well, and the answer says nothing about whether the account exists. The counters are hashed
 with the secret key: the cache holds neither addresses nor e-mail addresses."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.cache import cache
 
-from bruecken.ratelimit import client_address
-
-
-def _digest(value):
-    return hashlib.sha256((settings.SECRET_KEY + "\0" + value).encode()).hexdigest()[:32]
+from bruecken.ratelimit import client_address, count, digest
 
 
 def _account(email):
-    return "account:" + _digest((email or "").strip().lower())
+    return "account:" + digest((email or "").strip().lower())
 
 
 def _address(request):
-    return "address:" + _digest(client_address(request))
-
-
-def _count(key, timeout):
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
-        return 1
+    return "address:" + digest(client_address(request))
 
 
 def lock_seconds():
@@ -54,7 +39,7 @@ def failed(request, email):
         (_address(request), settings.LOGIN_FAILURE_LIMIT_ADDRESS),
     )
     for subject, limit in limits:
-        if limit and _count(f"login-failures:{subject}", window) >= limit:
+        if limit and count(f"login-failures:{subject}", window) >= limit:
             cache.set(f"login-lock:{subject}", True, window)
             cache.delete(f"login-failures:{subject}")
 
@@ -76,6 +61,6 @@ def reset_allowed(request, email):
     if not limit:
         return True
     hour = 60 * 60
-    by_address = _count(f"reset:{_address(request)}", hour)
-    by_email = _count(f"reset:{_account(email)}", hour)
+    by_address = count(f"reset:{_address(request)}", hour)
+    by_email = count(f"reset:{_account(email)}", hour)
     return by_address <= limit and by_email <= limit
