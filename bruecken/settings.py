@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "bruecken.accounts",
     "bruecken.places",
     "bruecken.actors",
+    "bruecken.privacy",
     "bruecken.programs",
     "bruecken.events",
     "bruecken.website",

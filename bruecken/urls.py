@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("accounts/invitations/", include("bruecken.accounts.invitation_urls")),
     path("staff/accounts/", include("bruecken.actors.account_urls")),
     path("actors/", include("bruecken.actors.urls")),
+    path("personal-data/", include("bruecken.privacy.urls")),
     # The program and process dashboards are mostly about workshops: events serves them, under
     # the programs' addresses and URL names.
     path(
