@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Settings for the production checks in `make lint` (nothing here is used in production).
 PRODUCTION_ENV := DEBUG=false SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=bruecken.example
 
-.PHONY: run test test-fast lint format bench bench-events bench-website bench-network bench-guide bench-import bench-api install assets messages chromium clean
+.PHONY: run test test-fast lint format bench bench-events bench-website bench-network bench-guide bench-import bench-api bench-size install assets messages chromium clean
 
 # BRUECKEN_ADDRESS also gives the links in e-mails, feeds and pages their address (SITE_URL,
 # unless that is set), for the demo, the worker and the server alike.
@@ -90,6 +90,15 @@ bench-import: install
 	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(BENCH) import
+
+# Issue #16's real size in one run: picker search, every staff form page, full-text search
+# against LIKE, 200,000 people with 300,000 memberships imported, the guideline composer at 1,000
+# municipalities, the public directory on a cache miss (alone and 32 connections); SCALE=0.1 for
+# a quick run. A database of its own (var/bench-size.sqlite3, or DATABASE_URL).
+bench-size: install assets messages
+	mkdir -p var
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-size.sqlite3} $(BENCH) size --scale=$(or $(SCALE),1)
 
 install: $(VENV)/.installed
 

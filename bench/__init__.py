@@ -16,6 +16,7 @@ BENCHMARKS = {
     "guide": "guide",
     "import": "imports",
     "api": "api",
+    "size": "size",
 }
 
 

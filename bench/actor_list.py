@@ -12,14 +12,21 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from bruecken.accounts.models import Role, RoleAssignment
 from bruecken.actors.models import EngagementForm, Organisation, Person, Topic
+from bruecken.fulltext import (
+    BM25_WEIGHTS,
+    DOCUMENT_TABLE,
+    FTS_TABLE,
+    GERMAN,
+    SIMPLE,
+    query_terms,
+)
 from bruecken.places.models import Country, WorldRegion
 
-from .common import check_database, client_settings, dedicated, fetch, migrate
+from .common import check_database, client_settings, dedicated, fetch, migrate, staff_client
 from .dataset import DEFAULT_ORGANISATIONS, DatasetCommand, bench_users, prepare_dataset
 from .timing import explain, figures, ratio, time_calls
 
@@ -87,8 +94,7 @@ class Command(DatasetCommand):
         offsets = [index * STACK_OFFSET_STEP for index in range(options["stack_offsets"])]
         results = []
         for label, user in (("program office", office), ("coordinator", coordinator)):
-            client = Client()
-            client.force_login(user)
+            client = staff_client(user)
             for case, params, page, headers in cases:
                 query = {**params, **({"page": page} if page > 1 else {})}
                 baseline = BaselineQuery(user, params)
@@ -258,11 +264,37 @@ class BaselineQuery:
                 f"IN ({placeholders}))"
             )
             args += coordinated
-        for term in (params.get("q") or "").casefold().split()[:10]:
-            if not re.fullmatch(r"\w+", term):
-                raise CommandError("The plain SQL baseline supports plain search words only.")
-            conditions.append(f"o.{q('search_text')} LIKE %s")
-            args.append(f"%{term}%")
+        joins, rank, rank_args = "", None, []
+        terms = query_terms(params.get("q"))
+        if terms and connection.vendor == "postgresql":
+            # The index's tsvector, each word as a prefix in the German and the simple
+            # configuration (bruecken/fulltext.py), ranked by ts_rank.
+            groups = []
+            for forms in terms:
+                parts = []
+                for form in forms:
+                    for config in (GERMAN, SIMPLE):
+                        parts.append(f"to_tsquery('{config}', %s)")
+                        rank_args.append(f"{form}:*ABC")
+                groups.append(f"({' || '.join(parts)})")
+            tsquery = f"({' && '.join(groups)})"
+            joins = f"INNER JOIN {DOCUMENT_TABLE} d ON d.{q('object_id')} = o.{q('id')}"
+            conditions += ["d.kind = %s", f"d.vector @@ {tsquery}"]
+            args += ["actors.organisation", *rank_args]
+            rank = f"ts_rank(d.vector, {tsquery}) DESC"
+        elif terms:
+            # The FTS5 table over the documents, each word as a prefix, ranked by bm25.
+            match = " AND ".join(
+                f"({' OR '.join(chr(34) + form + chr(34) + '*' for form in forms)})"
+                for forms in terms
+            )
+            joins = (
+                f"INNER JOIN {DOCUMENT_TABLE} d ON d.{q('object_id')} = o.{q('id')} "
+                f"INNER JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = d.{q('id')}"
+            )
+            conditions += ["d.kind = %s", f"{FTS_TABLE} MATCH %s"]
+            args += ["actors.organisation", match]
+            rank = f"bm25({FTS_TABLE}, {BM25_WEIGHTS}) ASC"
 
         def through(field, column, value, join=""):
             table = q(Organisation._meta.get_field(field).remote_field.through._meta.db_table)
@@ -287,12 +319,15 @@ class BaselineQuery:
             raise CommandError(f"The plain SQL baseline does not know {sorted(unsupported)}.")
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         table = q(o.db_table)
-        self.count_sql = f"SELECT COUNT(*) FROM {table} o {where}"
+        order = ", ".join(filter(None, [rank, model_order(Organisation)]))
+        self.count_sql = f"SELECT COUNT(*) FROM {table} o {joins} {where}"
         self.page_sql = (
-            f"SELECT o.{q('id')}, o.{q('name')} FROM {table} o {where} "
-            f"ORDER BY {model_order(Organisation)} LIMIT %s OFFSET %s"
+            f"SELECT o.{q('id')}, o.{q('name')} FROM {table} o {joins} {where} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
         self.args = args
+        # The ORDER BY's ts_rank repeats the query's words (PostgreSQL; FTS5's bm25 needs none).
+        self.rank_args = rank_args if connection.vendor == "postgresql" else []
 
     def count(self):
         with connection.cursor() as cursor:
@@ -301,7 +336,7 @@ class BaselineQuery:
 
     def page(self, number, size):
         with connection.cursor() as cursor:
-            cursor.execute(self.page_sql, [*self.args, size, (number - 1) * size])
+            cursor.execute(self.page_sql, [*self.args, *self.rank_args, size, (number - 1) * size])
             return cursor.fetchall()
 
     def run(self, number, size):

@@ -14,9 +14,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.test import Client
 from django.test.utils import override_settings
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bruecken.accounts import mfa
 from bruecken.accounts.models import RoleAssignment, User
 from bruecken.actors.models import Membership, Organisation, Person, Tie
 from bruecken.places.models import Municipality
@@ -202,6 +206,38 @@ def analyze():
             cursor.execute("ANALYZE")
 
 
+def refresh_search_index(stdout, force=()):
+    """bulk_create bypasses the signals that keep the full-text index (bruecken/fulltext.py):
+    rebuild the documents of every searchable model whose count of documents differs from its
+    count of rows, and of the models in `force` (their rows changed in place)."""
+    try:
+        from bruecken import fulltext
+        from bruecken.models import SearchDocument
+    except ImportError:  # A checkout from before the full-text search.
+        return
+    for model in fulltext.registered_models():
+        documents = SearchDocument.objects.filter(kind=model._meta.label_lower)
+        rows, indexed = model._base_manager.count(), documents.count()
+        if model not in force and indexed == rows:
+            continue
+        started = time.perf_counter()
+        if model in force or indexed > rows:
+            fulltext.reindex(model)
+            count = rows
+        else:
+            # Only the new rows (e.g. the program's participants beside the dataset's people).
+            known = set(documents.values_list("object_id", flat=True))
+            missing = set(model._base_manager.values_list("pk", flat=True)) - known
+            fulltext.reindex(model, missing)
+            count = len(missing)
+        with translation.override("en"):
+            plural = str(model._meta.verbose_name_plural)
+        stdout.write(
+            f"Indexed {count:,} {plural} for the full-text search in "
+            f"{time.perf_counter() - started:.1f} s."
+        )
+
+
 # Requests through the test client
 
 
@@ -224,6 +260,22 @@ def client_settings(**overrides):
         # WhiteNoise warns that there is no collected static directory.
         warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
         yield
+
+
+def staff_client(user):
+    """A test client signed in as `user` as production signs staff in: with the second factor
+    where it is required (MFA_REQUIRED_FOR_PROGRAM_OFFICE, on whenever DEBUG is off, as in every
+    `make bench*`), else the program office's pages only lead to the page setting it up."""
+    client = Client()
+    client.force_login(user)
+    if mfa.required_for(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 def fetch(client, url, query=None, headers=None):

@@ -30,7 +30,14 @@ from bruecken.places.models import (
     validate_ags,
 )
 
-from .common import BENCH_DOMAIN, OFFICE_EMAIL, BenchCommand, bench_user, seeded
+from .common import (
+    BENCH_DOMAIN,
+    OFFICE_EMAIL,
+    BenchCommand,
+    bench_user,
+    refresh_search_index,
+    seeded,
+)
 
 
 def words(text):
@@ -229,6 +236,7 @@ def prepare_dataset(command, organisations, people, others=None, delete_others=N
                 f"Recomputed name_key and search_text of {refreshed:,} organisations (the rules "
                 "of Organisation.save() changed since the dataset was made)."
             )
+        refresh_search_index(command.stdout, force=[Organisation] if refreshed else [])
         return
     if any(existing):
         command.stdout.write(
@@ -245,6 +253,7 @@ def prepare_dataset(command, organisations, people, others=None, delete_others=N
     command.generate(
         f"Generating {organisations:,} organisations and {people:,} people (seed {SEED}) …", make
     )
+    refresh_search_index(command.stdout)
 
 
 def bench_users():

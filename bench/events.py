@@ -28,7 +28,6 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.test import Client
 from django.urls import path, reverse
 from django.utils import timezone
 
@@ -62,7 +61,9 @@ from .common import (
     dedicated,
     fetch,
     migrate,
+    refresh_search_index,
     seeded,
+    staff_client,
 )
 from .dataset import FIRST_NAMES, LAST_NAMES, create_municipalities
 from .timing import explain, figures, percentile, ratio, time_calls
@@ -266,8 +267,7 @@ class Command(BenchCommand):
                 ("program dashboard", reverse("programs:program_detail", args=[program.pk])),
                 ("process dashboard", reverse("programs:process_detail", args=[process.pk])),
             ]
-            client = Client()
-            client.force_login(office)
+            client = staff_client(office)
             results = []
             for label, url in pages:
 
@@ -472,6 +472,7 @@ def prepare_program(command, municipalities, events, seed=SEED):
                 f"Reusing the synthetic program: {municipalities:,} municipalities, "
                 f"{events:,} workshops."
             )
+            refresh_search_index(command.stdout)
             return program
         command.stdout.write(
             f"The database holds another synthetic program ({found[0]:,} processes, "
@@ -487,6 +488,7 @@ def prepare_program(command, municipalities, events, seed=SEED):
         f"(seed {seed}) …",
         make,
     )
+    refresh_search_index(command.stdout)
     analyze()
     return program
 

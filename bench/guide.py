@@ -158,7 +158,9 @@ def count_pages(pdf):
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def create_data(count, recommendation_count):
+def create_data(count, recommendation_count, ags_digit=9):
+    """A program of `count` municipalities (official keys with `ags_digit` after the state, so
+    that they differ from another benchmark's) and its edition."""
     rng = seeded(SEED)
     now = timezone.now()
     template = load_default_template()
@@ -175,7 +177,7 @@ def create_data(count, recommendation_count):
         Municipality(
             name=f"Musterstadt {index:02d}",
             kind=MunicipalityKind.CITY,
-            ags=f"{(index % 16) + 1:02d}9{index:05d}",
+            ags=f"{(index % 16) + 1:02d}{ags_digit}{index:05d}",
             federal_state=f"{(index % 16) + 1:02d}",
         )
         for index in range(count)

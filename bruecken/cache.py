@@ -18,9 +18,11 @@ from django.utils.translation import get_language
 
 from .models import ContentVersion
 
-WATCHED_APPS = {"places", "actors", "programs", "events", "website"}
+# The guide too: its editions are public, and the composer keeps a draft's content by this
+# version (guide/compose.py `composed`).
+WATCHED_APPS = {"places", "actors", "programs", "events", "website", "guide"}
 # Saved often, never shown on the public site.
-IGNORED_MODELS = {"website.contactmessage"}
+IGNORED_MODELS = {"website.contactmessage", "guide.reviewcomment"}
 
 
 def current_version():

@@ -1,9 +1,12 @@
 """Sending a batch of e-mails from a background task (the events' notifications, the notices of
-contact messages)."""
+contact messages), and the privacy footer of e-mails to people without an account."""
 
 import logging
 
+from django.conf import settings
 from django.core.mail import get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 logger = logging.getLogger(__name__)
 
@@ -30,3 +33,31 @@ def send_each(messages, what):
     if failed:
         raise NotSent(f"{what}: {failed} of {len(messages)} e-mails not sent")
     return len(messages)
+
+
+def privacy_footer(*, data_url="", unsubscribe_url="", link_days=None, note=""):
+    """The closing lines of every e-mail to someone without an account, in the active language:
+    their personal link to see, export and delete their data (`data_url`) and to stop the
+    e-mails they need not get (`unsubscribe_url`), when there is a person record to link to;
+    `note` says what else is kept about them; always the privacy policy's address."""
+    return render_to_string(
+        "email/privacy_footer.txt",
+        {
+            "data_url": data_url,
+            "unsubscribe_url": unsubscribe_url,
+            "link_days": link_days,
+            "note": note,
+            "privacy_url": settings.SITE_URL + reverse("website:privacy"),
+        },
+    )
+
+
+def unsubscribe_headers(unsubscribe_url):
+    """List-Unsubscribe (RFC 2369) with one-click unsubscribing (RFC 8058): mail programs show
+    an "unsubscribe" button that posts to the link."""
+    if not unsubscribe_url:
+        return {}
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }

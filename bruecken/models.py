@@ -27,3 +27,24 @@ class Timestamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SearchDocument(models.Model):
+    """The text one object is found by (bruecken/fulltext.py), folded, in three parts by how
+    widely they may be searched. The database indexes it: a generated tsvector column on
+    PostgreSQL, an FTS5 table on SQLite (migration 0002); only fulltext.py writes it."""
+
+    kind = models.CharField(max_length=100)
+    object_id = models.BigIntegerField()
+    name = models.TextField(default="")
+    public = models.TextField(default="")
+    private = models.TextField(default="")
+
+    class Meta:
+        verbose_name = _("search document")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="unique_search_document")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"

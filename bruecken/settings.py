@@ -171,7 +171,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete: SQLite zeroes the pages it frees, so erased personal data leaves no
+        # copy in the database file (bruecken/privacy/erasure.py).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -273,8 +277,27 @@ CONTACT_EMAIL = env("CONTACT_EMAIL")
 # Messages a visitor's address may send per hour through the public forms.
 CONTACT_RATE_LIMIT = env_int("CONTACT_RATE_LIMIT", 5)
 CONTACT_MESSAGE_RETENTION_DAYS = env_int("CONTACT_MESSAGE_RETENTION_DAYS", 180)
+# "Meine Daten": how long a person's export (a zip of everything held about them) can be
+# downloaded before the housekeeping deletes it; how many exports one person may request a day;
+# where the files are kept (never under MEDIA_ROOT; default: private/exports beside it).
+DATA_EXPORT_HOURS = max(1, env_int("DATA_EXPORT_HOURS", 24))
+DATA_EXPORT_DAILY_LIMIT = env_int("DATA_EXPORT_DAILY_LIMIT", 5)
+DATA_EXPORT_DIR = env("DATA_EXPORT_DIR") or None
 # How long the link confirming a registration without an account stays valid.
 PUBLIC_REGISTRATION_LINK_HOURS = env_int("PUBLIC_REGISTRATION_LINK_HOURS", 48)
+# Retention periods (README "Retention"): the housekeeping deletes what is older and notes the
+# counts in the privacy ledger; the privacy policy page states the same figures. Registrations
+# without an account never confirmed; people without an account and without any activity
+# (membership, registration, invitation, attendance, change to their entry); account
+# invitations after they expired or were revoked unaccepted.
+RETENTION_UNCONFIRMED_REGISTRATION_DAYS = max(
+    1, env_int("RETENTION_UNCONFIRMED_REGISTRATION_DAYS", 7)
+)
+RETENTION_INACTIVE_PERSON_MONTHS = max(1, env_int("RETENTION_INACTIVE_PERSON_MONTHS", 24))
+RETENTION_EXPIRED_INVITATION_DAYS = max(1, env_int("RETENTION_EXPIRED_INVITATION_DAYS", 90))
+# How long the link in e-mails to people without an account (see, export and delete their data,
+# unsubscribe) works.
+GUEST_DATA_LINK_DAYS = max(1, env_int("GUEST_DATA_LINK_DAYS", 90))
 # Signing in: failed attempts (wrong password or code) per account and per client address before
 # signing in is paused for LOGIN_LOCK_MINUTES (0 turns a limit off); password-reset requests
 # per hour, per address and per e-mail address; how long a reset link stays valid.

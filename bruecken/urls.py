@@ -30,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("", pages.home, name="home"),
     path("", include("bruecken.website.urls")),
     path("accounts/", include("bruecken.accounts.urls")),
+    # The type-ahead pickers' search, in the page's language (labels are translated).
+    path("pickers/", include("bruecken.pickers")),
     path("accounts/invitations/", include("bruecken.accounts.invitation_urls")),
     path("staff/accounts/", include("bruecken.actors.account_urls")),
     path("actors/", include("bruecken.actors.urls")),

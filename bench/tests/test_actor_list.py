@@ -7,14 +7,15 @@ from bruecken.actors.models import Organisation, Person, Tie
 
 from . import helpers
 
-# At this size the default filters find nothing; these find two pages for both users.
+# At this size the default filters find nothing; these find two pages for both users (the
+# full-text search finds "deutsch" in the languages' names: most organisations speak German).
 SMALL = [
     "--organisations=200",
     "--people=500",
     "--requests=5",
     "--warmup=0",
     "--stack-offsets=1",
-    "--filters=region=002&q=verein",
+    "--filters=region=002&q=deutsch",
 ]
 
 
@@ -41,7 +42,8 @@ def test_prints_the_figures_and_reuses_the_dataset(db):
             "filtered, htmx",
             "unfiltered, page 1",
         ):
-            rows, found, median, p90, _cpu, queries, _plain, ratio = figures(output, user, case)
+            # The queries column lists each count seen when calls differed (e.g. [7, 8]).
+            rows, found, median, p90, _cpu, queries, *_plain, ratio = figures(output, user, case)
             assert 0 < int(rows) <= 25 < int(found)
             assert 0 < float(median) <= float(p90)
             assert int(queries) > 0 and float(ratio) > 0

@@ -20,6 +20,7 @@ SMALL = {
     "network": test_network.SMALL,
     "import": ["--rows=5"],
     "api": ["--organisations=200", "--people=200", "--requests=2", "--warmup=1"],
+    "size": ["--scale=0.001", "--requests=1", "--warmup=0"],
 }
 
 

@@ -6,8 +6,9 @@ after and records the entry; `deleted(user, obj, fields)` records a deletion bef
 
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from json import dumps
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from bruecken import bulk
@@ -33,18 +34,39 @@ def _display(value):
 def snapshot(obj, fields):
     """The values of `fields` as text, many-to-many fields as sorted lists: comparable and
     storable as JSON, and readable in the history without the objects they named."""
-    values = {}
+    return snapshotter(type(obj), fields)(obj)
+
+
+def snapshotter(model, fields):
+    """`snapshot` for many objects of one model (an import's): the fields and the labels of
+    their choices are looked up once."""
+    taken = []
     for name in fields:
-        field = obj._meta.get_field(name)
+        field = model._meta.get_field(name)
         if isinstance(field, models.ManyToManyField):
-            values[name] = (
-                [] if obj.pk is None else sorted(str(o) for o in getattr(obj, name).all())
-            )
+            taken.append((name, "many", None))
         elif field.choices:
-            values[name] = _display(getattr(obj, f"get_{name}_display")())
+            taken.append(
+                (name, "choice", {value: str(label) for value, label in field.flatchoices})
+            )
         else:
-            values[name] = _display(getattr(obj, name))
-    return values
+            taken.append((name, "value", None))
+
+    def take(obj):
+        values = {}
+        for name, kind, labels in taken:
+            if kind == "many":
+                values[name] = (
+                    [] if obj.pk is None else sorted(str(o) for o in getattr(obj, name).all())
+                )
+            elif kind == "choice":
+                value = getattr(obj, name)
+                values[name] = _display(labels.get(value, value))
+            else:
+                values[name] = _display(getattr(obj, name))
+        return values
+
+    return take
 
 
 def diff(before, after):
@@ -103,40 +125,113 @@ def deleted(user, obj, fields, subjects=()):
 def record_many(user, entries, also=None):
     """The rows `record` writes, for many objects at once (imports): one insert for the entries,
     one for their subjects, as plain rows (bruecken.bulk), so that the audit of a 50,000-row
-    import stays a small part of it. entries: (action, object type, object id, text, changes);
-    `also`: an object every entry is filed under too (the import run)."""
+    import stays a small part of it. entries: (action, object type, object id, text, changes),
+    optionally with a sixth item, the keys of further subjects (`subject_key` of a membership's
+    person and organisation); `also`: an object every entry is filed under too (the import
+    run)."""
     if not entries:
         return
-    at = timezone.now()
-    bulk.raw_insert(
-        AuditEntry,
-        [
-            {
-                "at": at,
-                "user_id": user.pk if user else None,
-                "action": action,
-                "object_type": object_type,
-                "object_id": str(object_id),
-                "object_repr": str(text)[:300],
-                "changes": changes,
-            }
-            for action, object_type, object_id, text, changes in entries
-        ],
-    )
-    # The new entries' ids: they alone carry this moment and these types.
-    types = sorted({entry[1] for entry in entries})
+    entry_table = AuditEntry._meta.db_table
+    at = AuditEntry._meta.get_field("at").get_db_prep_save(timezone.now(), connection)
+    user_id = user.pk if user else None
     also_key = subject_key(also) if also is not None else None
-    subjects = []
-    for pk, object_type, object_id in AuditEntry.objects.filter(
-        at=at, object_type__in=types
-    ).values_list("pk", "object_type", "object_id"):
-        subjects.append((pk, f"{object_type}:{object_id}"))
-        if also_key:
-            subjects.append((pk, also_key))
-    bulk.insert_pairs(AuditSubject, "entry_id", "key", subjects)
+    rows, subjects = [], []
+    with transaction.atomic():
+        ids = _reserve_ids(entry_table, len(entries))
+        for pk, (action, object_type, object_id, text, changes, *further) in zip(
+            ids, entries, strict=True
+        ):
+            object_id = str(object_id)
+            # JSON text as the field would make it (no encoder), without its per-value checks.
+            rows.append(
+                (pk, at, user_id, action, object_type, object_id, str(text)[:300], dumps(changes))
+            )
+            subjects.append((pk, f"{object_type}:{object_id}"))
+            if further:
+                subjects.extend((pk, key) for key in further[0])
+            if also_key:
+                subjects.append((pk, also_key))
+        bulk.insert_rows(entry_table, ENTRY_COLUMNS, rows)
+        bulk.insert_pairs(AuditSubject, "entry_id", "key", subjects)
+
+
+# The order of the values in the rows above.
+ENTRY_COLUMNS = [
+    "id", "at", "user_id", "action", "object_type", "object_id", "object_repr", "changes"
+]  # fmt: skip
+
+
+def _reserve_ids(table, count):
+    """`count` new primary keys of `table`, taken before the rows go in (so that the subjects
+    need no search for the new entries): from its sequence on PostgreSQL; on SQLite, in this
+    transaction (one writer at a time), the next ids after the highest ever given."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [quote(table), count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT MAX(id) FROM {quote(table)}")  # noqa: S608 - the model's table
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        given = cursor.fetchone()
+        start = max(highest, given[0] if given else 0) + 1
+        return list(range(start, start + count))
 
 
 def history(obj):
     return (
         AuditEntry.objects.filter(subjects__key=subject_key(obj)).select_related("user").distinct()
     )
+
+
+# What stands in the audit for an erased person's own values (their countries, languages, ...).
+ERASED_VALUE = "–"
+
+
+def _own_values(changes, erasure):
+    """An entry about the person's own record keeps which fields changed, not their values;
+    the name becomes the pseudonym."""
+    erased = {}
+    for name, values in changes.items():
+        if not isinstance(values, list):
+            erased[name] = ERASED_VALUE
+            continue
+        erased[name] = [
+            value
+            if value in (None, "", []) or isinstance(value, bool)
+            else erasure.pseudonym
+            if name in ("name", "full_name")
+            else ERASED_VALUE
+            for value in values
+        ]
+    return erased
+
+
+def pseudonymise(erasure, keep=(), batch_size=500):
+    """Replace the erased person (`erasure`: bruecken.personal_data.Erasure) in the audit log by
+    their pseudonym: in the entries about them, their account and what is filed under them
+    (memberships, registrations), and wherever an entry's text names their address, number or
+    name. Their own record's entries keep which fields changed, not the values. The entries
+    stay (and keep their counts); the subject keys hold only ids. `keep`: subject keys of
+    namesakes, whose entries keep the name. Returns entries changed."""
+    own = {subject_key(obj) for obj in (erasure.person, erasure.user) if obj is not None}
+    filed = set(AuditEntry.objects.filter(subjects__key__in=own).values_list("pk", flat=True))
+    mentioning = AuditEntry.objects.filter(erasure.found_in("object_repr", json=["changes"]))
+    if keep:
+        mentioning = mentioning.exclude(subjects__key__in=list(keep))
+    ids = filed | set(mentioning.values_list("pk", flat=True))
+    changed = []
+    for entry in AuditEntry.objects.filter(pk__in=ids).order_by("pk").iterator(batch_size):
+        key = f"{entry.object_type}:{entry.object_id}"
+        if key in own:
+            entry.object_repr = erasure.pseudonym
+            entry.changes = _own_values(entry.changes, erasure)
+        else:
+            entry.object_repr = erasure.scrub(entry.object_repr)[:300]
+            entry.changes = erasure.scrub(entry.changes)
+        changed.append(entry)
+    AuditEntry.objects.bulk_update(changed, ["object_repr", "changes"], batch_size=batch_size)
+    return len(changed)

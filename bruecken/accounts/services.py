@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bruecken.mail import NotSent, send_each
+from bruecken.mail import NotSent, privacy_footer, send_each
 from bruecken.permissions import require
 
 from . import audit
@@ -133,6 +133,8 @@ def build_invitation_email(invitation, token):
         }
         subject = render_to_string("accounts/invitations/email/invitation_subject.txt", context)
         body = render_to_string("accounts/invitations/email/invitation.txt", context)
+        # No account yet: what is kept of the invitation, and the privacy policy.
+        body = body.rstrip("\n") + "\n\n" + privacy_footer()
     return EmailMessage(
         subject=" ".join(subject.split()),
         body=body,

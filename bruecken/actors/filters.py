@@ -23,10 +23,6 @@ def _filter_related(queryset, data, filters):
     return queryset
 
 
-def search_terms(text):
-    return [term.casefold() for term in (text or "").split()][:10]
-
-
 ORGANISATION_RELATED = {
     "country": ("countries", "country"),
     "region": ("countries", "country__region"),
@@ -38,8 +34,8 @@ PERSON_RELATED = {"country": ("countries", "country"), "language": ("languages",
 
 
 def filter_organisations(queryset, data):
-    for term in search_terms(data.get("q")):
-        queryset = queryset.filter(search_text__contains=term)
+    """The organisations of `queryset` that pass the filters in `data`; with words to search
+    for (`q`), the best matches first (`Organisation.objects.search`)."""
     if data.get("municipality"):
         queryset = queryset.filter(municipality=data["municipality"])
     if data.get("kind"):
@@ -49,12 +45,12 @@ def filter_organisations(queryset, data):
         queryset = queryset.filter(PUBLIC)
     elif data.get("public") == "no":
         queryset = queryset.exclude(PUBLIC)
-    return queryset
+    return queryset.search(data.get("q"))
 
 
 def filter_people(queryset, data):
-    for term in search_terms(data.get("q")):
-        queryset = queryset.filter(search_text__contains=term)
+    """The people of `queryset` that pass the filters in `data`, the best matches for `q`
+    first (`Person.objects.search`)."""
     if data.get("municipality"):
         municipality = data["municipality"]
         queryset = queryset.filter(
@@ -70,4 +66,4 @@ def filter_people(queryset, data):
         queryset = queryset.filter(is_decision_maker=True)
     elif data.get("role") == "multiplier":
         queryset = queryset.filter(is_multiplier=True)
-    return queryset
+    return queryset.search(data.get("q"))

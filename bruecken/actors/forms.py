@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bruecken import forms as safe
 from bruecken.accounts import roles
 from bruecken.forms import formfield
+from bruecken.pickers import PickerField, PickerMultipleField
 from bruecken.places.models import Country, Language, Municipality, WorldRegion
 from bruecken.translation import sorted_by_name
 from bruecken.widgets import FastSelect
@@ -30,6 +31,16 @@ class NamedChoiceField(forms.ModelChoiceField):
         super().__init__(queryset, **kwargs)
 
 
+class NamedPickerField(PickerField):
+    """Reference data typed and picked, chosen by its code, so that filter URLs stay readable
+    and shareable."""
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("required", False)
+        super().__init__(queryset, **kwargs)
+
+
 def sort_choices_by_name(field, key="code"):
     """Order reference data by its name in the current language (it is stored in both)."""
     choices = [(getattr(obj, key), obj.name) for obj in sorted_by_name(field.queryset)]
@@ -46,12 +57,11 @@ class FilterForm(forms.Form):
     """The search and municipality filters every list of actors starts with."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    municipality = forms.ModelChoiceField(
+    municipality = PickerField(
         Municipality.objects.all(),
+        source="municipalities",
         label=_("Municipality"),
         required=False,
-        empty_label=_("all"),
-        widget=FastSelect,
     )
 
 
@@ -62,12 +72,12 @@ class OrganisationFilterForm(FilterForm):
     region = NamedChoiceField(
         WorldRegion.objects.all(), label=_("World region"), empty_label=_("all")
     )
-    country = NamedChoiceField(Country.objects.all(), label=_("Country"), empty_label=_("all"))
+    country = NamedPickerField(Country.objects.all(), source="countries", label=_("Country"))
     topic = NamedChoiceField(Topic.objects.all(), label=_("Topic"), empty_label=_("all"))
     form = NamedChoiceField(
         EngagementForm.objects.all(), label=_("Form of engagement"), empty_label=_("all")
     )
-    language = NamedChoiceField(Language.objects.all(), label=_("Language"), empty_label=_("all"))
+    language = NamedPickerField(Language.objects.all(), source="languages", label=_("Language"))
     public = forms.ChoiceField(
         label=_("Published"),
         required=False,
@@ -76,13 +86,12 @@ class OrganisationFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("region", "country", "language"):
-            sort_choices_by_name(self.fields[name])
+        sort_choices_by_name(self.fields["region"])
 
 
 class PersonFilterForm(FilterForm):
-    country = NamedChoiceField(Country.objects.all(), label=_("Country"), empty_label=_("all"))
-    language = NamedChoiceField(Language.objects.all(), label=_("Language"), empty_label=_("all"))
+    country = NamedPickerField(Country.objects.all(), source="countries", label=_("Country"))
+    language = NamedPickerField(Language.objects.all(), source="languages", label=_("Language"))
     role = forms.ChoiceField(
         label=_("Role in the process"),
         required=False,
@@ -93,16 +102,17 @@ class PersonFilterForm(FilterForm):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("country", "language"):
-            sort_choices_by_name(self.fields[name])
+
+# Municipalities, countries and languages are typed and picked (bruecken/pickers.py).
+ACTOR_PICKERS = {
+    "municipality": PickerField.using("municipalities"),
+    "countries": PickerMultipleField.using("countries"),
+    "languages": PickerMultipleField.using("languages"),
+}
 
 
 class ActorForm(forms.ModelForm):
-    """Shared set-up: municipalities the user manages, reference data sorted by name."""
-
-    sorted_fields = ("countries", "languages")
+    """Shared set-up: municipalities the user manages; countries and languages typed."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,12 +129,6 @@ class ActorForm(forms.ModelForm):
         elif not current and municipality.queryset.count() == 1:
             # A coordinator of one municipality need not pick it.
             municipality.initial = municipality.queryset.get()
-        for name in self.sorted_fields:
-            if name in self.fields:
-                field = self.fields[name]
-                sort_choices_by_name(field, key="pk")
-                field.widget.attrs["size"] = 8
-                field.help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
 
 
 class OrganisationForm(ActorForm):
@@ -132,6 +136,7 @@ class OrganisationForm(ActorForm):
         model = Organisation
         formfield_callback = formfield
         fields = ORGANISATION_EDITABLE
+        field_classes = ACTOR_PICKERS
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
             "engagement_forms": forms.CheckboxSelectMultiple,
@@ -147,6 +152,7 @@ class PersonForm(ActorForm):
     class Meta:
         model = Person
         fields = PERSON_EDITABLE
+        field_classes = ACTOR_PICKERS
         widgets = {"competences": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
@@ -186,16 +192,12 @@ class MembershipForm(forms.ModelForm):
         model = Membership
         formfield_callback = formfield
         fields = ["person", "role", "is_contact", "started_on", "ended_on"]
+        field_classes = {"person": PickerField.using("people")}
         widgets = PERIOD_WIDGETS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.visible_to(user).select_related(
-            "municipality"
-        )
-        self.fields["person"].label_from_instance = lambda p: (
-            f"{p.name} ({p.municipality})" if p.municipality else p.name
-        )
+        self.fields["person"].queryset = Person.objects.visible_to(user)
 
 
 class TieForm(forms.ModelForm):
@@ -203,21 +205,17 @@ class TieForm(forms.ModelForm):
         model = Tie
         formfield_callback = formfield
         fields = ["target", "kind", "started_on", "ended_on", "note"]
+        field_classes = {"target": PickerField.using("organisations")}
         widgets = {**PERIOD_WIDGETS, "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, source, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = (
-            Organisation.objects.visible_to(user)
-            .exclude(pk=source.pk)
-            .select_related("municipality")
-        )
-        self.fields["target"].label_from_instance = lambda o: f"{o.name} ({o.municipality})"
+        self.fields["target"].queryset = Organisation.objects.visible_to(user).exclude(pk=source.pk)
         if self.instance.pk:
             # The other side stays as it is, named as the user may see it (the one rule,
             # `Organisation.objects.shown_to`), and valid even where they may not see it.
             (target,) = Organisation.objects.shown_to(user, [self.instance.target])
             self.fields["target"].queryset = Organisation.objects.filter(pk=target.pk)
             if target.hidden:
-                self.fields["target"].label_from_instance = lambda o: target.shown_name
+                self.fields["target"].item_of = lambda o: {"label": target.shown_name}
             self.fields["target"].disabled = True

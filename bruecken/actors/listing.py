@@ -21,7 +21,7 @@ from django_tasks import task
 from bruecken.accounts import audit
 from bruecken.accounts import services as account_services
 from bruecken.accounts.models import AccountInvitation, Role, User
-from bruecken.mail import send_each
+from bruecken.mail import privacy_footer, send_each
 from bruecken.permissions import require
 
 from . import services
@@ -217,11 +217,14 @@ def decline(user, listing_request, reason):
 # E-mails
 
 
-def _message(template, context, language, to):
+def _message(template, context, language, to, requester=False):
     with translation.override(language):
         context = {**context, "contact_url": settings.SITE_URL + reverse("website:contact")}
         subject = render_to_string(f"actors/listing/email/{template}_subject.txt", context)
         body = render_to_string(f"actors/listing/email/{template}.txt", context)
+        if requester:
+            # Someone without an account (and without a registry entry yet).
+            body = body.rstrip("\n") + "\n\n" + privacy_footer()
     return EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
@@ -238,6 +241,7 @@ def received_messages(listing_request):
             {"request": listing_request},
             listing_request.language,
             listing_request.contact_email,
+            requester=True,
         )
     ]
     for user in reviewers(listing_request.municipality_id):
@@ -261,7 +265,15 @@ def decided_messages(listing_request):
         role=Role.REPRESENTATIVE,
     ).exists()
     context = {"request": listing_request, "directory_url": directory, "invited": invited}
-    return [_message(template, context, listing_request.language, listing_request.contact_email)]
+    return [
+        _message(
+            template,
+            context,
+            listing_request.language,
+            listing_request.contact_email,
+            requester=True,
+        )
+    ]
 
 
 def _load(pk):

@@ -6,10 +6,9 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from bruecken.forms import formfield
+from bruecken.pickers import PickerField, PickerMultipleField
 from bruecken.places.models import Municipality
-from bruecken.widgets import FastSelect
 
-from .forms import sort_choices_by_name
 from .listing import REASON_MAX_LENGTH, REQUEST_FIELDS
 from .models import ListingRequest
 
@@ -42,8 +41,11 @@ class ListingRequestForm(forms.ModelForm):
         model = ListingRequest
         formfield_callback = formfield
         fields = REQUEST_FIELDS
+        field_classes = {
+            "municipality": PickerField.using("municipalities"),
+            "countries": PickerMultipleField.using("countries"),
+        }
         widgets = {
-            "municipality": FastSelect,
             "description": forms.Textarea(attrs={"rows": 5}),
             "address": forms.Textarea(attrs={"rows": 3}),
         }
@@ -76,10 +78,8 @@ class ListingRequestForm(forms.ModelForm):
         municipality = self.fields["municipality"]
         municipality.queryset = Municipality.objects.order_by("name", "pk")
         countries = self.fields["countries"]
-        sort_choices_by_name(countries, key="pk")
-        countries.widget.attrs["size"] = 8
         countries.help_text = _(
-            "Hold Ctrl (Cmd on a Mac) to choose several. Please note: the countries an "
+            "Type part of a name and pick it; several are possible. Please note: the countries an "
             "organisation works in can let others infer the origin of its members, which the "
             "GDPR protects specially (Art. 9). Name them only if you want them to be known."
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from bruecken import fulltext
 from bruecken.accounts import roles
 from bruecken.fields import acting_user, english_text, period_constraint
 from bruecken.models import Timestamped
@@ -71,7 +72,7 @@ def _signed_in(user):
     return user is not None and user.is_authenticated and user.is_active
 
 
-class ConsentQuerySet(models.QuerySet):
+class ConsentQuerySet(fulltext.Searchable, models.QuerySet):
     """The one home of "shown in public" and of who may see which actor (the list-page mirror of
     the `view_*` rules in `rules.py`)."""
 
@@ -149,11 +150,12 @@ class Consent(models.Model):
 
 class Actor(Consent, Timestamped):
     """What organisations and people share: consent to publish, the demo flag, and the text the
-    search looks in, which `derive_fields` computes on save."""
+    search looked in before the full-text index (bruecken/fulltext.py; `derive_fields`
+    computes it on save)."""
 
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
-    # Lower-cased name and the like: one LIKE that folds umlauts the same way on SQLite (whose
-    # LIKE folds ASCII only) and PostgreSQL.
+    # Lower-cased name and the like, for a LIKE. The searches use the full-text index
+    # (`.search()`); the benchmark measures it against this LIKE.
     search_text = models.TextField(editable=False, default="")
 
     objects = ConsentQuerySet.as_manager()
@@ -267,6 +269,14 @@ class Organisation(Actor):
         return self.kind == OrganisationKind.MIGRANT_ORGANISATION
 
 
+class PersonQuerySet(ConsentQuerySet):
+    def accepting_emails(self):
+        """The people who may get e-mails beyond what they asked for (reminders, news): the one
+        home of the e-mail consent (`Person.accepts_emails`). Confirmations, changes and
+        cancellations of what they signed up to are sent regardless."""
+        return self.filter(accepts_emails=True)
+
+
 class Person(Actor):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail address"), blank=True)
@@ -292,6 +302,15 @@ class Person(Actor):
     )
     is_decision_maker = models.BooleanField(_("decision maker"), default=False)
     is_multiplier = models.BooleanField(_("multiplier"), default=False)
+    # The parts of the consent a person withdraws on their own (bruecken/privacy/consents.py):
+    # being named as a member of their organisations (which also needs the consent to publish),
+    # and e-mails that are not needed for what they signed up to (reminders, news).
+    shown_as_member = models.BooleanField(
+        _("shown as member of their organisations"),
+        default=True,
+        help_text=_("In public only together with the consent to publish."),
+    )
+    accepts_emails = models.BooleanField(_("receives reminders and news by e-mail"), default=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -300,6 +319,8 @@ class Person(Actor):
         related_name="person",
         verbose_name=_("user account"),
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -360,10 +381,25 @@ class PeriodQuerySet(models.QuerySet):
 
 class MembershipQuerySet(PeriodQuerySet):
     def public(self):
-        """Memberships the public may see: both the person and the organisation consented."""
-        return self.filter(person__consent_given_at__isnull=False).filter(
-            organisation__consent_given_at__isnull=False
+        """Memberships the public may see: both the person and the organisation consented, and
+        the person did not withdraw being shown as a member."""
+        return self.filter(
+            person__consent_given_at__isnull=False,
+            person__shown_as_member=True,
+            organisation__consent_given_at__isnull=False,
         )
+
+    def visible_to(self, user):
+        """Memberships `user` may see: the public ones, and those of the organisations and
+        people whose non-public data they may see."""
+        if roles.is_program_office(user):
+            return self.all()
+        condition = Q(pk__in=self.model.objects.public().values("pk"))
+        if _signed_in(user):
+            condition |= Q(
+                organisation__in=Organisation.objects.visible_to(user, private=True)
+            ) | Q(person__in=Person.objects.visible_to(user, private=True))
+        return self.filter(condition)
 
 
 class Membership(models.Model):

@@ -1,5 +1,7 @@
 """Every change to actors, memberships and ties: rule check, transaction, audit entry."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -8,8 +10,11 @@ from django.utils.translation import gettext as _
 
 from bruecken.accounts import audit
 from bruecken.permissions import require
+from bruecken.personal_data import Erasure, new_pseudonym
 
 from .models import Membership, Organisation, Person, Tie
+from .personal_data import namesake_keys
+from .signals import announce_consent_withdrawn
 
 # What staff edit of an actor, in the order the forms ask for it.
 ORGANISATION_EDITABLE = [
@@ -161,6 +166,14 @@ def _delete_actor(user, actor):
     require(user, f"actors.delete_{actor._meta.model_name}", actor)
     fields, m2m, _save = ACTOR_WRITES[type(actor)]
     audit.deleted(user, actor, [*fields, *m2m])
+    # Published outputs that name it drop it too (a person's name even the office's copies);
+    # a copy keeps the id the delete clears.
+    announce_consent_withdrawn(copy.copy(actor), erased=isinstance(actor, Person))
+    if isinstance(actor, Person):
+        # The audit keeps that a person was deleted, not who: their name, address and number
+        # give way to a pseudonym, as in an erasure (bruecken/privacy/erasure.py).
+        erasure = Erasure.of(actor, None, new_pseudonym())
+        audit.pseudonymise(erasure, keep=namesake_keys(erasure))
     actor.delete()
 
 
@@ -203,7 +216,9 @@ def _withdraw_consent(user, actor, permission):
     require(user, permission, actor)
     if not actor.is_public:
         return actor
-    return _record_consent(user, actor, None, "")
+    _record_consent(user, actor, None, "")
+    announce_consent_withdrawn(actor)
+    return actor
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from bruecken.accounts import roles
 from bruecken.accounts.models import Role, RoleAssignment, User
-from bruecken.actors.models import Organisation, OrganisationKind, Person
+from bruecken.actors.models import Membership, Organisation, OrganisationKind, Person
 from bruecken.places.models import Municipality
 
 DEMO_PASSWORD = "demo"  # noqa: S105 – documented demo password, refused without DEBUG
@@ -77,7 +77,13 @@ def create_demo_accounts():
         accounts.append((email, f"{Role.REPRESENTATIVE.label}: {organisation.name}"))
     email = f"participant@{DOMAIN}"
     participant = _account(email, "Teilnehmerin (Demo)", Role.PARTICIPANT)
-    person = Person.objects.filter(is_demo=True, user__isnull=True).order_by("pk").first()
+    # Someone shown as a member of a public organisation, so that withdrawing that consent
+    # on "Meine Daten" visibly changes the organisation's public profile.
+    unlinked = Person.objects.filter(is_demo=True, user__isnull=True).order_by("pk")
+    person = (
+        unlinked.filter(pk__in=Membership.objects.current().public().values("person_id")).first()
+        or unlinked.first()
+    )
     if person and not hasattr(participant, "person"):
         person.user = participant
         person.save(update_fields=["user"])

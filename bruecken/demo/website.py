@@ -249,7 +249,7 @@ Einwilligung nötig (§ 25 Abs. 2 TDDDG).
 Wenn Sie uns schreiben, speichern wir Ihre E-Mail-Adresse, Ihren Namen (freiwillig), den Betreff, \
 Ihre Nachricht und die Sprache der Seite, um Ihnen zu antworten. Die Nachricht geht per E-Mail an \
 die Servicestelle. Rechtsgrundlage ist Art. 6 Abs. 1 Buchst. e DSGVO (Wahrnehmung unserer \
-Aufgaben). **Wir löschen jede Nachricht automatisch 180 Tage nach ihrem Eingang.**
+Aufgaben). Wann wir sie löschen, steht unten unter „Wie lange wir Daten aufbewahren“.
 
 ## Verzeichnis der Organisationen
 
@@ -264,22 +264,6 @@ widerrufen (Art. 7 Abs. 3 DSGVO); das Profil verschwindet dann sofort von der We
 Für die Anmeldung zu einem Workshop oder Seminar speichern wir Ihren Namen, Ihre E-Mail-Adresse \
 und Ihre Anmeldung, um die Veranstaltung zu organisieren und Sie über Änderungen zu informieren \
 (Art. 6 Abs. 1 Buchst. b und e DSGVO).
-
-## Ihre Rechte
-
-Sie haben das Recht auf
-
-- Auskunft über Ihre gespeicherten Daten (Art. 15 DSGVO),
-- Berichtigung unrichtiger Daten (Art. 16 DSGVO),
-- Löschung (Art. 17 DSGVO),
-- Einschränkung der Verarbeitung (Art. 18 DSGVO),
-- Mitteilung an Empfänger über Berichtigung, Löschung oder Einschränkung (Art. 19 DSGVO),
-- Datenübertragbarkeit (Art. 20 DSGVO),
-- Widerspruch gegen die Verarbeitung (Art. 21 DSGVO).
-
-Schreiben Sie uns dazu über das [Kontaktformular](/de/contact/) oder an \
-datenschutz@demo.example. Sie können sich außerdem bei einer Datenschutz-Aufsichtsbehörde \
-beschweren (Art. 77 DSGVO).
 """
 
 PRIVACY_EN = """We take the protection of your data seriously. This page says which data this \
@@ -315,8 +299,8 @@ against forged requests) and a session cookie when you log in. They need no cons
 
 When you write to us, we store your e-mail address, your name (optional), the subject, your \
 message and the language of the page, in order to answer you. The message is forwarded by e-mail \
-to the program office. The legal basis is Art. 6 (1) (e) GDPR (performance of our tasks). **We \
-delete every message automatically 180 days after it arrived.**
+to the program office. The legal basis is Art. 6 (1) (e) GDPR (performance of our tasks). When \
+we delete it is stated below under "How long we keep data".
 
 ## Directory of organisations
 
@@ -329,21 +313,6 @@ effect for the future (Art. 7 (3) GDPR); the profile then disappears from the we
 
 When you register for a workshop or seminar, we store your name, your e-mail address and your \
 registration, to organise the event and to tell you about changes (Art. 6 (1) (b) and (e) GDPR).
-
-## Your rights
-
-You have the right to
-
-- access to the data stored about you (Art. 15 GDPR),
-- rectification of inaccurate data (Art. 16 GDPR),
-- erasure (Art. 17 GDPR),
-- restriction of processing (Art. 18 GDPR),
-- notification of recipients about rectification, erasure or restriction (Art. 19 GDPR),
-- data portability (Art. 20 GDPR),
-- object to the processing (Art. 21 GDPR).
-
-Write to us through the [contact form](/en/contact/) or to datenschutz@demo.example. You may \
-also lodge a complaint with a data protection supervisory authority (Art. 77 GDPR).
 """
 
 ACCESSIBILITY_DE = """Die Demo-Servicestelle Brücken ist bemüht, ihre Website im Einklang mit \

@@ -15,9 +15,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
-from bruecken.mail import NotSent, send_each  # noqa: F401 (NotSent: raised by send_notification)
+from bruecken.actors.models import Person
+from bruecken.mail import NotSent, privacy_footer, send_each  # noqa: F401 (NotSent: raised by send_notification)
+from bruecken.privacy import guest
 
 from .calendars import ics_for_events
 from .models import Event, Invitation, Registration
@@ -40,6 +43,9 @@ EVENT_KINDS = {
     "event_reminder": (Registration.Status.CONFIRMED,),
 }
 KINDS = REGISTRATION_KINDS | INVITATION_KINDS | set(EVENT_KINDS)
+# Not needed for what the person signed up to: only for those who accept such e-mails
+# (`Person.objects.accepting_emails()`, withdrawn on "Meine Daten").
+OPTIONAL_KINDS = {"invitation_reminder", "event_reminder"}
 # These carry the event as an .ics file for a confirmed participant's calendar.
 CALENDAR_KINDS = {"registration_confirmed", "event_changed", "event_cancelled", "event_reminder"}
 # What an "event_changed" e-mail names, in this order.
@@ -154,6 +160,10 @@ def _message(kind, context):
             context["manage_url"] = _absolute("participate:registration", context["manage_token"])
         subject = render_to_string(f"events/email/{kind}_subject.txt", context)
         body = render_to_string(f"events/email/{kind}.txt", context)
+        # Someone without an account: their personal link to their data and to unsubscribe.
+        footer, headers = guest.footer(person)
+        if footer:
+            body = body.rstrip("\n") + "\n\n" + footer
         registration = context.get("registration")
         attachment = None
         if (
@@ -168,6 +178,7 @@ def _message(kind, context):
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[person.email],
+        headers=headers,
     )
     if attachment is not None:
         message.attach("event.ics", attachment, "text/calendar; method=PUBLISH")
@@ -177,7 +188,15 @@ def _message(kind, context):
 def build_messages(kind, ids):
     """The e-mails for `kind`, one per recipient: none when what they are about no longer exists
     or nobody concerned has an address."""
-    return [_message(kind, context) for context in _contexts(kind, ids) if context["person"].email]
+    contexts = [context for context in _contexts(kind, ids) if context["person"].email]
+    if kind in OPTIONAL_KINDS and contexts:
+        accepting = set(
+            Person.objects.accepting_emails()
+            .filter(pk__in=[context["person"].pk for context in contexts])
+            .values_list("pk", flat=True)
+        )
+        contexts = [context for context in contexts if context["person"].pk in accepting]
+    return [_message(kind, context) for context in contexts]
 
 
 @task()
@@ -191,17 +210,26 @@ def public_registration_message(event, values, confirm_url):
     """The e-mail with the link that confirms a registration without an account, in the
     language the visitor used; sent at once, not queued, so that no copy of their details waits
     in the task queue."""
+    days = settings.RETENTION_UNCONFIRMED_REGISTRATION_DAYS
     context = {
         "event": event,
         "name": values["name"],
         "confirm_url": confirm_url,
         "event_url": _absolute("participate:event", event.pk),
         "hours": settings.PUBLIC_REGISTRATION_LINK_HOURS,
+        "days": days,
     }
     subject = render_to_string("events/email/public_registration_link_subject.txt", context)
+    body = render_to_string("events/email/public_registration_link.txt", context)
+    # No person record yet, so no personal link: what is kept, and for how long.
+    note = ngettext(
+        "Unless you confirm, we delete your details after %(days)s day.",
+        "Unless you confirm, we delete your details after %(days)s days.",
+        days,
+    ) % {"days": days}
     return EmailMessage(
         subject=" ".join(subject.split()),
-        body=render_to_string("events/email/public_registration_link.txt", context),
+        body=body.rstrip("\n") + "\n\n" + privacy_footer(note=note),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[values["email"]],
     )

@@ -10,9 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bruecken import forms as safe
-from bruecken.actors.forms import formfield, sort_choices_by_name
-from bruecken.actors.models import OrganisationKind
-from bruecken.places.models import Municipality
+from bruecken.actors.forms import formfield
+from bruecken.pickers import PickerField, PickerMultipleField
 from bruecken.programs.models import (
     Admission,
     Goal,
@@ -81,6 +80,7 @@ class EventForm(forms.ModelForm):
         model = Event
         formfield_callback = _event_formfield
         fields = EVENT_EDITABLE
+        field_classes = {"languages": PickerMultipleField.using("languages")}
         widgets = {
             "title_en": forms.TextInput(attrs={"lang": "en"}),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -118,10 +118,9 @@ class EventForm(forms.ModelForm):
             if name in self.fields:
                 limit(self.fields[name], MAX_PLACES)
         limit(self.fields["reminder_days"], MAX_REMINDER_DAYS)
-        languages = self.fields["languages"]
-        sort_choices_by_name(languages, key="pk")
-        languages.widget.attrs["size"] = 8
-        languages.help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+        self.fields["languages"].help_text = _(
+            "Type part of a name and pick it; several are possible."
+        )
 
 
 class ProgramEventForm(EventForm):
@@ -162,6 +161,7 @@ class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["starts_at", "title", "title_en", "responsible"]
+        field_classes = {"responsible": PickerField.using("people")}
         widgets = {
             "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "title_en": forms.TextInput(attrs={"lang": "en"}),
@@ -174,7 +174,7 @@ class AgendaItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         responsible = self.fields["responsible"]
         responsible.queryset = people
-        responsible.empty_label = _("nobody in particular")
+        responsible.help_text = _("Leave empty for nobody in particular.")
 
 
 class DocumentForm(forms.ModelForm):
@@ -186,37 +186,23 @@ class DocumentForm(forms.ModelForm):
         }
 
 
-ROLE_CHOICES = [
-    ("", _("all")),
-    ("decision_maker", _("decision makers")),
-    ("multiplier", _("multipliers")),
-]
-
-
-class PeopleFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    municipality = forms.ModelChoiceField(
-        Municipality.objects.all(), label=_("Municipality"), required=False, empty_label=_("all")
-    )
-    organisation_kind = forms.ChoiceField(
-        label=_("Kind of organisation"),
-        required=False,
-        choices=[("", _("all")), *OrganisationKind.choices],
-    )
-    role = forms.ChoiceField(label=_("Role in the process"), required=False, choices=ROLE_CHOICES)
-
-
 class PeopleChoiceForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
-        queryset=None,
+    """People typed and picked (bruecken/pickers.py). `people` is what the choice is checked
+    against, `offered` what the search offers (say, the initiative circle alone): someone
+    between the two is refused by the service, which names them."""
+
+    people = PickerMultipleField(
+        source="people",
         label=_("People"),
-        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one person.")},
+        help_text=_("Type part of a name and pick it; several are possible."),
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, offered=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = people
+        field = self.fields["people"]
+        field.queryset = people
+        field.offered = offered
 
 
 class InviteByEmailForm(forms.Form):
@@ -250,6 +236,7 @@ class GoalForm(forms.ModelForm):
         formfield_callback = formfield
         # The English versions beside the German ones, for the English public pages.
         fields = GOAL_FIELDS
+        field_classes = {"responsible": PickerField.using("organisations")}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "description_en": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
@@ -259,7 +246,7 @@ class GoalForm(forms.ModelForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = organisations
-        self.fields["responsible"].empty_label = _("none yet")
+        self.fields["responsible"].help_text = _("Leave empty while none is responsible yet.")
 
 
 class ResultForm(forms.ModelForm):
@@ -274,6 +261,7 @@ class ResultForm(forms.ModelForm):
     class Meta:
         model = Result
         fields = ["kind", "text", "text_en", "goals", "organisations", "status", "is_public"]
+        field_classes = {"organisations": PickerMultipleField.using("organisations")}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
             "text_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
@@ -287,8 +275,9 @@ class ResultForm(forms.ModelForm):
         else:
             self.fields["goals"].queryset = goals
         self.fields["organisations"].queryset = organisations
-        self.fields["organisations"].widget.attrs["size"] = 8
-        self.fields["organisations"].help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+        self.fields["organisations"].help_text = _(
+            "Type part of a name and pick it; several are possible."
+        )
         self.fields["status"].initial = ResultStatus.PLANNED
         if not self.instance.pk:
             del self.fields["note"]

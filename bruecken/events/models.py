@@ -1,6 +1,8 @@
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bruecken import fulltext
 from bruecken.accounts import roles
 from bruecken.actors.models import Person
 from bruecken.fields import acting_user, english_title, period_constraint
@@ -21,7 +24,7 @@ DOCUMENT_EXTENSIONS = ["pdf", "odt", "ods", "odp", "docx", "xlsx", "pptx", "txt"
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(fulltext.Searchable, models.QuerySet):
     def public(self):
         """Published events with a date: what the website and the open API list."""
         return self.filter(is_published=True, starts_at__isnull=False)
@@ -319,3 +322,40 @@ class Registration(models.Model):
         ahead = waiting.filter(queued_at__lt=self.queued_at).count()
         same_time = waiting.filter(queued_at=self.queued_at, id__lt=self.id).count()
         return ahead + same_time + 1
+
+
+class PendingRegistrationQuerySet(models.QuerySet):
+    def past_retention(self, now=None):
+        """Requests older than RETENTION_UNCONFIRMED_REGISTRATION_DAYS: the housekeeping deletes
+        them (a confirmed one holds no details any more, only its link to the registration)."""
+        days = settings.RETENTION_UNCONFIRMED_REGISTRATION_DAYS
+        return self.filter(created_at__lt=(now or timezone.now()) - timedelta(days=days))
+
+
+class PendingRegistration(models.Model):
+    """A registration without an account waiting for its confirmation: what the visitor entered,
+    kept on the server so that the link in the e-mail carries nothing but a random token (only
+    its hash is stored). Confirming it empties the details (they now live in the registry) and
+    the housekeeping deletes the row after RETENTION_UNCONFIRMED_REGISTRATION_DAYS."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="de")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    registration = models.ForeignKey(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = PendingRegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unconfirmed registration")
+        verbose_name_plural = _("unconfirmed registrations")
+
+    def __str__(self):
+        # Never the name or address: this shows in logs and the admin's lists.
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -446,6 +446,7 @@ def _public_register(request, event):
         message.send()
     except (OSError, smtplib.SMTPException):
         logger.exception("Could not send the confirmation link for event %s", event.pk)
+        services.forget_public_registration(token)
         context["failed"] = True
         return render(request, template, context, status=503)
     context["email"] = form.cleaned_data["email"]
@@ -459,11 +460,13 @@ def confirm_registration(request, token):
     try:
         wish = services.public_registration_request(token)
     except services.Refused as refusal:
-        event = services.expired_link_event(token) if refusal.code == "expired" else None
+        # An expired or old-style link points back to its event, to register again there.
+        again = refusal.code in ("expired", "old_link")
+        event = services.expired_link_event(token) if again else None
         return render(
             request,
             template,
-            {"invalid": refusal.message, "event": event, "expired": refusal.code == "expired"},
+            {"invalid": refusal.message, "event": event, "expired": again},
             status=400,
         )
     event = wish.event

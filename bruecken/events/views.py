@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from bruecken.accounts.audit import history
-from bruecken.actors.filters import filter_people
 from bruecken.actors.history import describe_entries
 from bruecken.actors.models import Membership, Organisation, Person
 from bruecken.permissions import require
@@ -46,7 +45,6 @@ from .forms import (
     InviteByEmailForm,
     MinutesForm,
     PeopleChoiceForm,
-    PeopleFilterForm,
     ProgramEventForm,
     RatingForm,
     RescheduleForm,
@@ -63,7 +61,6 @@ from .overview import (
 
 Status = Registration.Status
 HISTORY_LENGTH = 50
-PICKER_LIMIT = 100
 SIGN_IN_SPARE_ROWS = 5
 
 
@@ -403,54 +400,15 @@ def document_delete(request, pk):
 # Invitations and registrations: choosing people from the registry
 
 
-def _filter_data(request, event):
-    """The people filter; a workshop of a local process starts with its municipality (the
-    initiative circle is listed whole: it may include people from elsewhere)."""
-    if request.GET or event.process_id is None or _circle_only(event):
-        return request.GET
-    return {"municipality": str(event.process.municipality_id)}
-
-
 def _circle_only(event):
     return event.admission == Admission.INITIATIVE_CIRCLE
 
 
-def _filtered(form, queryset):
-    form.is_valid()
-    data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
-    queryset = filter_people(queryset, data)
-    if data.get("organisation_kind"):
-        queryset = queryset.filter(
-            Exists(
-                Membership.objects.filter(
-                    person=OuterRef("pk"), organisation__kind=data["organisation_kind"]
-                )
-            )
-        )
-    return queryset
-
-
-def _picker_context(request, event, candidates):
-    """The people listed to choose from. The choice is checked against all `candidates`, so
-    that the service's refusal names someone who may not take part."""
-    filter_form = PeopleFilterForm(_filter_data(request, event))
-    matching = _filtered(filter_form, services.admissible(event, candidates))
-    total = matching.count()
-    people = list(
-        matching.select_related("municipality")
-        .prefetch_related(_current_memberships())
-        .order_by("name", "pk")[:PICKER_LIMIT]
-    )
-    mark_shown_memberships(request.user, people)
-    return {
-        "event": event,
-        "filter_form": filter_form,
-        "people": people,
-        "total": total,
-        "limit": PICKER_LIMIT,
-        "query": request.GET.urlencode(),
-        "circle_only": _circle_only(event),
-    }
+def _choice_form(event, candidates, data=None):
+    """The people picker. The choice is checked against all `candidates`, so that the
+    service's refusal names someone who may not take part; the search offers only those the
+    admission lets in (the initiative circle where only it takes part)."""
+    return PeopleChoiceForm(data, people=candidates, offered=services.admissible(event, candidates))
 
 
 def _invitation_candidates(request, event):
@@ -465,7 +423,7 @@ def _invitation_candidates(request, event):
 def invite(request, pk):
     event = _get_event(request, pk, "events.manage_event")
     candidates = _invitation_candidates(request, event)
-    choice_form = PeopleChoiceForm(people=candidates)
+    choice_form = _choice_form(event, candidates)
     email_form = InviteByEmailForm(prefix="new")
     by_email = request.POST.get("action") == "email" and not _circle_only(event)
     if request.method == "POST" and by_email:
@@ -479,7 +437,7 @@ def invite(request, pk):
                 messages.success(request, _("%(name)s is invited.") % {"name": person.name})
                 return redirect(_event_url(event, "invitations-heading"))
     elif request.method == "POST":
-        choice_form = PeopleChoiceForm(request.POST, people=candidates)
+        choice_form = _choice_form(event, candidates, request.POST)
         if choice_form.is_valid():
             try:
                 created = services.invite(request.user, event, choice_form.cleaned_data["people"])
@@ -494,7 +452,7 @@ def invite(request, pk):
                 return redirect(_event_url(event, "invitations-heading"))
     if event.is_cancelled:
         messages.warning(request, _("This event has been cancelled."))
-    context = _picker_context(request, event, candidates)
+    context = {"event": event, "circle_only": _circle_only(event)}
     context.update({"choice_form": choice_form, "email_form": email_form})
     return render(request, "events/invite.html", context)
 
@@ -509,7 +467,7 @@ def participant_add(request, pk):
             )
         )
     )
-    choice_form = PeopleChoiceForm(request.POST or None, people=candidates)
+    choice_form = _choice_form(event, candidates, request.POST or None)
     if request.method == "POST" and choice_form.is_valid():
         try:
             added = services.add_participants(
@@ -531,8 +489,7 @@ def participant_add(request, pk):
                 ) % {"count": waiting}
             messages.success(request, message)
             return redirect(_event_url(event, "registrations-heading"))
-    context = _picker_context(request, event, candidates)
-    context["choice_form"] = choice_form
+    context = {"event": event, "circle_only": _circle_only(event), "choice_form": choice_form}
     return render(request, "events/participant_add.html", context)
 
 

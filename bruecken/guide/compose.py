@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from bruecken.actors.models import Organisation, OrganisationKind
+from bruecken.cache import cached_for_version
 from bruecken.events.models import Event, Registration
 from bruecken.programs.models import Goal, LocalProcess, Result, ResultStatus
 
@@ -65,8 +66,10 @@ def _number(value, digits=2):
     return formats.number_format(round(value, digits), digits)
 
 
-def compose(edition, now=None):
-    """The snapshot of `edition` as its sources stand now."""
+def compose(edition, now=None, figures=True):
+    """The snapshot of `edition` as its sources stand now. figures=False: without the network
+    figures of each municipality (most of the work; what keeps a draft from being published
+    does not depend on them)."""
     now = now or timezone.now()
     with translation.override(edition.language):
         program = edition.program
@@ -82,7 +85,7 @@ def compose(edition, now=None):
             if chapter.kind == ChapterKind.PROGRAM:
                 data["program"] = program_data(program)
             elif chapter.kind == ChapterKind.MUNICIPALITIES:
-                data["municipalities"] = municipalities_data(program, now)
+                data["municipalities"] = municipalities_data(program, now, figures)
             elif chapter.kind == ChapterKind.RECOMMENDATIONS:
                 data["categories"] = recommendations_data(program)
             elif chapter.kind == ChapterKind.ANNEX:
@@ -105,6 +108,22 @@ def compose(edition, now=None):
             .isoformat(),
             "chapters": chapters,
         }
+
+
+def composed(edition, figures=True):
+    """The draft's content as `compose` gives it, kept until something it shows changes: the
+    content version (counted up by every change to actors, programs, events, places and the
+    guide's own chapters and recommendations), the day (network figures and dates), and the
+    workshops held so far (an event that starts makes a workshop held without any change).
+    At 1,000 municipalities a compose takes seconds; the composer shows its problems on every
+    load. Publishing composes afresh."""
+    now = timezone.now()
+    held = Event.objects.filter(
+        process__program=edition.program_id, cancelled_at__isnull=True, starts_at__lte=now
+    ).count()
+    day = timezone.localdate(now).isoformat()
+    key = f"guide-compose:{edition.pk}:{int(figures)}:{day}:{held}"
+    return cached_for_version(key, lambda: compose(edition, now=now, figures=figures))
 
 
 def program_data(program):
@@ -173,7 +192,7 @@ def _network_figures(program, process):
     return figures
 
 
-def municipalities_data(program, now):
+def municipalities_data(program, now, figures=True):
     processes = list(
         LocalProcess.objects.filter(program=program)
         .select_related("municipality")
@@ -238,7 +257,7 @@ def municipalities_data(program, now):
                 "results": [
                     row for _order, row in sorted(results.get(process.pk, []), key=lambda r: r[0])
                 ],
-                "network": _network_figures(program, process),
+                "network": _network_figures(program, process) if figures else None,
             }
         )
     return data

@@ -1,23 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bruecken.pickers import PickerMultipleField
+
 from .models import Category, Chapter, Edition, Recommendation, RecommendationStatus
 from .services import evidence_choices
 
 
 class EvidenceChoiceField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
-
-
-def _result_label(result):
-    municipality = result.workshop.process.municipality.name
-    return f"{municipality}: {result.text[:120]} ({result.get_kind_display()}, {result.workshop})"
-
-
-def _goal_label(goal):
-    rating = getattr(goal, "rating", None)
-    judged = rating.get_rating_display() if rating else _("not rated")
-    return f"{goal.process.municipality.name}: {goal.title} ({judged})"
 
 
 def _workshop_label(workshop):
@@ -37,14 +28,13 @@ class RecommendationForm(forms.ModelForm):
     def __init__(self, *args, user, program, **kwargs):
         super().__init__(*args, **kwargs)
         choices = evidence_choices(user, program)
-        self.fields["results"] = EvidenceChoiceField(
-            choices["results"], required=False, label=_("Results")
+        # Results and goals are many at the program's size: typed and picked.
+        self.fields["results"] = PickerMultipleField(
+            choices["results"], source="results", required=False, label=_("Results")
         )
-        self.fields["results"].label_from_instance = _result_label
-        self.fields["goals"] = EvidenceChoiceField(
-            choices["goals"], required=False, label=_("Goals and their ratings")
+        self.fields["goals"] = PickerMultipleField(
+            choices["goals"], source="goals", required=False, label=_("Goals and their ratings")
         )
-        self.fields["goals"].label_from_instance = _goal_label
         self.fields["workshops"] = EvidenceChoiceField(
             choices["workshops"], required=False, label=_("Workshops")
         )

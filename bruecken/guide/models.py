@@ -2,6 +2,7 @@
 publish them. A published edition is frozen: its content is a JSON snapshot taken when it was
 published, and its files (web page, PDF, DOCX) are rendered from that snapshot once."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from bruecken import fulltext
 from bruecken.accounts import roles
 from bruecken.fields import acting_user, english_title
 from bruecken.models import Timestamped
@@ -63,7 +65,7 @@ class RecommendationStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(fulltext.Searchable, models.QuerySet):
     def public(self):
         """Accepted recommendations: what the guideline publishes, public to everyone."""
         return self.filter(status=RecommendationStatus.ACCEPTED)
@@ -165,6 +167,8 @@ class BuildStatus(models.TextChoices):
 
 
 BUILDING = (BuildStatus.QUEUED, BuildStatus.RUNNING)
+# A build that has not reported progress for this long is taken to have died with its worker.
+STALLED_AFTER = timedelta(minutes=15)
 
 
 def edition_file_path(edition, filename):
@@ -227,6 +231,33 @@ class Edition(Timestamped):
     build_step = models.CharField(_("step"), max_length=200, blank=True)
     build_error = models.TextField(_("why the build failed"), blank=True)
     build_seconds = models.FloatField(_("build time in seconds"), null=True, blank=True)
+    # After an organisation or person named in a published edition withdrew its consent (see
+    # redaction.py): the public content without them and the files rebuilt from it. `snapshot`
+    # and the files above stay the frozen edition, which only the program office sees.
+    redacted_at = models.DateTimeField(_("redacted"), null=True, blank=True)
+    public_snapshot = models.JSONField(_("public content"), null=True, blank=True, editable=False)
+    public_html_file = models.FileField(
+        _("redacted web edition"),
+        upload_to=edition_file_path,
+        storage=private_storage,
+        blank=True,
+    )
+    public_pdf_file = models.FileField(
+        _("redacted PDF"), upload_to=edition_file_path, storage=private_storage, blank=True
+    )
+    public_docx_file = models.FileField(
+        _("redacted DOCX"), upload_to=edition_file_path, storage=private_storage, blank=True
+    )
+    redaction_status = models.CharField(
+        _("rebuild after redaction"),
+        max_length=10,
+        choices=BuildStatus.choices,
+        default=BuildStatus.IDLE,
+    )
+    redaction_error = models.TextField(_("why the rebuild failed"), blank=True)
+    # An erasure took a name out of the frozen snapshot too: its files are rebuilt with the
+    # public ones.
+    frozen_files_outdated = models.BooleanField(default=False, editable=False)
 
     objects = EditionQuerySet.as_manager()
 
@@ -258,6 +289,36 @@ class Edition(Timestamped):
     @property
     def is_building(self):
         return self.build_status in BUILDING
+
+    @property
+    def is_redacted(self):
+        return self.redacted_at is not None
+
+    @property
+    def public_content(self):
+        """What everyone reads: the redacted content once a name was taken out, else the frozen
+        snapshot."""
+        return self.public_snapshot if self.is_redacted else self.snapshot
+
+    @cached_property
+    def public_files(self):
+        """The files everyone downloads: after a redaction only the rebuilt ones (none while
+        they are being rebuilt), never the frozen ones."""
+        if not self.is_redacted:
+            return self.files
+        return [
+            (kind, field)
+            for kind, field in (
+                ("pdf", self.public_pdf_file),
+                ("docx", self.public_docx_file),
+                ("html", self.public_html_file),
+            )
+            if field
+        ]
+
+    @property
+    def public_kinds(self):
+        return {kind for kind, _field in self.public_files}
 
     @cached_property
     def files(self):

@@ -119,6 +119,8 @@ def render_docx(content):
         document.add_paragraph(content["program_name"])
         document.add_heading(content["title"], level=0)
         document.add_paragraph(edition_line(content))
+        if content.get("redacted_on"):
+            document.add_paragraph(redacted_line(content))
         document.add_heading(_("Contents"), level=1)
         _toc_field(document)
         if content["foreword"]:
@@ -143,6 +145,14 @@ def edition_line(content):
             "date": content["date"],
         }
     return _("Draft of %(date)s") % {"date": content["date"]}
+
+
+def redacted_line(content):
+    """What a redacted edition says about it (redaction.py), in its language."""
+    return _(
+        "Redacted on %(date)s: organisations and people who withdrew their consent to "
+        "publication are no longer named."
+    ) % {"date": content["redacted_on"]}
 
 
 def _docx_chapter(document, chapter):

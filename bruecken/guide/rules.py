@@ -59,3 +59,5 @@ rules.add_perm("guide.review_recommendation", is_program_office)
 rules.add_perm("guide.manage_categories", is_program_office)
 rules.add_perm("guide.manage_editions", is_program_office)
 rules.add_perm("guide.view_edition", is_program_office | is_published_edition)
+# The frozen edition as published, with the names taken out since (redaction.py).
+rules.add_perm("guide.view_unredacted_edition", is_program_office)

@@ -2,7 +2,6 @@
 
 import logging
 import time
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -20,8 +19,9 @@ from bruecken.permissions import require
 from bruecken.programs.models import Goal, Program, Result, working_in
 
 from . import emails
-from .compose import compose
+from .compose import compose, composed
 from .models import (
+    STALLED_AFTER,
     BuildStatus,
     Category,
     Chapter,
@@ -31,6 +31,7 @@ from .models import (
     RecommendationStatus,
     ReviewComment,
 )
+from .redaction import build_redacted_edition_task
 
 logger = logging.getLogger(__name__)
 
@@ -384,7 +385,8 @@ def move_chapter(user, chapter, offset):
 def problems(edition, content=None):
     """What keeps a draft from being published, as messages: no chapter, no accepted
     recommendation, an empty chapter, an accepted recommendation without evidence."""
-    content = content or compose(edition)
+    # Kept until something relevant changes; the network figures play no part here.
+    content = content or composed(edition, figures=False)
     found = []
     chapters = content["chapters"]
     if not chapters:
@@ -470,10 +472,6 @@ def publish_edition(user, edition):
     return edition
 
 
-# A build that has not reported progress for this long is taken to have died with its worker.
-STALLED_AFTER = timedelta(minutes=15)
-
-
 def _progress(edition_id, percent, step):
     Edition.objects.building().filter(pk=edition_id).update(
         build_status=BuildStatus.RUNNING,
@@ -522,8 +520,10 @@ def build_edition(edition_id, renderers=None):
         _progress(edition_id, 99, gettext_noop("Saving the files"))
         with transaction.atomic():
             edition = Edition.objects.select_for_update().get(pk=edition_id)
-            if not edition.is_building or edition.snapshot != content:
-                # Abandoned meanwhile: keep nothing of this build.
+            if not edition.is_building or _published_at(edition.snapshot) != _published_at(content):
+                # Abandoned meanwhile (and maybe published anew): keep nothing of this build.
+                # An erasure may have changed the snapshot meanwhile: then these files are
+                # kept and rebuilt with the redacted ones (`frozen_files_outdated`).
                 return False
             names = {"html": "html_file", "pdf": "pdf_file", "docx": "docx_file"}
             base = f"guide-{edition.program_id}-{edition.number}"
@@ -536,6 +536,9 @@ def build_edition(edition_id, renderers=None):
             edition.build_step = ""
             edition.build_seconds = time.monotonic() - started
             edition.save()
+            if edition.redaction_status == BuildStatus.QUEUED:
+                # A consent was withdrawn while the files were being built.
+                transaction.on_commit(lambda: build_redacted_edition_task.enqueue(edition_id))
     except Exception as error:
         logger.exception("Building guideline edition %s failed", edition_id)
         for name in saved:
@@ -543,6 +546,10 @@ def build_edition(edition_id, renderers=None):
         _fail(edition_id, error)
         return False
     return True
+
+
+def _published_at(snapshot):
+    return (snapshot or {}).get("published_at")
 
 
 @task()
@@ -559,6 +566,10 @@ def _fail(edition_id, error):
         edition.published_at = None
         edition.published_by = None
         edition.snapshot = None
+        # A redaction of the failed publication: the next one composes without the names.
+        edition.public_snapshot = edition.redacted_at = None
+        edition.redaction_status = BuildStatus.IDLE
+        edition.frozen_files_outdated = False
         edition.build_status = BuildStatus.FAILED
         edition.build_percent = 0
         edition.build_step = ""

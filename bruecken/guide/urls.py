@@ -44,6 +44,17 @@ urlpatterns = [
     path("editions/<int:pk>/chapters/new/", views.chapter_add, name="chapter_add"),
     path("editions/<int:pk>/compare/", views.edition_compare, name="edition_compare"),
     path("editions/<int:pk>/file.<str:kind>", views.edition_file, name="edition_file"),
+    path("editions/<int:pk>/unredacted/", views.edition_unredacted, name="edition_unredacted"),
+    path(
+        "editions/<int:pk>/unredacted/file.<str:kind>",
+        views.edition_unredacted_file,
+        name="edition_unredacted_file",
+    ),
+    path(
+        "editions/<int:pk>/redaction/retry/",
+        views.edition_redaction_retry,
+        name="edition_redaction_retry",
+    ),
     path("chapters/<int:pk>/edit/", views.chapter_edit, name="chapter_edit"),
     path("chapters/<int:pk>/delete/", views.chapter_delete, name="chapter_delete"),
     path("chapters/<int:pk>/move/", views.chapter_move, name="chapter_move"),

@@ -17,9 +17,9 @@ from bruecken.permissions import require
 from bruecken.programs.models import Program
 from bruecken.web import confirm_first, content, fill, form_page, staff_area
 
-from . import services
+from . import redaction, services
 from .compare import compare
-from .compose import compose
+from .compose import composed
 from .forms import (
     CategoryForm,
     ChapterForm,
@@ -346,6 +346,7 @@ def edition_detail(request, pk):
             "chapters": edition.chapters.all(),
             "problems": services.problems(edition) if draft else [],
             "stalled": services.is_stalled(edition),
+            "redaction_retry": redaction.may_retry(edition),
             "draft": draft,
             "chapter_form": ChapterForm(),
             "others": others.order_by("-number"),
@@ -362,6 +363,7 @@ def edition_status(request, pk):
     context = {
         "edition": edition,
         "stalled": services.is_stalled(edition),
+        "redaction_retry": redaction.may_retry(edition),
         "oob": bool(request.htmx),
     }
     return render(request, template, context)
@@ -501,18 +503,71 @@ def chapter_move(request, pk):
 
 
 def edition_read(request, pk):
-    """The web edition: a published edition from its snapshot, for everyone; a draft as a
-    preview composed from the sources as they stand, for the program office."""
+    """The web edition: a published edition from its public content (redacted after a withdrawn
+    consent, else the snapshot), for everyone; a draft as a preview composed from the sources
+    as they stand, for the program office."""
     edition = _edition(request, pk)
     if edition.is_published:
-        content = edition.snapshot
+        content = edition.public_content
     else:
         require(request.user, "guide.manage_editions")
-        content = compose(edition)
+        content = composed(edition)
     return render(
         request,
         "guide/edition_read.html",
-        {"edition": edition, "content": content, "body": render_body(content)},
+        {
+            "edition": edition,
+            "content": content,
+            "body": render_body(content),
+            "kinds": edition.public_kinds,
+            "may_see_unredacted": edition.is_redacted
+            and request.user.has_perm("guide.view_unredacted_edition"),
+        },
+    )
+
+
+def _unredacted_edition(request, pk):
+    """A redacted published edition as it was frozen: the program office's (checked before
+    looking it up)."""
+    require(request.user, "guide.view_unredacted_edition")
+    edition = get_object_or_404(Edition.objects.select_related("program"), pk=pk)
+    if not (edition.is_published and edition.is_redacted):
+        raise Http404
+    return edition
+
+
+@staff_area
+def edition_unredacted(request, pk):
+    """The frozen edition with the names redacted from the public one, for the program office."""
+    edition = _unredacted_edition(request, pk)
+    return render(
+        request,
+        "guide/edition_read.html",
+        {
+            "edition": edition,
+            "content": edition.snapshot,
+            "body": render_body(edition.snapshot),
+            "kinds": {kind for kind, _field in edition.files},
+            "unredacted": True,
+        },
+    )
+
+
+@staff_area
+def edition_unredacted_file(request, pk, kind):
+    """A file of the frozen edition, for the program office."""
+    edition = _unredacted_edition(request, pk)
+    return _file_response(edition, dict(edition.files), kind, suffix=_("unredacted"))
+
+
+@staff_area
+@require_POST
+def edition_redaction_retry(request, pk):
+    return _edition_button(
+        request,
+        pk,
+        redaction.retry_redacted_build,
+        _("The redacted files are being built again."),
     )
 
 
@@ -527,16 +582,27 @@ FILES = {
 
 
 def edition_file(request, pk, kind):
-    """A published edition's file, as it was built when the edition was published."""
+    """A published edition's public file: as built when the edition was published, or, after
+    a withdrawn consent, as rebuilt without the names (none while it is being rebuilt)."""
     edition = _edition(request, pk)
-    if kind not in FILES or not edition.is_published:
+    if not edition.is_published:
         raise Http404
-    field = getattr(edition, FILES[kind][0])
+    return _file_response(edition, dict(edition.public_files), kind)
+
+
+def _file_response(edition, files, kind, suffix=""):
+    field = files.get(kind) if kind in FILES else None
     if not field:
         raise Http404
-    name = f"{edition.program.name[:60]} – {edition.title[:80]} ({edition.number}).{kind}"
+    suffix = f", {suffix}" if suffix else ""
+    name = f"{edition.program.name[:60]} – {edition.title[:80]} ({edition.number}{suffix}).{kind}"
+    try:
+        handle = field.open("rb")
+    except OSError:
+        # Deleted by a redaction a moment ago.
+        raise Http404 from None
     response = FileResponse(
-        field.open("rb"),
+        handle,
         content_type=FILES[kind][1],
         as_attachment=kind != "pdf",
         filename=name.replace("/", "-"),
@@ -557,13 +623,13 @@ def edition_compare(request, pk):
         older, newer = form.cleaned_data["a"], form.cleaned_data["b"]
         if older.number > newer.number:
             older, newer = newer, older
-        result = compare(older.snapshot, newer.snapshot)
+        result = compare(older.public_content, newer.public_content)
     elif not request.GET:
         previous = editions.filter(number__lt=edition.number).last()
         if previous:
             older, newer = previous, edition
             form = CompareForm(initial={"a": previous.pk, "b": edition.pk}, editions=editions)
-            result = compare(older.snapshot, newer.snapshot)
+            result = compare(older.public_content, newer.public_content)
     return render(
         request,
         "guide/edition_compare.html",

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from bruecken.pickers import PickerField
+
 from .graph import EdgeKind
 from .groups import GROUPS
 
@@ -55,11 +57,11 @@ class NetworkFilterForm(forms.Form):
         choices=list(GROUPS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
-    municipality = forms.ModelChoiceField(
+    municipality = PickerField(
+        source="municipalities",
         label=_("Municipality"),
         required=False,
-        queryset=None,
-        empty_label=_("All municipalities of the program"),
+        help_text=_("Empty: all municipalities of the program."),
     )
 
     def __init__(self, data, dates, municipalities=None):

@@ -225,6 +225,32 @@ def add_ties(edges, index, organisations):
         add(edges, get(source), target, first, 1, EdgeKind.TIE)
 
 
+def cached_network(program=None, municipality=None):
+    """`load_network`, kept until the content changes (`cached_for_version`), the day changes
+    or another workshop of the scope has started (time passing changes the network without
+    a save): the network of a program of 1,000 municipalities takes seconds to load, and the
+    page and its data load it on every view."""
+    from bruecken.cache import cached_for_version
+
+    now = timezone.now()
+    held = (
+        event_scope(program, municipality)
+        .filter(cancelled_at__isnull=True, starts_at__lte=now)
+        .count()
+    )
+    key = ":".join(
+        str(part)
+        for part in (
+            "network",
+            getattr(program, "pk", None),
+            getattr(municipality, "pk", None),
+            timezone.localdate(now).isoformat(),
+            held,
+        )
+    )
+    return cached_for_version(key, lambda: load_network(program=program, municipality=municipality))
+
+
 def event_scope(program, municipality):
     """The events of the scope: its local processes' workshops, and for a program also its
     program-level events (exchange workshops, seminars)."""

@@ -24,7 +24,14 @@ from bruecken.web import staff_area
 from . import exports, metrics, snapshots
 from .aims import is_aimed
 from .forms import KIND_LABELS, KINDS, NetworkFilterForm
-from .graph import EdgeKind, Network, load_network, restricted, to_igraph, with_min_workshops
+from .graph import (
+    EdgeKind,
+    Network,
+    cached_network,
+    restricted,
+    to_igraph,
+    with_min_workshops,
+)
 from .groups import GROUPS, SIDES, side_of
 from .layout import cached_positions
 from .scopes import Scope
@@ -95,7 +102,7 @@ def _prepare(request, scope):
     if form.cleaned_data.get("municipality"):
         scope = Scope(program=scope.program, municipality=form.cleaned_data["municipality"])
         dates = scope.snapshot_dates()
-    network = load_network(program=scope.program, municipality=scope.municipality)
+    network = cached_network(program=scope.program, municipality=scope.municipality)
     if not roles.is_program_office(request.user):
         network = exports.anonymised(network, exports.visible_ids(request.user))
     # Laid out on the whole scope, so that filters and dates never move a node.

@@ -6,3 +6,8 @@ class PlacesConfig(AppConfig):
     name = "bruecken.places"
     label = "places"
     verbose_name = _("Places")
+
+    def ready(self):
+        from . import pickers
+
+        pickers.register()

@@ -1,8 +1,69 @@
 import uuid
+from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class ExportStorage(FileSystemStorage):
+    """Data exports live outside MEDIA_ROOT (no URL, no web server serves them): in
+    DATA_EXPORT_DIR, by default `private/exports/` beside MEDIA_ROOT. Resolved at each use, so
+    tests and deployments that move either move it too. Only the owner's download view reads
+    them."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        configured = getattr(settings, "DATA_EXPORT_DIR", None)
+        return Path(configured or Path(settings.MEDIA_ROOT).parent / "private" / "exports")
+
+    @property
+    def location(self):
+        return str(self.base_location.resolve())
+
+    def url(self, name):
+        raise ValueError("Data exports are served only through their owner's download view.")
+
+    def deconstruct(self):
+        return ("bruecken.privacy.models.ExportStorage", (), {})
+
+
+export_storage = ExportStorage()
+
+
+def _export_storage():
+    return export_storage
+
+
+class DataExportQuerySet(models.QuerySet):
+    def owned_by(self, *, user=None, person=None):
+        """The exports of the account `user`, or (without an account) of `person`: the one
+        rule of whose export it is, used by the download views."""
+        if user is not None and user.is_authenticated:
+            return self.filter(user=user)
+        if person is not None and person.pk is not None:
+            return self.filter(person=person)
+        return self.none()
+
+    def available(self, now=None):
+        """Ready and not expired: what may be downloaded."""
+        return self.filter(status=DataExport.Status.READY, expires_at__gt=now or timezone.now())
+
+    def expired(self, now=None):
+        """Past their time, or unfinished for that long: for the housekeeping to delete."""
+        now = now or timezone.now()
+        stuck = now - timedelta(hours=settings.DATA_EXPORT_HOURS)
+        return self.filter(
+            Q(expires_at__lte=now) | Q(expires_at__isnull=True, requested_at__lte=stuck)
+        )
 
 
 class DataExport(models.Model):
@@ -30,12 +91,29 @@ class DataExport(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
-    file = models.FileField(upload_to="private/exports/", blank=True)
+    file = models.FileField(storage=_export_storage, upload_to="", blank=True)
+
+    objects = DataExportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at"]
         verbose_name = _("data export")
         verbose_name_plural = _("data exports")
+
+    def __str__(self):
+        return str(_("data export"))
+
+
+class ErasureRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ErasureRequest.Status.PENDING)
+
+    def overdue(self, on=None):
+        """Pending requests past their deadline (one month, Art. 12 (3) GDPR) on the day `on`."""
+        return self.pending().filter(due_on__lt=on or timezone.localdate())
+
+    def done(self):
+        return self.filter(status=ErasureRequest.Status.DONE)
 
 
 class ErasureRequest(models.Model):
@@ -71,12 +149,30 @@ class ErasureRequest(models.Model):
         verbose_name=_("recorded by"),
     )
     completed_at = models.DateTimeField(_("carried out on"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    # Never the person's name or address: the note outlives the erasure.
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+
+    objects = ErasureRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = _("erasure request")
         verbose_name_plural = _("erasure requests")
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        # Names no one: the audit keeps this text after the erasure.
+        return _("Erasure request %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("privacy:erasure_request", args=[self.pk])
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def is_overdue(self, on=None):
+        return self.is_pending and self.due_on < (on or timezone.localdate())
 
 
 class LedgerEntry(models.Model):
@@ -98,3 +194,24 @@ class LedgerEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("privacy ledger entry")
         verbose_name_plural = _("privacy ledger entries")
+
+    def __str__(self):
+        return f"{self.kind}: {self.count}"
+
+
+class GuestLink(models.Model):
+    """The personal link in an e-mail to someone without an account: see, export and delete
+    their data, or unsubscribe. The URL carries a random token only; its hash is kept here, so
+    whoever reads the database cannot use it. Expires after GUEST_DATA_LINK_DAYS."""
+
+    person = models.ForeignKey("actors.Person", on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data link")
+        verbose_name_plural = _("personal data links")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -6,3 +6,11 @@ class ProgramsConfig(AppConfig):
     name = "bruecken.programs"
     label = "programs"
     verbose_name = _("Programs")
+
+    def ready(self):
+        from . import pickers, searching
+
+        # The type-ahead pickers' goals and results (bruecken/pickers.py).
+        pickers.register()
+        # What the full-text search finds them by (bruecken/fulltext.py).
+        searching.register()

@@ -3,9 +3,8 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from bruecken.actors.forms import formfield
+from bruecken.pickers import PickerField, PickerMultipleField
 from bruecken.places.models import Country, Municipality, MunicipalityKind, Partnership
-from bruecken.translation import is_english, sorted_by_name
-from bruecken.widgets import TypeAheadChoiceField
 
 from .models import Admission, ProcessTemplate, Program, TemplateStep, WorkshopKind
 
@@ -27,6 +26,7 @@ class ProgramForm(forms.ModelForm):
             "municipalities",
             "template",
         ]
+        field_classes = {"municipalities": PickerMultipleField.using("municipalities")}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
@@ -37,9 +37,8 @@ class ProgramForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         municipalities = self.fields["municipalities"]
-        municipalities.queryset = Municipality.objects.order_by("name")
-        municipalities.widget.attrs["size"] = 10
-        municipalities.help_text = _("Hold Ctrl (Cmd on a Mac) to choose several.")
+        municipalities.queryset = Municipality.objects.all()
+        municipalities.help_text = _("Type part of a name and pick it; several are possible.")
         self.fields["template"].empty_label = None
 
     def clean(self):
@@ -120,10 +119,9 @@ StepFormSet = forms.inlineformset_factory(
 
 
 def municipality_field(**kwargs):
-    return TypeAheadChoiceField(
-        queryset=Municipality.objects.order_by("name"),
-        key_field="ags",
-        name_fields=["name"],
+    return PickerField(
+        Municipality.objects.all(),
+        source="municipalities",
         label=_("Municipality"),
         help_text=_(
             "Type part of the name or the official key (AGS) and pick it from the suggestions."
@@ -159,7 +157,6 @@ class AddMunicipalityForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["municipality"]
         field.queryset = field.queryset.exclude(programs=program)
-        field.suggest()
 
     def clean(self):
         data = super().clean()
@@ -177,16 +174,10 @@ class AddMunicipalityForm(forms.Form):
         return data
 
 
-def _country_name(country):
-    return country.name_en if is_english() else country.name_de
-
-
 class PartnershipForm(forms.ModelForm):
-    country = TypeAheadChoiceField(
-        queryset=Country.objects.order_by("name_de"),
-        key_field="code",
-        name_fields=["name_de", "name_en"],
-        name_of=_country_name,
+    country = PickerField(
+        Country.objects.all(),
+        source="countries",
         label=_("Country"),
         help_text=_("Type part of the country's name and pick it from the suggestions."),
     )
@@ -199,5 +190,4 @@ class PartnershipForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].suggest(sorted_by_name(self.fields["country"].queryset))
         self.fields["since"].widget.attrs.update({"min": 1900, "max": 2100})

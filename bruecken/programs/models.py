@@ -3,6 +3,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bruecken import fulltext
 from bruecken.accounts import roles
 from bruecken.fields import acting_user, english_text, english_title
 from bruecken.places.models import Municipality
@@ -35,7 +36,7 @@ class ProcessQuerySet(models.QuerySet):
         return self.filter(working_in(user, "municipality_id"))
 
 
-class PublicOrWorkingQuerySet(models.QuerySet):
+class PublicOrWorkingQuerySet(fulltext.Searchable, models.QuerySet):
     """Goals and results: the public ones for everyone, all of their municipalities for staff."""
 
     municipality_path = None

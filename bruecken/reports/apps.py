@@ -6,3 +6,13 @@ class ReportsConfig(AppConfig):
     name = "bruecken.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from bruecken.actors.signals import consent_withdrawn
+
+        from . import services
+
+        # Stored process documentation no longer names an organisation that withdrew.
+        consent_withdrawn.connect(
+            services.on_consent_withdrawn, dispatch_uid="reports_remove_documents"
+        )

@@ -25,6 +25,8 @@ class ProcessDocumentBuild(models.Model):
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
+        # Its file named an organisation that has since withdrawn its consent (services.py).
+        REMOVED = "removed", _("removed")
 
     IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
 

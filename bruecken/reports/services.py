@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from bruecken.accounts import audit
+from bruecken.actors.models import Organisation
 from bruecken.cache import cached_for_version
+from bruecken.events.models import Registration
 from bruecken.pdf import html_to_pdf
 from bruecken.permissions import require
-from bruecken.programs.models import LocalProcess
+from bruecken.programs.models import Goal, LocalProcess, Result
 
 from . import content
 from .models import ProcessDocumentBuild
@@ -47,9 +49,14 @@ STEPS = {
 # Why a build failed, where we know it: stored by key, shown in the reader's language. Other
 # failures store the exception's own text.
 STALE = "stale"
+WITHDRAWN = "withdrawn"
 ERRORS = {
     STALE: gettext_lazy(
         "The build did not finish in time: no background worker took it, or it stopped."
+    ),
+    WITHDRAWN: gettext_lazy(
+        "Removed: it named an organisation of another municipality that has since withdrawn "
+        "its consent to publication. A new PDF is made without that name."
     ),
 }
 
@@ -162,7 +169,7 @@ def run_build(build_id):
             finished_at=timezone.now(),
         )
         return False
-    ProcessDocumentBuild.objects.filter(pk=build_id).update(
+    finished = ProcessDocumentBuild.objects.filter(pk=build_id, status=Status.RUNNING).update(
         status=Status.DONE,
         file=build.file.name,
         size=len(pdf),
@@ -170,6 +177,11 @@ def run_build(build_id):
         step="done",
         finished_at=timezone.now(),
     )
+    if not finished:
+        # Given up meanwhile (lost, or its content outdated by a withdrawn consent): its file
+        # is not kept.
+        build.file.storage.delete(build.file.name)
+        return False
     return True
 
 
@@ -177,6 +189,89 @@ def run_build(build_id):
 def build_process_document(build_id):
     """Build the PDF of one requested process documentation (`run_build`), in the worker."""
     return run_build(build_id)
+
+
+# A withdrawn consent
+
+
+def _processes_naming(organisation):
+    """The local processes of other municipalities whose stored documentation may name
+    `organisation` (`content.process_document` names another municipality's organisation only
+    while it is public): responsible for a goal or a result, or a participant's organisation."""
+    pk = organisation.pk
+    ids = set(Goal.objects.filter(responsible_id=pk).values_list("process_id", flat=True))
+    ids |= set(
+        Result.objects.filter(organisations=pk).values_list("workshop__process_id", flat=True)
+    )
+    ids |= set(
+        Registration.objects.filter(person__memberships__organisation_id=pk).values_list(
+            "event__process_id", flat=True
+        )
+    )
+    ids.discard(None)
+    return (
+        LocalProcess.objects.filter(pk__in=ids)
+        .exclude(municipality_id=organisation.municipality_id)
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def remove_documents_naming(organisation):
+    """After `organisation` withdrew its consent: the stored PDFs of other municipalities'
+    process documentation that may name it (and the builds running, which may have gathered it
+    before) are removed at once, and a new PDF is queued in the language of the newest. Returns
+    the new builds."""
+    process_ids = list(_processes_naming(organisation))
+    if not process_ids:
+        return []
+    now = timezone.now()
+    # Locked in the order the requests lock them (`request_process_document_build`).
+    list(LocalProcess.objects.select_for_update().filter(pk__in=process_ids).order_by("pk"))
+    outdated = list(
+        ProcessDocumentBuild.objects.select_for_update().filter(
+            process_id__in=process_ids, status__in=[Status.DONE, Status.RUNNING]
+        )
+    )
+    languages = {}
+    for build in outdated:
+        languages.setdefault(build.process_id, build.language)
+        if build.file:
+            storage, name = build.file.storage, build.file.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    ProcessDocumentBuild.objects.filter(pk__in=[b.pk for b in outdated]).update(
+        status=Status.REMOVED, file="", error=WITHDRAWN, finished_at=now
+    )
+    queued = set(
+        ProcessDocumentBuild.objects.filter(
+            process_id__in=languages, status=Status.QUEUED
+        ).values_list("process_id", flat=True)
+    )
+    created = []
+    for process in LocalProcess.objects.filter(pk__in=set(languages) - queued).order_by("pk"):
+        build = ProcessDocumentBuild(
+            process=process, language=languages[process.pk], requested_by=None, step="queued"
+        )
+        with audit.changes(None, build, ["process"], subjects=[process]) as extra:
+            build.save()
+            extra["language"] = [None, build.language]
+        build_id = build.pk
+        transaction.on_commit(lambda build_id=build_id: _enqueue(build_id))
+        created.append(build)
+    return created
+
+
+def on_consent_withdrawn(sender, instance, erased=False, **kwargs):
+    """Receiver of `actors.signals.consent_withdrawn` (connected in `ReportsConfig.ready`): the
+    process documentation names no people, only organisations. The brochure needs nothing: it
+    is built from the public organisations per content version, which the withdrawal counted
+    up. A failure is logged, not shown to the person who withdrew."""
+    if not isinstance(instance, Organisation):
+        return
+    try:
+        remove_documents_naming(instance)
+    except Exception:
+        logger.exception("Removing process documentation after a withdrawn consent failed")
 
 
 # The actor brochure

@@ -74,3 +74,23 @@ def restore(rows):
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
+
+
+def pick(page, selector, typed, choice=None):
+    """Choose in a type-ahead picker (bruecken/pickers.py) with the keyboard: type into its
+    combobox, wait for the listbox, move to the option (`choice`: its text, else the first)
+    and press Enter."""
+    combobox = page.locator(selector)
+    combobox.focus()
+    combobox.press_sequentially(typed, delay=20)
+    listbox = page.locator(f"#{combobox.get_attribute('aria-controls')}")
+    expect(listbox).to_be_visible()
+    options = listbox.get_by_role("option")
+    index = 0
+    if choice is not None:
+        texts = options.all_inner_texts()
+        index = next(i for i, text in enumerate(texts) if choice in text)
+    for _ in range(index + 1):
+        combobox.press("ArrowDown")
+    combobox.press("Enter")
+    expect(listbox).to_be_hidden()

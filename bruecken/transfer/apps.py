@@ -9,13 +9,24 @@ class TransferConfig(AppConfig):
 
     def ready(self):
         from bruecken import housekeeping, waiting
+        from bruecken.privacy import retention
 
         from . import services
         from . import waiting as transfer_waiting
 
         # Uploaded spreadsheets never imported, and the values kept for their preview.
         housekeeping.register(
-            "import_uploads", services.delete_stale_uploads, "stale import uploads deleted"
+            "import_uploads",
+            retention.ledgered("import_uploads", services.delete_stale_uploads),
+            "stale import uploads deleted",
         )
         # What waits for a user on their home page.
         waiting.register("transfer", transfer_waiting.waiting_for)
+        # What the erasure changes here and the privacy ledger counts (bruecken/personal_data.py).
+        from bruecken import personal_data
+
+        from . import personal_data as mine
+
+        personal_data.register("import_values_erasure", erase=mine.erase_import_values)
+        for kind, title, rows, since in mine.HELD:
+            personal_data.register_held(kind, title, rows, since)

@@ -22,7 +22,7 @@ from bruecken.accounts.models import AuditEntry
 from bruecken.cache import queue_bump
 from bruecken.permissions import require
 
-from . import parsing
+from . import parsing, progress
 from .importers import IMPORTERS, ImportRefused, file_problem, suggest_mapping
 from .importers.base import is_warning
 from .importers.values import VOCABULARIES
@@ -161,10 +161,10 @@ def _check(run, progress_scale=1.0):
     importer = _importer(run)
     update = _progress_updater(run)
 
-    def progress(rows):
+    def scaled(rows):
         update(int(rows * progress_scale))
 
-    plans, problems = importer.check(table.rows, progress=progress)
+    plans, problems = importer.check(table.rows, progress=scaled)
     return importer, plans, problems
 
 
@@ -251,6 +251,17 @@ def _start_commit(user, run, accept_warnings):
     return run
 
 
+def _write_progress(run):
+    """The writing, the last fifth of a commit's progress (reading and checking the rows again
+    is the rest): reported beside the uploads, since the transaction hides the run's row."""
+    start = int(run.total_rows * 0.8)
+
+    def report(share):
+        progress.report(run.pk, start + int((run.total_rows - start) * share))
+
+    return report
+
+
 def _delete_file(run):
     if run.file:
         run.file.delete(save=False)
@@ -268,7 +279,7 @@ def run_commit(run_id):
             raise ImportRefused(problems)
         ImportRun.objects.filter(pk=run.pk).update(processed_rows=int(run.total_rows * 0.8))
         with transaction.atomic():
-            summary = importer.write(plans, run)
+            summary = importer.write(plans, run, progress=_write_progress(run))
             counts = _summarise(plans)
             summary["skipped"] = counts["skip"]
             summary["unchanged"] = counts["unchanged"]
@@ -305,6 +316,8 @@ def run_commit(run_id):
     except Exception:
         logger.exception("Import %s failed", run.pk)
         return _failed(run, _("Nothing was imported: an error occurred while importing."))
+    finally:
+        progress.clear(run.pk)
     run.summary = summary
     run.problems, run.problem_count = [], 0  # the warnings stay: what was left out
     run.status = ImportRun.Status.DONE

@@ -12,7 +12,7 @@ from bruecken.actors.forms import OrganisationFilterForm, PersonFilterForm
 from bruecken.permissions import require
 from bruecken.web import apply_form_error, confirm_first
 
-from . import exports, services
+from . import exports, progress, services
 from .forms import MappingForm, UploadForm, ValueMappingForm
 from .importers import IMPORTERS
 from .importers.values import VOCABULARIES
@@ -61,6 +61,9 @@ def index(request):
 def _run(request, pk):
     run = get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk)
     require(request.user, "transfer.view_importrun", run)
+    if run.status == ImportRun.Status.COMMITTING:
+        # While the rows are written, the count is kept beside the uploads (see progress.py).
+        run.processed_rows = max(run.processed_rows, progress.read(run.pk))
     return run
 
 

@@ -8,14 +8,23 @@ class WebsiteConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from bruecken import housekeeping, waiting
+        from bruecken import housekeeping, personal_data, waiting
+        from bruecken.privacy import retention
 
+        from . import personal_data as mine
         from . import services
         from . import waiting as website_waiting
 
         # Messages from the contact and feedback forms are kept for a limited time only.
         housekeeping.register(
-            "contact_messages", services.delete_old_messages, "old contact messages deleted"
+            "contact_messages",
+            retention.ledgered("contact_messages", services.delete_old_messages),
+            "old contact messages deleted",
         )
         # What waits for a user on their home page.
         waiting.register("website", website_waiting.waiting_for)
+        # What "Meine Daten", the export and the erasure find here (bruecken/personal_data.py).
+        personal_data.register("messages", collect=mine.collect_messages)
+        personal_data.register("messages_erasure", erase=mine.erase_messages)
+        for kind, title, rows, since in mine.HELD:
+            personal_data.register_held(kind, title, rows, since)

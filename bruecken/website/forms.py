@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bruecken.actors.forms import formfield
 from bruecken.events.forms import LocalDateTimeField
 from bruecken.markup import content_problems
+from bruecken.pickers import PickerField
 from bruecken.places.models import Municipality
 
 from .models import IMAGE_MAX_BYTES, ContactMessage, NewsArticle, Page
@@ -67,7 +68,10 @@ class NewsArticleForm(ContentForm):
         formfield_callback = _content_formfield
         # What the service writes.
         fields = NEWS_FIELDS
-        field_classes = {"image": ImageChoiceField}
+        field_classes = {
+            "image": ImageChoiceField,
+            "municipality": PickerField.using("municipalities"),
+        }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),

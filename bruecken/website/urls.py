@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, content, directory, editorial, listing, news, pages, personal
+from .views import calendar, content, directory, editorial, listing, news, pages, personal, search
 
 app_name = "website"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", directory.organisation, name="organisation"),
     path("organisations/ask-to-be-listed/", listing.listing_request, name="listing_request"),
     path("home/", personal.personal_home, name="personal_home"),
+    path("search/", search.search, name="search"),
     path("calendar/", calendar.calendar, name="calendar"),
     path("calendar/<int:year>/<int:month>/", calendar.month, name="calendar_month"),
     path("news/", news.news_list, name="news_list"),

@@ -17,7 +17,6 @@ from ninja.renderers import JSONRenderer
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from bruecken.actors.filters import search_terms
 from bruecken.cache import WATCHED_APPS, cached_for_version
 from bruecken.translation import localized
 
@@ -139,9 +138,10 @@ def aware(moment, name="updated_since"):
     return moment
 
 
-def search(queryset, text, lookup="search_text__contains"):
-    """Rows in which every word of `text` occurs."""
-    for term in search_terms(text):
+def search(queryset, text, lookup):
+    """Rows in which every word of `text` occurs in `lookup` (short lists without a full-text
+    index; organisations and people use `.search()`, bruecken/fulltext.py)."""
+    for term in (text or "").split()[:10]:
         queryset = queryset.filter(**{lookup: term})
     return queryset
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from django.shortcuts import get_object_or_404
 from ninja import Query
 
+from bruecken import fulltext
 from bruecken.actors.filters import _through_exists
 from bruecken.actors.models import PUBLIC, Organisation, OrganisationKind, Topic
 from bruecken.links import path_for_id
@@ -30,7 +31,6 @@ from .base import (
     choice,
     page,
     reader,
-    search,
 )
 
 router = Area("actors")
@@ -39,13 +39,17 @@ OrganisationKindParam = choice("OrganisationKind", OrganisationKind)
 
 
 class OrganisationOrder(StrEnum):
+    relevance = "relevance"
     name = "name"
     updated = "updated_at"
     updated_desc = "-updated_at"
     id = "id"
 
 
+RANKED = fulltext.RANKED
 ORGANISATION_ORDER = {
+    # The best matches for `q` first (without `q` by name).
+    "relevance": [RANKED, "name_key", "pk"],
     "name": ["name_key", "pk"],
     "updated_at": ["updated_at", "pk"],
     "-updated_at": ["-updated_at", "-pk"],
@@ -147,13 +151,25 @@ def list_organisations(
         bool | None, Query(None, description="Only public (true) or non-public (false) ones.")
     ] = None,
     updated_since: UpdatedSince = None,
-    order: Annotated[OrganisationOrder, Query(OrganisationOrder.name)] = OrganisationOrder.name,
+    order: Annotated[
+        OrganisationOrder,
+        Query(
+            OrganisationOrder.relevance,
+            description="relevance: the best matches for q first (without q by name).",
+        ),
+    ] = OrganisationOrder.relevance,
 ):
     """Anonymously the organisations that consented to publication (the website's directory);
-    with a token also those the user's role covers."""
+    with a token also those the user's role covers. `q` finds every word (folded: "athiopisch"
+    finds "Äthiopischer …"; each word as a prefix) in the name, description, competences,
+    countries, languages and topics (German and English names)."""
+    searched = organisation_queryset(reader(request)).search(q)
+    ordering = ORGANISATION_ORDER[order.value]
+    if not fulltext.is_ranked(searched):
+        ordering = [field for field in ordering if field != RANKED]
     return page(
         request,
-        search(organisation_queryset(reader(request)), q),
+        searched,
         organisation_serializer(),
         limit,
         offset,
@@ -169,7 +185,7 @@ def list_organisations(
             _through_exists(Organisation, "topics", topic__code=topic) if topic else None,
             None if public is None else (PUBLIC if public else ~PUBLIC),
         ],
-        order=ORGANISATION_ORDER[order.value],
+        order=ordering,
         prepare=attach_lists,
     )
 

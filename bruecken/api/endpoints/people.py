@@ -3,6 +3,7 @@
 from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 
+from bruecken import fulltext
 from bruecken.accounts import roles
 from bruecken.actors.models import Membership, Organisation, Person
 
@@ -21,15 +22,18 @@ from .base import (
     page,
     reader,
     ref,
-    search,
 )
 
 router = Area("actors")
 
 
 def memberships_shown(user):
-    """Memberships in the organisations the reader sees; anonymously only the current ones."""
-    memberships = Membership.objects.filter(organisation__in=Organisation.objects.visible_to(user))
+    """Memberships in the organisations the reader sees, as far as the reader may see them
+    (`Membership.objects.visible_to`: a person can withdraw being shown as a member);
+    anonymously only the current ones."""
+    memberships = Membership.objects.visible_to(user).filter(
+        organisation__in=Organisation.objects.visible_to(user)
+    )
     return memberships if user.is_authenticated else memberships.current()
 
 
@@ -126,11 +130,12 @@ def list_people(
     memberships in public organisations (as organisation profiles show them); with a token
     those the user's role covers, with details where the role allows."""
     user = reader(request)
-    # Anonymously the name only: the search text also holds e-mail addresses.
-    searched = "search_text__contains" if user.is_authenticated else "name__icontains"
+    # Anonymously the name only: the search document also holds e-mail addresses.
+    columns = fulltext.COLUMNS if user.is_authenticated else [fulltext.NAME]
+    searched = person_queryset(user).search(q, columns)
     return page(
         request,
-        search(person_queryset(user), q, searched),
+        searched,
         person_out,
         limit,
         offset,
@@ -139,7 +144,7 @@ def list_people(
             in_organisation(user, organisation) if organisation else None,
             in_municipality(municipality) if municipality else None,
         ],
-        order=["name", "pk"],
+        order=[fulltext.RANKED, "name", "pk"] if fulltext.is_ranked(searched) else ["name", "pk"],
     )
 
 

@@ -1,8 +1,13 @@
-"""Registration without an account: the visitor's details travel in a signed, time-limited link
-sent to the address they gave; nothing is stored until they confirm through that link."""
+"""Registration without an account: what the visitor entered waits on the server as a
+`PendingRegistration`; the e-mail's link carries only a random token (its hash is stored), so no
+name or address ever appears in a URL, an access log or a mail log. Nothing is registered until
+they confirm through that link; the housekeeping deletes requests after
+RETENTION_UNCONFIRMED_REGISTRATION_DAYS."""
 
+import hashlib
+import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -14,14 +19,18 @@ from django.utils.translation import ngettext
 from bruecken.accounts import audit
 from bruecken.accounts.models import AuditEntry
 from bruecken.actors.models import Person
+from bruecken.privacy import ledger
+from bruecken.privacy.models import LedgerEntry
 from bruecken.programs.models import Admission
 
 from ..exceptions import Refused
-from ..models import Event, Registration
+from ..models import Event, PendingRegistration, Registration
 from .places import check_open, lock_event, take_place
 
 Source = Registration.Source
-PUBLIC_REGISTRATION_SALT = "bruecken.events.public_registration"
+# The salt of the links before they became random tokens: only to point an old link's visitor
+# back to its event.
+LEGACY_SALT = "bruecken.events.public_registration"
 # What the registry entry made for a visitor holds, as the audit entry shows it.
 PERSON_FIELDS = ["name", "email", "language", "municipality"]
 
@@ -46,6 +55,7 @@ class RegistrationRequest:
     organisation: str
     language: str
     issued_at: datetime
+    pending: PendingRegistration
 
 
 @dataclass(frozen=True)
@@ -55,23 +65,30 @@ class PublicRegistration:
     created: bool
 
 
+def _hash(token):
+    return hashlib.sha256(str(token).encode("utf-8", "replace")).hexdigest()
+
+
 def public_registration_token(event, values, language, now=None):
-    """The token of the confirmation link: signed (nothing in it can be changed) and stamped
-    with the time it was made (it expires)."""
-    now = now or timezone.now()
+    """Keep what the visitor entered until they confirm, and return the token of the
+    confirmation link: random, so it says nothing about them and cannot be guessed."""
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    return signing.dumps(
-        {
-            "e": event.pk,
-            "n": values["name"],
-            "m": values["email"].strip().lower(),
-            "o": values.get("organisation") or "",
-            "l": language,
-            "t": int(now.timestamp()),
-        },
-        salt=PUBLIC_REGISTRATION_SALT,
-        compress=True,
+    token = secrets.token_urlsafe(32)
+    PendingRegistration.objects.create(
+        event=event,
+        token_hash=_hash(token),
+        name=values["name"],
+        email=values["email"].strip().lower(),
+        organisation=values.get("organisation") or "",
+        language=language,
+        created_at=now or timezone.now(),
     )
+    return token
+
+
+def forget_public_registration(token):
+    """The confirmation e-mail could not be sent: keep nothing of the request."""
+    PendingRegistration.objects.filter(token_hash=_hash(token), confirmed_at=None).delete()
 
 
 def _invalid_link():
@@ -84,33 +101,51 @@ def _invalid_link():
     )
 
 
-def _request_from(data):
+def _is_legacy(token):
+    # The old links were signed values, with colons; the new tokens never have one.
+    return ":" in str(token)
+
+
+def _legacy_event(token):
+    """The published event a genuine old-style link was for; None for anything else (a forged
+    or altered one included). What else it carries is not read."""
+    if not _is_legacy(token):
+        return None
     try:
-        event = Event.objects.select_related("program", "process__municipality").get(pk=data["e"])
-        request = RegistrationRequest(
-            event=event,
-            name=str(data["n"]),
-            email=str(data["m"]),
-            organisation=str(data.get("o") or ""),
-            language=data["l"] if data.get("l") in dict(settings.LANGUAGES) else "de",
-            issued_at=datetime.fromtimestamp(int(data["t"]), tz=UTC),
+        data = signing.loads(token, salt=LEGACY_SALT)
+        return Event.objects.filter(pk=int(data["e"]), is_published=True).first()
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
+        return None
+
+
+def _pending(token):
+    if not token or len(token) > 200 or _is_legacy(token):
+        return None
+    return (
+        PendingRegistration.objects.select_related(
+            "event__program", "event__process__municipality", "registration__person"
         )
-    except (Event.DoesNotExist, KeyError, TypeError, ValueError, OverflowError):
-        raise _invalid_link() from None
-    if not event.is_published:
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+
+
+def public_registration_request(token, now=None):
+    """What the link asks for; refused when it was made up, is an old-style link, has expired,
+    or its event is no longer published."""
+    if _legacy_event(token) is not None:
+        raise Refused(
+            _(
+                "This confirmation link comes from an earlier version of our website and no "
+                "longer works. Please register again on the event page; it takes a minute."
+            ),
+            code="old_link",
+        )
+    pending = _pending(token)
+    if pending is None or not pending.event.is_published:
         raise _invalid_link()
-    return request
-
-
-def public_registration_request(token):
-    """What the link asks for; refused when it was altered, made up or has expired."""
-    try:
-        data = signing.loads(
-            token,
-            salt=PUBLIC_REGISTRATION_SALT,
-            max_age=public_registration_validity(),
-        )
-    except signing.SignatureExpired:
+    now = now or timezone.now()
+    if pending.confirmed_at is None and pending.created_at + public_registration_validity() < now:
         raise Refused(
             ngettext(
                 "This confirmation link has expired: it is valid for %(hours)s hour. Please "
@@ -121,21 +156,27 @@ def public_registration_request(token):
             )
             % {"hours": settings.PUBLIC_REGISTRATION_LINK_HOURS},
             code="expired",
-        ) from None
-    except signing.BadSignature:
-        raise _invalid_link() from None
-    if not isinstance(data, dict):
-        raise _invalid_link()
-    return _request_from(data)
+        )
+    # A confirmed request keeps no details: they are the registry entry's now.
+    person = pending.registration.person if pending.registration_id else None
+    return RegistrationRequest(
+        event=pending.event,
+        name=person.name if person else pending.name,
+        email=person.email if person else pending.email,
+        organisation=pending.organisation,
+        language=pending.language,
+        issued_at=pending.created_at,
+        pending=pending,
+    )
 
 
 def expired_link_event(token):
-    """The published event an expired (but genuine) link was for, to point the visitor back to
-    it; None for anything else."""
-    try:
-        return _request_from(signing.loads(token, salt=PUBLIC_REGISTRATION_SALT)).event
-    except (signing.BadSignature, Refused, AttributeError, TypeError):
-        return None
+    """The published event an expired or old-style (but genuine) link was for, to point the
+    visitor back to it; None for anything else."""
+    if _is_legacy(token):
+        return _legacy_event(token)
+    pending = _pending(token)
+    return pending.event if pending and pending.event.is_published else None
 
 
 def _check_public(event, now):
@@ -155,21 +196,32 @@ def _existing(request, event):
     return person, registration
 
 
+def _used():
+    return Refused(
+        _(
+            "This confirmation link has been used already. To register again, please use "
+            "the form on the event page."
+        ),
+        code="used",
+    )
+
+
 def _check_unused(registration, request):
+    if request.pending.confirmed_at is not None and not (registration and registration.is_active):
+        raise _used()
     if registration and registration.registered_at >= request.issued_at:
-        # Registered through this link (or otherwise after it was sent), then cancelled.
-        raise Refused(
-            _(
-                "This confirmation link has been used already. To register again, please use "
-                "the form on the event page."
-            ),
-            code="used",
-        )
+        # Registered otherwise after the link was sent, then cancelled.
+        raise _used()
 
 
 def public_registration_state(request, now=None):
     """For the confirmation page, before anything is done: the active registration the address
     has already (or None); a Refused when the link can no longer register anyone."""
+    if request.pending.confirmed_at is not None:
+        registration = request.pending.registration
+        if registration and registration.is_active:
+            return registration
+        raise _used()
     _person, registration = _existing(request, request.event)
     if registration and registration.is_active:
         return registration
@@ -183,15 +235,22 @@ def register_from_link(token, now=None):
     used (compared without regard to case), else one is made: not public, since nobody consented
     to that, in the language of the link and the municipality of the event's local process. The
     place then comes from take_place like every other place. Using the link again registers
-    nobody twice."""
+    nobody twice. The request then keeps no details, only its registration."""
     now = now or timezone.now()
-    request = public_registration_request(token)
+    request = public_registration_request(token, now)
     with transaction.atomic():
         # Under the event's lock, so that the same link used twice at once finds the entry the
         # first use made.
         event = lock_event(request.event)
+        pending = PendingRegistration.objects.select_for_update().get(pk=request.pending.pk)
+        if pending.confirmed_at is not None:
+            registration = pending.registration
+            if registration and registration.is_active:
+                return PublicRegistration(registration, created=False)
+            raise _used()
         person, registration = _existing(request, event)
         if registration and registration.is_active:
+            _confirmed(pending, registration, now)
             return PublicRegistration(registration, created=False)
         _check_unused(registration, request)
         _check_public(event, now)
@@ -212,4 +271,27 @@ def register_from_link(token, now=None):
         if request.organisation:
             given["organisation"] = [None, request.organisation]
         audit.record(None, AuditEntry.Action.UPDATE, registration, given, subjects=[event, person])
+        _confirmed(pending, registration, now)
     return PublicRegistration(registration, created=True)
+
+
+def _confirmed(pending, registration, now):
+    """The request is done: its details now live in the registry and the audit entry."""
+    pending.confirmed_at = now
+    pending.registration = registration
+    pending.name = pending.email = pending.organisation = ""
+    pending.save(update_fields=["confirmed_at", "registration", "name", "email", "organisation"])
+
+
+def delete_past_retention(now=None):
+    """Housekeeping: delete the requests older than RETENTION_UNCONFIRMED_REGISTRATION_DAYS.
+    Only the unconfirmed ones held personal details; those are counted and noted in the
+    privacy ledger. Returns how many unconfirmed requests were deleted."""
+    with transaction.atomic():
+        old = PendingRegistration.objects.past_retention(now)
+        unconfirmed = old.filter(confirmed_at__isnull=True).count()
+        old.delete()
+        ledger.record_removal(
+            "unconfirmed_registrations", unconfirmed, reason=LedgerEntry.Reason.RETENTION
+        )
+    return unconfirmed

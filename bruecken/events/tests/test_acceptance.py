@@ -198,8 +198,14 @@ def answer_invitations(coordinator, initiative, database_tasks):
     )
     forwarded_to = PersonFactory(municipality=initiative.process.municipality)
 
+    # The registry is searched in the picker (here its search step without JavaScript).
     invite_page = coordinator.get(url("events:invite", initiative.pk))
-    assert all(person.name in invite_page.content.decode() for person in invitees)
+    assert 'role="combobox"' in invite_page.content.decode()
+    step = coordinator.post(
+        url("events:invite", initiative.pk),
+        {"picker_search": "people", "people__search": invitees[0].name},
+    )
+    assert f'value="{invitees[0].pk}"' in step.content.decode()
 
     # The invitations queue in the database and go out when the worker runs.
     database_tasks.on()

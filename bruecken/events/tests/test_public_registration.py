@@ -1,8 +1,8 @@
-"""Registering for an open event without an account: the form sends a signed, time-limited link
-by e-mail and stores nothing; the link's page registers on a POST, through take_place."""
+"""Registering for an open event without an account: the form keeps the details on the server
+(a PendingRegistration) and sends a link carrying only a random token; the link's page
+registers on a POST, through take_place. No name or address in any URL."""
 
 import re
-import time
 from datetime import timedelta
 from unittest import mock
 
@@ -15,7 +15,7 @@ from bruecken.accounts.tests.factories import UserFactory
 from bruecken.actors.models import Person
 from bruecken.actors.tests.factories import PersonFactory
 from bruecken.events import services
-from bruecken.events.models import Registration
+from bruecken.events.models import PendingRegistration, Registration
 from bruecken.events.tests.factories import EventFactory, RegistrationFactory
 from bruecken.programs.models import Admission, WorkshopKind
 from bruecken.tests.helpers import url_maker
@@ -57,10 +57,18 @@ def token_for(event, language="de", **values):
 
 def old_token(event, hours):
     """A token made `hours` ago."""
-    with mock.patch("django.core.signing.time.time", return_value=time.time() - hours * 3600):
-        return services.public_registration_token(
-            event, VALID, "de", now=timezone.now() - timedelta(hours=hours)
-        )
+    return services.public_registration_token(
+        event, VALID, "de", now=timezone.now() - timedelta(hours=hours)
+    )
+
+
+def legacy_link_token(event):
+    """A link of the earlier kind: the details signed into the URL itself."""
+    return signing.dumps(
+        {"e": event.pk, "n": "Amina Diallo", "m": "amina@example.org", "o": "", "l": "de", "t": 1},
+        salt="bruecken.events.public_registration",
+        compress=True,
+    )
 
 
 class TestToken:
@@ -72,16 +80,33 @@ class TestToken:
         assert request.organisation == "Verein Brücke Westafrika"
         assert request.language == "en"
 
-    def test_a_changed_token_is_refused(self, event):
+    def test_the_token_is_random_and_only_its_hash_is_kept(self, event):
+        token = token_for(event)
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
+        pending = PendingRegistration.objects.get()
+        assert pending.token_hash != token and token not in pending.token_hash
+        assert (pending.name, pending.email) == ("Amina Diallo", "amina.diallo@example.org")
+
+    def test_a_changed_or_made_up_token_is_refused(self, event):
         token = token_for(event)
         forged = signing.dumps(
             {"e": event.pk, "n": "X", "m": "x@example.org", "o": "", "l": "de", "t": 0},
             salt="another salt",
         )
-        for bad in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), forged, "nonsense"):
+        changed = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+        for bad in (changed, forged, "nonsense", "x" * 10_000, "a\x00b", ""):
             with pytest.raises(services.Refused) as refused:
                 services.public_registration_request(bad)
             assert refused.value.code == "invalid_link"
+            assert services.expired_link_event(bad) is None
+
+    def test_an_old_style_link_is_told_apart_and_points_to_its_event(self, event):
+        token = legacy_link_token(event)
+        with pytest.raises(services.Refused) as refused:
+            services.public_registration_request(token)
+        assert refused.value.code == "old_link"
+        assert services.expired_link_event(token) == event
+        assert not Person.objects.exists()
 
     def test_expires(self, event, settings):
         settings.PUBLIC_REGISTRATION_LINK_HOURS = 48
@@ -309,7 +334,7 @@ class TestSubmit:
         ).content.decode()
         assert "Please confirm that you have read the privacy notice." in content
 
-    def test_valid_input_sends_the_link_and_stores_nothing(self, client, event, settings):
+    def test_valid_input_sends_a_link_without_personal_data(self, client, event, settings):
         settings.SITE_URL = "http://127.0.0.1:8000"
         response = client.post(url("event", event.pk, language="en"), VALID)
         assert response.status_code == 200
@@ -324,12 +349,22 @@ class TestSubmit:
         assert "within 48 hours" in message.body
         link = confirm_link(message)
         assert link.startswith("http://127.0.0.1:8000/en/participate/confirm/")
+        # No name, address or organisation in any URL of the e-mail, not even encoded.
+        for address in re.findall(r"https?://\S+", message.body):
+            assert re.fullmatch(r"http://127\.0\.0\.1:8000/[A-Za-z0-9/_.-]*", address)
+            for part in ("amina", "diallo", "example", "verein", "eyj"):
+                assert part not in address.lower()
+        # The footer: what is kept and for how long, and the privacy policy.
+        assert "Unless you confirm, we delete your details after 7 days." in message.body
+        assert "http://127.0.0.1:8000/en/privacy/" in message.body
         request = services.public_registration_request(link.rstrip("/").rsplit("/", 1)[1])
         assert (request.name, request.organisation, request.language) == (
             "Amina Diallo",
             "Verein Brücke Westafrika",
             "en",
         )
+        # Only the request is kept; nobody is registered.
+        assert PendingRegistration.objects.count() == 1
         assert not Person.objects.exists()
         assert not Registration.objects.exists()
         assert not AuditEntry.objects.exists()
@@ -349,11 +384,12 @@ class TestSubmit:
         assert "Too many registrations" in response.content.decode()
         assert len(mail.outbox) == 2
 
-    def test_a_failing_mail_server_is_said_plainly(self, client, event):
+    def test_a_failing_mail_server_is_said_plainly_and_nothing_is_kept(self, client, event):
         with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("down")):
             response = client.post(url("event", event.pk, language="en"), VALID)
         assert response.status_code == 503
         assert "could not send" in response.content.decode()
+        assert not PendingRegistration.objects.exists()
 
     def test_not_for_events_without_open_registration(self, client, event):
         event.admission = Admission.INVITED
@@ -442,3 +478,97 @@ class TestConfirmPage:
         assert url("event", event.pk, language="en") in content
         assert client.post(url("confirm_registration", token)).status_code == 400
         assert not Person.objects.exists()
+
+    def test_an_old_style_link_says_so_and_points_to_the_event(self, client, event):
+        response = client.get(url("confirm_registration", legacy_link_token(event), language="en"))
+        assert response.status_code == 400
+        content = response.content.decode()
+        assert "earlier version of our website" in content
+        assert url("event", event.pk, language="en") in content
+        assert "Amina" not in content
+        response = client.post(url("confirm_registration", legacy_link_token(event)))
+        assert response.status_code == 400
+        assert not Person.objects.exists()
+
+    def test_hostile_tokens_get_a_clear_answer(self, client, db):
+        for token in ("x" * 5000, "%00", "a:b:c", "ä", "' OR 1=1 --"):
+            response = client.get(url("confirm_registration", token, language="en"))
+            assert response.status_code == 400, token
+            assert "not valid" in response.content.decode()
+
+
+class TestWithoutPersonalDataInUrls:
+    def test_from_the_form_to_the_confirmation(
+        self, client, event, settings, django_capture_on_commit_callbacks
+    ):
+        """The whole way: form, e-mail, confirmation page, confirmation e-mail. No URL, no
+        redirect and no e-mail subject names the person."""
+        settings.SITE_URL = "http://127.0.0.1:8000"
+        personal = ("amina", "diallo", "example.org", "verein")
+        response = client.post(url("event", event.pk, language="en"), VALID)
+        assert response.status_code == 200  # no redirect that could carry the details
+        link = local(confirm_link(mail.outbox.pop()))
+        assert not any(part in link.lower() for part in personal)
+        assert client.get(link).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(link)
+        assert response.status_code == 200
+        [confirmation] = mail.outbox
+        assert not any(part in confirmation.subject.lower() for part in personal)
+        for address in re.findall(r"https?://\S+", confirmation.body):
+            assert not any(part in address.lower() for part in personal), address
+        # The request keeps no details once confirmed: they are the registry's now.
+        pending = PendingRegistration.objects.get()
+        assert (pending.name, pending.email, pending.organisation) == ("", "", "")
+        assert pending.registration.person.email == "amina.diallo@example.org"
+        # The page still knows the link was used.
+        assert "You are already registered" in client.get(link).content.decode()
+
+
+class TestRetention:
+    def test_deletes_requests_past_the_period_and_notes_the_count(self, event, settings):
+        from bruecken.privacy.models import LedgerEntry
+
+        settings.RETENTION_UNCONFIRMED_REGISTRATION_DAYS = 7
+        now = timezone.now()
+        period = timedelta(days=7)
+        services.public_registration_token(
+            event, VALID, "de", now=now - period - timedelta(seconds=1)
+        )
+        services.public_registration_token(event, VALID, "de", now=now - period)  # just inside
+        services.public_registration_token(event, VALID, "de", now=now)
+        confirmed = services.register_from_link(old_token(event, 1))
+        PendingRegistration.objects.filter(registration=confirmed.registration).update(
+            created_at=now - period - timedelta(days=1)
+        )
+        assert services.delete_past_retention(now) == 1
+        assert PendingRegistration.objects.count() == 2
+        # The registration confirmed through an old request stays.
+        assert Registration.objects.filter(pk=confirmed.registration.pk).exists()
+        [entry] = LedgerEntry.objects.all()
+        assert (entry.kind, entry.count, entry.reason) == (
+            "unconfirmed_registrations",
+            1,
+            LedgerEntry.Reason.RETENTION,
+        )
+        # Nothing left to delete: no entry.
+        assert services.delete_past_retention(now) == 0
+        assert LedgerEntry.objects.count() == 1
+
+    def test_the_period_is_a_setting(self, event, settings):
+        settings.RETENTION_UNCONFIRMED_REGISTRATION_DAYS = 30
+        now = timezone.now()
+        services.public_registration_token(event, VALID, "de", now=now - timedelta(days=20))
+        assert services.delete_past_retention(now) == 0
+        settings.RETENTION_UNCONFIRMED_REGISTRATION_DAYS = 14
+        assert services.delete_past_retention(now) == 1
+
+    def test_runs_in_the_housekeeping(self, event):
+        from bruecken import housekeeping
+
+        services.public_registration_token(
+            event, VALID, "de", now=timezone.now() - timedelta(days=8)
+        )
+        counts, failed = housekeeping.run()
+        assert counts["unconfirmed_registrations"] == 1
+        assert not failed

@@ -90,3 +90,13 @@ def test_view_edition(office, bonn_coordinator, edition):
     edition.build_status = "done"
     assert AnonymousUser().has_perm("guide.view_edition", edition)
     assert bonn_coordinator.has_perm("guide.view_edition", edition)
+
+
+def test_view_unredacted_edition(office, bonn_coordinator, participant, edition):
+    from django.contrib.auth.models import AnonymousUser
+
+    edition.number = 1
+    edition.build_status = "done"
+    assert office.has_perm("guide.view_unredacted_edition", edition)
+    for user in (bonn_coordinator, participant, AnonymousUser()):
+        assert not user.has_perm("guide.view_unredacted_edition", edition)

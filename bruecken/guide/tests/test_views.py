@@ -74,7 +74,12 @@ def test_facilitator_proposes_through_the_form(
     client = login(bonn_facilitator)
     page = client.get(url("recommendation_create", program.pk))
     assert page.status_code == 200
-    assert result.text[:40] in page.content.decode()
+    # Results are typed and picked: without JavaScript, a search step offers them.
+    assert 'name="results__search"' in page.content.decode()
+    step = client.post(
+        url("recommendation_create", program.pk), {"results__search": result.text[:30]}
+    )
+    assert f'name="results" value="{result.pk}"' in step.content.decode()
     response = client.post(
         url("recommendation_create", program.pk),
         {

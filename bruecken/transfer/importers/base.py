@@ -3,11 +3,12 @@ single cells, plans and problems, and the run from rows to plans.
 
 `Importer.check()` reads every row and returns a plan (what each row will do) and the problems,
 each naming row, column, value and reason; it writes nothing. `write()` carries the plans out,
-inside the one transaction of `services.run_commit`."""
+set-based (see `bulkrows`), inside the one transaction of `services.run_commit`."""
 
+import functools
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +25,19 @@ from .values import VOCABULARIES, value_key
 MAX_VALUE_SHOWN = 100
 BATCH = 2000
 URL_VALIDATOR = URLValidator()
+EMAIL_VALIDATOR = EmailValidator()
+
+
+@functools.lru_cache(maxsize=100_000)
+def is_email(value):
+    """Kept: a memberships file names each person's address once per membership."""
+    try:
+        EMAIL_VALIDATOR(value)
+    except ValidationError:
+        return False
+    return True
+
+
 MAX_UNKNOWN = 300  # distinct unknown values listed for mapping; a file with more is fixed first
 ROWS_NAMED = 5  # rows named for each unknown value
 DROPPED = object()  # a value the user chose to leave out
@@ -363,11 +377,8 @@ class Importer:
 
     def email(self, row, key):
         value = row.text(key).lower()
-        if value:
-            try:
-                EmailValidator()(value)
-            except ValidationError:
-                row.error(key, _("not a valid e-mail address"))
+        if value and not is_email(value):
+            row.error(key, _("not a valid e-mail address"))
         return value
 
     def web_address(self, row, key, value):
@@ -481,56 +492,3 @@ class ImportRefused(Exception):
     def __init__(self, problems):
         self.problems = problems
         super().__init__(f"{len(problems)} rows refused")
-
-
-def _problem(row, error):
-    messages = []
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            messages.extend(f"{name}: {message}" for message in errors)
-    else:
-        messages = error.messages
-    return {"row": row, "column": "", "value": "", "reason": "; ".join(messages), "level": "error"}
-
-
-class ServiceImporter(Importer):
-    """Rows written one by one through the actors app's services (rules and audit included):
-    `create(user, existing, values)` for new entries (`existing`: what the new one belongs to),
-    `update(user, existing, values)` for the others."""
-
-    create = update = None
-
-    def write_row(self, plan):
-        save = self.create if plan.action == "create" else self.update
-        save(self.user, plan.existing, plan.values)
-
-    def write(self, plans, run, progress=None):
-        created = updated = 0
-        errors = []
-        for position, plan in enumerate(plans, start=1):
-            if plan.action not in ("create", "update"):
-                continue
-            try:
-                self.write_row(plan)
-            except ValidationError as error:
-                errors.append(_problem(plan.row, error))
-            except PermissionDenied:
-                errors.append(
-                    {
-                        "row": plan.row,
-                        "column": "",
-                        "value": plan.label,
-                        "reason": _("not allowed"),
-                        "level": "error",
-                    }
-                )
-            else:
-                if plan.action == "create":
-                    created += 1
-                else:
-                    updated += 1
-            if progress and position % 200 == 0:
-                progress()
-        if errors:
-            raise ImportRefused(errors)
-        return {"created": created, "updated": updated}

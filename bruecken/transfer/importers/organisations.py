@@ -6,7 +6,7 @@ plain rows. What `Organisation.save()` derives comes from the model's own rule
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bruecken import bulk
+from bruecken import bulk, fulltext
 from bruecken.accounts import audit, roles
 from bruecken.accounts.models import AuditEntry
 from bruecken.actors.models import Organisation, OrganisationKind, name_key
@@ -213,10 +213,16 @@ class OrganisationImporter(Importer):
         updates = [plan for plan in plans if plan.action == "update"]
         rows = [self._new_row(plan.values, now) for plan in creates]
         bulk.raw_insert(Organisation, rows)
+        if progress:
+            progress(0.4)
         created_ids = _new_ids(rows)
         updated = self._update(updates, now)
         updated_ids = [organisation.pk for organisation in updated]
         self._link(created_ids, updated_ids, creates + updates)
+        # The rows bypassed save() and the many-to-many signals: the search index follows here.
+        fulltext.reindex(Organisation, created_ids + updated_ids)
+        if progress:
+            progress(0.6)
         names = _display_names()
         entries = []
         for pk, row, plan in zip(created_ids, rows, creates, strict=True):

@@ -1,15 +1,20 @@
 """What the kinds that link to organisations share (memberships, ties): a row names an
 organisation by its name and municipality, and may give a period from … until."""
 
+import functools
+
 from django.utils.translation import gettext as _
 
 from bruecken.actors.models import name_key
 
 from .. import parsing
-from .base import ServiceImporter, organisations_by_key
+from .base import Importer, organisations_by_key
+
+# Kept: the rows of a file name the same organisations again and again.
+organisation_key = functools.lru_cache(maxsize=100_000)(name_key)
 
 
-class RelationImporter(ServiceImporter):
+class RelationImporter(Importer):
     def prepare_organisations(self, keys):
         """Organisations by (municipality id, name key) for the rows' references."""
         self.organisations = organisations_by_key([key for key in keys if key is not None])
@@ -22,7 +27,7 @@ class RelationImporter(ServiceImporter):
             return None
         if municipality is None:
             return None
-        return (municipality.pk, name_key(name))
+        return (municipality.pk, organisation_key(name))
 
     def resolve(self, row, key, column):
         if key is None:
@@ -38,4 +43,16 @@ class RelationImporter(ServiceImporter):
                 values[key] = row.convert(key, parsing.parse_date)
         started, ended = values.get("started_on"), values.get("ended_on")
         if started and ended and ended < started:
+            row.error("ended_on", _("the end lies before the start"))
+
+    def check_update_period(self, row, plan):
+        """An update that changes one end of a period must not put it before the other end
+        the entry keeps."""
+        if plan.action != "update":
+            return
+        started, ended = (
+            plan.values.get(name) if name in plan.changes else getattr(plan.existing, name)
+            for name in ("started_on", "ended_on")
+        )
+        if started and ended and ended < started and not row.has_error("ended_on"):
             row.error("ended_on", _("the end lies before the start"))

@@ -14,6 +14,7 @@ from django.views.decorators.http import condition, require_GET, require_http_me
 
 from bruecken import ratelimit
 from bruecken.cache import cached_page
+from bruecken.privacy import retention
 from bruecken.web import apply_form_error
 
 from .. import services
@@ -51,11 +52,28 @@ def _purpose_page(request, purpose):
     return _render_page(request, _published_page(purpose=purpose))
 
 
+def privacy_policy(request):
+    """The privacy policy: the office's text, then the retention periods and the rights, made
+    from the settings the housekeeping and the privacy pages apply, so that what the page says
+    and what happens cannot differ. Not cached, for the same reason; shown even before the
+    office has written its text (the registration form links to it)."""
+    page = Page.objects.published().filter(purpose=Page.Purpose.PRIVACY).first()
+    context = {
+        "page": page,
+        "retention_periods": retention.periods(),
+        "export_hours": settings.DATA_EXPORT_HOURS,
+        "link_days": settings.GUEST_DATA_LINK_DAYS,
+    }
+    return render(request, "website/privacy.html", context)
+
+
 def purpose_page(request, purpose):
     """The imprint, privacy policy, accessibility statement or plain-language summary."""
     if purpose == Page.Purpose.ACCESSIBILITY:
         # With the feedback form: not cached.
         return _render_page(request, _published_page(purpose=purpose), FeedbackForm())
+    if purpose == Page.Purpose.PRIVACY:
+        return privacy_policy(request)
     return _purpose_page(request, purpose)
 
 

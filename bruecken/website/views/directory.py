@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bruecken import structured_data
 from bruecken.actors.filters import filter_organisations
-from bruecken.actors.forms import FilterForm, NamedChoiceField
+from bruecken.actors.forms import FilterForm, NamedChoiceField, NamedPickerField
 from bruecken.actors.models import (
     EngagementForm,
     Membership,
@@ -43,20 +43,27 @@ class DirectoryFilterForm(FilterForm):
     region = NamedChoiceField(
         WorldRegion.objects.all(), label=_("World region"), empty_label=_("all")
     )
-    country = NamedChoiceField(
-        Country.objects.all(), label=_("Country of engagement"), empty_label=_("all")
+    country = NamedPickerField(
+        Country.objects.all(), source="countries", label=_("Country of engagement")
     )
     topic = NamedChoiceField(Topic.objects.all(), label=_("Topic"), empty_label=_("all"))
     form = NamedChoiceField(
         EngagementForm.objects.all(), label=_("Form of engagement"), empty_label=_("all")
     )
-    language = NamedChoiceField(Language.objects.all(), label=_("Language"), empty_label=_("all"))
+    language = NamedPickerField(Language.objects.all(), source="languages", label=_("Language"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         everything = ("", _("all"))
         facets = public_facets()
-        for name in ("municipality", "region", "country", "topic", "form", "language"):
+        # Many: typed and picked, among the values that occur (any still validates).
+        public = Organisation.objects.public()
+        self.fields["municipality"].offered = Municipality.objects.filter(
+            Exists(public.filter(municipality=OuterRef("pk")))
+        )
+        self.fields["country"].offered = _occurring(Country, "countries")
+        self.fields["language"].offered = _occurring(Language, "languages")
+        for name in ("region", "topic", "form"):
             options = facets[name]
             selected = self.data.get(name)
             # Validation keeps the whole tables: a shared address whose value has since left

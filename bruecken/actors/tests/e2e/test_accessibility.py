@@ -48,7 +48,7 @@ def test_organisation_list_filtered(page, live_server, demo, log_in, language):
     log_in(demo.bonn_coordinator)
     query = "?country=GH&kind=migrant_organisation"
     open_page(page, url(live_server, language, "actors:organisation_list", query=query))
-    expect(page.locator("#id_country")).to_have_value("GH")
+    expect(page.locator(".picker-chosen input[name=country]")).to_have_value("GH")
     expect(page.locator("#id_kind")).to_have_value("migrant_organisation")
     expect(page.locator("#results tbody tr")).not_to_have_count(0)
     assert_accessible(page)

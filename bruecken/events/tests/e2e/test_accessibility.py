@@ -97,11 +97,24 @@ def test_workshop_form_with_errors(page, live_server, log_in, bonn_process, lang
 
 
 def test_invite_page(page, live_server, log_in, bonn_process, language):
-    PersonFactory.create_batch(3, municipality=bonn_process.process.municipality)
+    """Invitees are typed and picked with the keyboard (issue 16); axe with the listbox open
+    and with the choice made."""
+    bonn = bonn_process.process.municipality
+    kwame = PersonFactory(name="Kwame Mensah", municipality=bonn)
+    PersonFactory.create_batch(2, municipality=bonn)
     log_in(bonn_process.coordinator)
     open_page(page, url(live_server, language, "events:invite", bonn_process.initiative.pk))
-    expect(page.locator("input[name=people]")).not_to_have_count(0)
+    combobox = page.locator("#id_people")
+    combobox.press_sequentially("mens", delay=20)
+    expect(page.locator("#id_people-listbox").get_by_role("option")).to_have_count(1)
     assert_accessible(page)
+    combobox.press("ArrowDown")
+    combobox.press("Enter")
+    expect(page.locator(f"input[name=people][value='{kwame.pk}']")).to_have_count(1)
+    assert_accessible(page)
+    page.locator("main form button.button[type=submit]").first.click()
+    expect(page.locator("#invitations-heading")).to_be_visible()
+    assert Invitation.objects.filter(event=bonn_process.initiative, person=kwame).exists()
 
 
 def test_check_in_page(page, live_server, log_in, bonn_process, language):

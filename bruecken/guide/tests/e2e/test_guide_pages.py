@@ -14,6 +14,7 @@ from bruecken.guide import services
 from bruecken.guide.models import Edition, Recommendation, RecommendationStatus
 from bruecken.programs.models import Result
 from bruecken.testing_browser import assert_accessible
+from bruecken.tests.browser import pick
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("language", ["de", "en"])]
 
@@ -44,9 +45,14 @@ def test_from_proposal_to_published_edition(
     page.locator("#id_title").fill("Feste Ansprechperson in der Verwaltung")
     page.locator("#id_text").fill("Die Verwaltung benennt eine Ansprechperson für die Vereine.")
     page.locator("#id_category").select_option(index=1)
-    page.locator(f"input[name=results][value='{result.pk}']").check()
+    # The result is typed and chosen from the suggestions, by keyboard.
+    pick(page, "#id_results", "Beirat", result.text[:40])
+    chosen = page.locator("#id_results-chosen")
+    expect(chosen.locator("input[name=results]")).to_have_value(str(result.pk))
+    assert_accessible(page)
     page.locator("main form button[type=submit]").click()
     recommendation = Recommendation.objects.get(title="Feste Ansprechperson in der Verwaltung")
+    assert list(recommendation.results.all()) == [result]
     expect(page).to_have_url(
         address(live_server, language, "recommendation_detail", recommendation.pk)
     )

@@ -1,0 +1,30 @@
+"""What organisations and people are found by in the full-text search (bruecken/fulltext.py):
+the many-to-many fields contribute their rows' German and English names ("Äthiopien",
+"Ethiopia")."""
+
+from bruecken import fulltext
+
+from .models import Organisation, Person
+
+
+def register():
+    # All of an organisation that the search covers is shown wherever it is seen.
+    fulltext.register(
+        Organisation,
+        name=["name"],
+        public=[
+            "description",
+            "description_en",
+            "competences",
+            "competences_en",
+            "email",
+            "countries",
+            "languages",
+            "topics",
+            "engagement_forms",
+        ],
+    )
+    # A person's e-mail address and countries only those who see private details read.
+    fulltext.register(
+        Person, name=["name"], public=["competences", "languages"], private=["email", "countries"]
+    )

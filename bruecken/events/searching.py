@@ -1,0 +1,13 @@
+"""What events are found by in the full-text search (bruecken/fulltext.py)."""
+
+from bruecken import fulltext
+
+from .models import Event
+
+
+def register():
+    fulltext.register(
+        Event,
+        name=["title", "title_en"],
+        public=["description", "description_en", "topic", "venue"],
+    )

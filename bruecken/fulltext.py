@@ -1,0 +1,410 @@
+"""Full-text search: one interface over PostgreSQL's text search and SQLite's FTS5.
+
+Every searchable model registers the fields its search document is made of (`register`, in its
+app's `ready()`); the document is kept in `bruecken.models.SearchDocument` (one row per object,
+its text folded by `fold`) and indexed by the database: a generated `tsvector` column with a GIN
+index on PostgreSQL (German stemming and unaccent, and the unstemmed words for type-ahead), an
+external-content FTS5 table on SQLite (both created in bruecken/migrations/0002). `search()`
+joins the index to a queryset and orders by relevance (ts_rank, bm25), so it combines with
+`public()` and `visible_to()` like any filter.
+
+Folding: "Äthiopisch", "athiopisch" and "aethiopisch" find the same, "Strasse" and "Straße"
+too. Text and queries lose case, accents and umlaut dots ("ä" → "a", "ß" → "ss"); a word
+spelled with "ae", "oe" or "ue" is indexed once more without the "e" ("aethiopisch" also as
+"athiopisch"), and a query word with one of them matches either spelling. Only added forms,
+none replaced: "Feuer" is still found as "feuer" (and, harmlessly, as "feur"). Every query word
+matches as a prefix ("äthiop" finds "Äthiopischer"), all words must occur.
+
+Changes reach the index on their own: saves, deletions and many-to-many changes of registered
+models queue their objects, which are indexed on commit, and before any search on the same
+connection (so a transaction reads its own writes). Writes that bypass the signals (the bulk
+import, `QuerySet.update()`) call `reindex(model, ids)` afterwards; `bruecken reindex`
+rebuilds everything."""
+
+import functools
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from . import bulk
+
+# How the index tables are called (bruecken/migrations/0002_searchdocument.py creates them).
+DOCUMENT_TABLE = "bruecken_searchdocument"
+FTS_TABLE = "bruecken_searchdocument_fts"
+GERMAN = "bruecken_german"
+SIMPLE = "bruecken_simple"
+
+# The parts of a document, from the most to the least weighty: the name or title; what anyone
+# who sees the object may read; what only those who see its private details may read.
+NAME, PUBLIC, PRIVATE = "name", "public", "private"
+COLUMNS = (NAME, PUBLIC, PRIVATE)
+PG_WEIGHTS = {NAME: "A", PUBLIC: "B", PRIVATE: "C"}
+BM25_WEIGHTS = "10.0, 3.0, 1.0"
+
+MAX_QUERY_WORDS = 10
+# Longer words are cut: still a prefix of what they would have matched.
+MAX_WORD_LENGTH = 60
+CHUNK = 2000
+# The PostgreSQL advisory lock that serialises writes to the index (any number of our own).
+INDEX_LOCK = 4_711_016
+
+# Letters that Unicode does not decompose into a base letter and a mark.
+LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+WORD = re.compile(r"[^\W_]+")
+DIGRAPH = re.compile("ae|oe|ue")
+
+
+def fold(text):
+    """Text as the index holds it: lower case (ß as ss), without accents and umlaut dots."""
+    text = (text or "").casefold().translate(LETTERS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text):
+    return list(_words(text))
+
+
+def _words(text):
+    if text and len(text) <= SHORT_TEXT:
+        return _short_words(text)
+    return tuple(WORD.findall(fold(text)))
+
+
+SHORT_TEXT = 200
+
+
+@functools.lru_cache(maxsize=50_000)
+def _short_words(text):
+    """The folded words of a short text, kept: in a reindex of many objects the same ones come
+    again and again (names of languages and countries, first and last names, competences)."""
+    return tuple(WORD.findall(fold(text)))
+
+
+def transliterated(word):
+    """The spelling of `word` with "ae", "oe", "ue" as the umlaut they may stand for, folded:
+    "aethiopisch" → "athiopisch"."""
+    return DIGRAPH.sub(lambda match: match.group()[0], word)
+
+
+def document_text(*texts):
+    """The folded words of `texts`, followed by the umlaut spelling of those written with
+    "ae", "oe" or "ue"."""
+    found = [word for text in texts for word in _words(text)]
+    extra = [other for word in found if (other := transliterated(word)) != word]
+    return " ".join(found + extra)
+
+
+def query_terms(text):
+    """The words of a query, each with the spellings it matches (at most ten words)."""
+    terms = []
+    for word in words(text)[:MAX_QUERY_WORDS]:
+        word = word[:MAX_WORD_LENGTH]
+        forms = [word]
+        if (other := transliterated(word)) != word:
+            forms.append(other)
+        terms.append(forms)
+    return terms
+
+
+# The registry
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a model's search document is made of: field names for each part. A many-to-many
+    field contributes the names of its rows (German and English where they have both)."""
+
+    name: tuple
+    public: tuple
+    private: tuple
+
+    def fields(self):
+        return (*self.name, *self.public, *self.private)
+
+
+REGISTRY = {}
+
+
+def register(model, *, name, public=(), private=()):
+    """Make `model` searchable (call it in the app's `ready()`): its documents are kept up to
+    date on save, on delete and when its many-to-many fields among the parts change."""
+    spec = Spec(tuple(name), tuple(public), tuple(private))
+    label = model._meta.label_lower
+    REGISTRY[label] = spec
+    post_save.connect(_saved, sender=model, dispatch_uid=f"fulltext-save-{label}")
+    post_delete.connect(_deleted, sender=model, dispatch_uid=f"fulltext-delete-{label}")
+    for field_name in spec.fields():
+        field = model._meta.get_field(field_name)
+        if field.many_to_many:
+            m2m_changed.connect(
+                _related_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"fulltext-m2m-{label}-{field_name}",
+            )
+
+
+def registered_models():
+    from django.apps import apps
+
+    return [apps.get_model(label) for label in REGISTRY]
+
+
+# Keeping the index up to date
+
+_pending = threading.local()
+
+
+def _queue():
+    if not hasattr(_pending, "items"):
+        _pending.items = set()
+    return _pending.items
+
+
+def _schedule(model, pks):
+    label = model._meta.label_lower
+    queue = _queue()
+    new = {(label, pk) for pk in pks if pk is not None} - queue
+    if new:
+        queue.update(new)
+        # One callback per change: one queued in a transaction that rolled back is gone. The
+        # change is committed by then: an index that fails to follow is logged, not a 500.
+        transaction.on_commit(flush, robust=True)
+
+
+def flush():
+    """Index what changed since the last flush (on this connection's thread)."""
+    queue = _queue()
+    if not queue:
+        return
+    from django.apps import apps
+
+    items = sorted(queue)
+    queue.clear()
+    by_label = {}
+    for label, pk in items:
+        by_label.setdefault(label, []).append(pk)
+    try:
+        for label, pks in by_label.items():
+            reindex(apps.get_model(label), pks)
+    except Exception:
+        # Tried again at the next flush.
+        queue.update(items)
+        raise
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule(sender, [instance.pk])
+
+
+def _deleted(sender, instance, **kwargs):
+    _schedule(sender, [instance.pk])
+
+
+def _related_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A many-to-many change: from the searchable side (`organisation.countries.add(…)`) the
+    instance changed, from the other side (`country.organisations.add(…)`) the objects in
+    `pk_set`; a clear from the other side changes all that were related before."""
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            _schedule(type(instance), [instance.pk])
+        return
+    if action == "pre_clear":
+        field = _m2m_field(sender, model)
+        source = field.m2m_field_name()
+        target = field.m2m_reverse_field_name()
+        instance._fulltext_cleared = list(
+            sender.objects.filter(**{target: instance.pk}).values_list(f"{source}_id", flat=True)
+        )
+    elif action == "post_clear":
+        _schedule(model, getattr(instance, "_fulltext_cleared", []))
+    elif action in ("post_add", "post_remove"):
+        _schedule(model, pk_set or [])
+
+
+def _m2m_field(through, model):
+    for field in model._meta.many_to_many:
+        if field.remote_field.through is through:
+            return field
+    raise LookupError(through)
+
+
+def reindex(model, ids=None, *, spec=None):
+    """Rebuild the documents of `model`'s objects `ids` (all: None) from the database, and
+    drop those of ids that no longer exist. What the bulk import calls after writing rows.
+    `spec` (and a historical `model`) for the data migration."""
+    from .models import SearchDocument
+
+    spec = spec or REGISTRY[model._meta.label_lower]
+    label = model._meta.label_lower
+    documents = SearchDocument.objects.filter(kind=label)
+    with transaction.atomic():
+        _lock()
+        if ids is None:
+            documents.delete()
+            ids = list(model._base_manager.order_by("pk").values_list("pk", flat=True))
+            replaced = False
+        else:
+            ids = sorted({int(pk) for pk in ids})
+            replaced = True
+        # In chunks: SQLite takes at most 32,766 values in a statement.
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            if replaced:
+                documents.filter(object_id__in=chunk).delete()
+            rows = [(label, pk, *texts) for pk, texts in _documents(model, spec, chunk).items()]
+            bulk.insert_rows(DOCUMENT_TABLE, ["kind", "object_id", *COLUMNS], rows)
+
+
+def _lock():
+    """One writer of the index at a time (until the transaction ends): two processes indexing
+    the same object would both delete its document, then both insert one. SQLite has only one
+    writer anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INDEX_LOCK])
+
+
+def reindex_all():
+    flush()
+    for model in registered_models():
+        reindex(model)
+
+
+def _documents(model, spec, ids):
+    """{pk: (name, public, private)} for the objects `ids` of `model` that exist: one query for
+    their own fields and one for each many-to-many field."""
+    fields = {name: model._meta.get_field(name) for name in spec.fields()}
+    own = [name for name, field in fields.items() if not field.many_to_many]
+    texts = {pk: {name: [] for name in fields} for pk in ids}
+    found = set()
+    for row in model._base_manager.filter(pk__in=ids).values_list("pk", *own):
+        found.add(row[0])
+        for name, value in zip(own, row[1:], strict=True):
+            texts[row[0]][name].append("" if value is None else str(value))
+    for name, field in fields.items():
+        if field.many_to_many:
+            for pk, value in _related_names(field, ids):
+                texts[pk][name].append(value)
+    return {
+        pk: tuple(
+            document_text(*(value for name in part for value in texts[pk][name]))
+            for part in (spec.name, spec.public, spec.private)
+        )
+        for pk in ids
+        if pk in found
+    }
+
+
+def _related_names(field, ids):
+    through = field.remote_field.through
+    source = field.m2m_field_name()
+    target = field.m2m_reverse_field_name()
+    related = field.remote_field.model
+    names = [
+        f"{target}__{name}"
+        for name in ("name_de", "name_en", "name")
+        if any(f.name == name and f.concrete for f in related._meta.get_fields())
+    ][:2]
+    for row in through.objects.filter(**{f"{source}_id__in": ids}).values_list(
+        f"{source}_id", *names
+    ):
+        for value in row[1:]:
+            yield row[0], value or ""
+
+
+# Searching
+
+# The order of relevance of a searched queryset.
+RANKED = "-search_rank"
+
+
+def search(queryset, text, columns=COLUMNS):
+    """`queryset` narrowed to the objects whose documents hold every word of `text` (as a
+    prefix, folded) in `columns`, best first: `search_rank`, higher is better (order by
+    `RANKED`), then the queryset's ordering.
+    Text without words leaves the queryset as it is; nothing in it is query syntax."""
+    terms = query_terms(text)
+    if not terms:
+        return queryset
+    flush()
+    model = queryset.model
+    label = model._meta.label_lower
+    # The object's side of the join as a filter, not as SQL text: Django renames the model's
+    # table where the queryset becomes a subquery (`filter(organisation__in=searched)`).
+    joined = {"pk": RawSQL(f"{DOCUMENT_TABLE}.object_id", [])}  # noqa: S611 - our table
+    ordering = list(queryset.query.order_by or model._meta.ordering or ["pk"])
+    # extra(): the index has no relation Django knows of; the SQL holds only our table names,
+    # the words go in as parameters.
+    if connection.vendor == "postgresql":
+        query, params = _tsquery(terms, columns)
+        searched = queryset.extra(  # noqa: S610
+            select={"search_rank": f"ts_rank({DOCUMENT_TABLE}.vector, {query})"},
+            select_params=params,
+            tables=[DOCUMENT_TABLE],
+            where=[f"{DOCUMENT_TABLE}.vector @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"],
+            params=[*params, label],
+        )
+        return searched.filter(**joined).order_by(RANKED, *ordering)
+    searched = queryset.extra(  # noqa: S610
+        # bm25 is lower for better matches; negated, the rank means the same on both.
+        select={"search_rank": f"-bm25({FTS_TABLE}, {BM25_WEIGHTS})"},
+        tables=[DOCUMENT_TABLE, FTS_TABLE],
+        where=[
+            f"{FTS_TABLE} MATCH %s",
+            f"{DOCUMENT_TABLE}.id = {FTS_TABLE}.rowid",
+            # The unary + keeps SQLite from starting at the documents of the kind (by the
+            # index on kind) and running the full-text query once for each of them: the
+            # full-text query comes first, once.
+            f"+{DOCUMENT_TABLE}.kind = %s",
+        ],
+        params=[_fts5_query(terms, columns), label],
+    )
+    return searched.filter(**joined).order_by(RANKED, *ordering)
+
+
+class Searchable:
+    """For a registered model's QuerySet: `Model.objects.visible_to(user).search(text)`."""
+
+    def search(self, text, columns=COLUMNS):
+        """Those whose search document holds every word of `text` (folded, each as a prefix)
+        in `columns`, best first. It narrows like a filter: `public()` or `visible_to()` still
+        decide what is seen."""
+        return search(self, text, columns)
+
+
+def is_ranked(queryset):
+    """Whether `queryset` is a search's, with a `search_rank` to order by."""
+    return "search_rank" in queryset.query.extra_select
+
+
+def _fts5_query(terms, columns):
+    def phrase(form):
+        return '"{}"*'.format(form.replace('"', '""'))
+
+    groups = ["({})".format(" OR ".join(phrase(form) for form in forms)) for forms in terms]
+    query = " AND ".join(groups)
+    if tuple(columns) != COLUMNS:
+        query = "{{{}}} : ({})".format(" ".join(columns), query)
+    return query
+
+
+def _tsquery(terms, columns):
+    weights = "".join(PG_WEIGHTS[column] for column in columns)
+    groups, params = [], []
+    for forms in terms:
+        parts = []
+        for form in forms:
+            for config in (GERMAN, SIMPLE):
+                parts.append(f"to_tsquery('{config}', %s)")
+                params.append(f"{form}:*{weights}")
+        groups.append("({})".format(" || ".join(parts)))
+    return "({})".format(" && ".join(groups)), params

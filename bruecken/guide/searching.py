@@ -1,0 +1,9 @@
+"""What recommendations are found by in the full-text search (bruecken/fulltext.py)."""
+
+from bruecken import fulltext
+
+from .models import Recommendation
+
+
+def register():
+    fulltext.register(Recommendation, name=["title"], public=["text"])

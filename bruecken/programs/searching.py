@@ -1,0 +1,14 @@
+"""What goals and results are found by in the full-text search (bruecken/fulltext.py)."""
+
+from bruecken import fulltext
+
+from .models import Goal, Result
+
+
+def register():
+    fulltext.register(
+        Goal,
+        name=["title", "title_en"],
+        public=["description", "description_en", "indicator", "indicator_en"],
+    )
+    fulltext.register(Result, name=["text", "text_en"])
