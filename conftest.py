@@ -34,7 +34,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def test_settings(settings):
     from django.core.cache import cache
 
+    from bruecken import fulltext
+
     cache.clear()
+    fulltext.discard_pending()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production serves collected, hashed files; tests have not run collectstatic.
     settings.STORAGES = {

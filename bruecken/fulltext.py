@@ -171,12 +171,19 @@ def _queue():
 def _schedule(model, pks):
     label = model._meta.label_lower
     queue = _queue()
-    new = {(label, pk) for pk in pks if pk is not None} - queue
-    if new:
-        queue.update(new)
-        # One callback per change: one queued in a transaction that rolled back is gone. The
-        # change is committed by then: an index that fails to follow is logged, not a 500.
+    queue.update((label, pk) for pk in pks if pk is not None)
+    # One callback per transaction. Checked against the connection's own list, not the queue:
+    # a callback of a transaction that rolled back is gone while its items stay queued, and a
+    # later change to the same object must still be indexed when it commits. The change is
+    # committed by then: an index that fails to follow is logged, not a 500.
+    connection = transaction.get_connection()
+    if not any(func is flush for _ids, func, _robust in connection.run_on_commit):
         transaction.on_commit(flush, robust=True)
+
+
+def discard_pending():
+    """Forget what is queued (tests: rows of a rolled-back test are not indexed later)."""
+    _queue().clear()
 
 
 def flush():

@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from bruecken.translation import localized
 from bruecken.web import confirm_first, content, fill
 
 from . import calendars, emails, services
-from .forms import PublicRegistrationForm
+from .forms import PeopleChoiceForm, PublicRegistrationForm
 from .models import Event, Invitation, Registration
 
 Status = Registration.Status
@@ -87,7 +88,7 @@ def _status_message(registration):
 # The event page and what a logged-in participant does there
 
 
-def _event_context(request, event, public_form=None):
+def _event_context(request, event, public_form=None, nominate_form=None):
     person = _person(request.user)
     registration = None
     if person is not None:
@@ -113,7 +114,7 @@ def _event_context(request, event, public_form=None):
         )
         if event.process_id
         else None,
-        "nominable": _nominable(request.user, event),
+        "nominate_form": nominate_form or _nominate_form(request.user, event),
     }
 
 
@@ -127,25 +128,36 @@ def event_detail(request, pk):
     return render(request, "events/participate/event_detail.html", _event_context(request, event))
 
 
-def _nominable(user, event):
-    """The people this user may still sign up (not already on the list)."""
+def _nominate_form(user, event, data=None):
+    """The people picker for signing people up, scoped to those this user may still sign up
+    (`nominable_people`, less those already on the list); None where they may sign up no one.
+    The page names no one until searched: for the program office that is the whole registry."""
     if not user.is_authenticated:
-        return []
-    active = Registration.objects.filter(event=event, status__in=Registration.ACTIVE)
-    return list(services.nominable_people(user, event).exclude(registrations__in=active))
+        return None
+    nominable = services.nominable_people(user, event)
+    if not nominable.exists():
+        return None
+    active = Registration.objects.filter(
+        event=event, person=OuterRef("pk"), status__in=Registration.ACTIVE
+    )
+    return PeopleChoiceForm(data, people=nominable.exclude(Exists(active)))
 
 
 @login_required
 @require_POST
 def sign_up(request, pk):
+    """Sign the chosen people up. Without JavaScript the picker's search step comes here too:
+    the page comes back with the matches (or the form's errors) to choose from."""
     event = _published(pk)
-    ids = [value for value in request.POST.getlist("people") if value.isdigit()]
-    people = list(services.nominable_people(request.user, event).filter(pk__in=ids))
-    if not ids or len(people) != len(set(ids)):
-        messages.error(request, _("Choose the people to sign up from the list."))
+    form = _nominate_form(request.user, event, request.POST)
+    if form is None:
+        messages.error(request, _("You cannot sign anyone up for this event."))
         return redirect("participate:event", pk=event.pk)
+    if not form.is_valid():
+        context = _event_context(request, event, nominate_form=form)
+        return render(request, "events/participate/event_detail.html", context)
     try:
-        registrations = services.sign_up(request.user, event, people)
+        registrations = services.sign_up(request.user, event, list(form.cleaned_data["people"]))
     except services.Refused as refusal:
         messages.error(request, refusal.message)
     else:

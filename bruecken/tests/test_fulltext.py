@@ -239,3 +239,30 @@ def test_a_person_follows_language_changes(bonn):
     assert names(Person.objects.search("Tigrinya")) == ["Abebe Bekele"]
     person.languages.clear()
     assert names(Person.objects.search("Tigrinya")) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_after_a_rolled_back_one_is_indexed_when_it_commits(reference_data):
+    """The rolled-back change leaves its object queued; the next change to it must still be
+    indexed at its commit, not only by a later search on the same thread."""
+    from contextlib import suppress
+
+    from django.db import transaction
+
+    from bruecken.models import SearchDocument
+
+    organisation = OrganisationFactory(name="Altname Verein")
+
+    def indexed_name():
+        document = SearchDocument.objects.get(kind="actors.organisation", object_id=organisation.pk)
+        return document.name
+
+    assert "altname" in indexed_name()
+    with suppress(RuntimeError), transaction.atomic():
+        organisation.name = "Zwischenname Verein"
+        organisation.save()
+        raise RuntimeError
+    with transaction.atomic():
+        organisation.name = "Neuname Verein"
+        organisation.save()
+    assert "neuname" in indexed_name()
