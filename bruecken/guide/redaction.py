@@ -72,7 +72,7 @@ PUBLIC_FIELDS = {"html": "public_html_file", "pdf": "public_pdf_file", "docx": "
 FROZEN_FIELDS = {"html": "html_file", "pdf": "pdf_file", "docx": "docx_file"}
 
 
-def placeholder(instance, language):
+def redacted_name(instance, language):
     """How a redacted name reads, in the edition's language: like an organisation a reader may
     not see everywhere else (`hidden_organisation_name`)."""
     with translation.override(language):
@@ -172,7 +172,7 @@ def _redact_edition(edition_id, pattern, instance, erased, now):
     edition = Edition.objects.select_for_update().filter(pk=edition_id).first()
     if edition is None or edition.snapshot is None:
         return False
-    replacement = placeholder(instance, edition.snapshot["language"])
+    replacement = redacted_name(instance, edition.snapshot["language"])
     public = redact(edition.public_content, pattern, replacement)
     frozen = redact(edition.snapshot, pattern, replacement) if erased else edition.snapshot
     if public == edition.public_content and frozen == edition.snapshot:

@@ -82,34 +82,31 @@ def _address(q, kind=None):
     return f"{reverse('website:search')}?{urlencode(query)}"
 
 
+# Goals and results link to the page they are shown on, if this user may open it: kind ->
+# (the model whose visible_to() decides, the row's key to it, the page).
+LINKED_THROUGH = {
+    "goals": (LocalProcess, "process_id", "programs:process_detail"),
+    "results": (Event, "workshop_id", "events:event_detail"),
+}
+
+
 def _links(user, kind, rows):
     """Where each row's title leads (None: no page this user may open), in one query per
     group at most: goals to their process's dashboard, results to their workshop."""
-    if kind == "goals":
-        processes = set(
-            LocalProcess.objects.visible_to(user)
-            .filter(pk__in={goal.process_id for goal in rows})
-            .values_list("pk", flat=True)
-        )
-        return {
-            row.pk: reverse("programs:process_detail", args=[row.process_id])
-            if row.process_id in processes
-            else None
-            for row in rows
-        }
-    if kind == "results":
-        events = set(
-            Event.objects.visible_to(user)
-            .filter(pk__in={result.workshop_id for result in rows})
-            .values_list("pk", flat=True)
-        )
-        return {
-            row.pk: reverse("events:event_detail", args=[row.workshop_id])
-            if row.workshop_id in events
-            else None
-            for row in rows
-        }
-    return {row.pk: row.get_absolute_url() for row in rows}
+    if kind not in LINKED_THROUGH:
+        return {row.pk: row.get_absolute_url() for row in rows}
+    model, key, url_name = LINKED_THROUGH[kind]
+    allowed = set(
+        model.objects.visible_to(user)
+        .filter(pk__in={getattr(row, key) for row in rows})
+        .values_list("pk", flat=True)
+    )
+    return {
+        row.pk: reverse(url_name, args=[getattr(row, key)])
+        if getattr(row, key) in allowed
+        else None
+        for row in rows
+    }
 
 
 def _attach_links(user, kind, rows):
