@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Settings for the production checks in `make lint` (nothing here is used in production).
 PRODUCTION_ENV := DEBUG=false SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=bruecken.example
 
-.PHONY: run test test-fast lint format bench bench-events bench-website bench-network bench-guide bench-import bench-api bench-size install assets messages chromium clean
+.PHONY: run test test-fast lint format bench bench-events bench-website bench-network bench-guide bench-import bench-api bench-size bench-matching bench-cluster install assets messages chromium clean
 
 # BRUECKEN_ADDRESS also gives the links in e-mails, feeds and pages their address (SITE_URL,
 # unless that is set), for the demo, the worker and the server alike.
@@ -99,6 +99,23 @@ bench-size: install assets messages
 	mkdir -p var
 	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-size.sqlite3} $(BENCH) size --scale=$(or $(SCALE),1)
+
+# One app server against two (gunicorn over HTTP, DEBUG off), with the embedded cache and with
+# Redis (a private redis-server it starts; skipped without one): public pages and registrations
+# per second. A database of its own (var/bench-cluster.sqlite3, or DATABASE_URL: PostgreSQL for
+# the topology of several machines).
+bench-cluster: install assets messages
+	mkdir -p var
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-cluster.sqlite3} $(BENCH) cluster
+
+# Issue #17's matching: one partnership's suggestions among 50,000 organisations against a plain
+# SQL filter on country alone, and all suggestions of 1,000 partnerships recomputed as the
+# background task does; a database of its own (var/bench-matching.sqlite3, or DATABASE_URL).
+bench-matching: install messages
+	mkdir -p var
+	DEBUG=false SECRET_KEY=bench-only-not-a-secret ALLOWED_HOSTS=testserver \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-matching.sqlite3} $(BENCH) matching
 
 install: $(VENV)/.installed
 

@@ -2,8 +2,9 @@
 
 Each is a Django management command class run outside the apps (this package is not shipped:
 pyproject.toml packages only `bruecken*`). What they share: bench/common.py (options, database
-checks, users, test client), bench/timing.py (timing, query logs, percentiles) and
-bench/dataset.py (the synthetic organisations and people)."""
+checks, users, test client), bench/timing.py (timing, query logs, percentiles),
+bench/dataset.py (the synthetic organisations and people) and bench/topology.py (the processes of
+several machines on this one, also for bruecken/tests/test_topology.py)."""
 
 import importlib
 
@@ -17,6 +18,8 @@ BENCHMARKS = {
     "import": "imports",
     "api": "api",
     "size": "size",
+    "matching": "matching",
+    "cluster": "cluster",
 }
 
 

@@ -14,16 +14,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
+from bruecken import fulltext
 from bruecken.accounts.models import Role, RoleAssignment
 from bruecken.actors.models import EngagementForm, Organisation, Person, Topic
-from bruecken.fulltext import (
-    BM25_WEIGHTS,
-    DOCUMENT_TABLE,
-    FTS_TABLE,
-    GERMAN,
-    SIMPLE,
-    query_terms,
-)
+from bruecken.fulltext import DOCUMENT_TABLE, query_terms
 from bruecken.places.models import Country, WorldRegion
 
 from .common import check_database, client_settings, dedicated, fetch, migrate, staff_client
@@ -266,35 +260,20 @@ class BaselineQuery:
             args += coordinated
         joins, rank, rank_args = "", None, []
         terms = query_terms(params.get("q"))
-        if terms and connection.vendor == "postgresql":
-            # The index's tsvector, each word as a prefix in the German and the simple
-            # configuration (bruecken/fulltext.py), ranked by ts_rank.
-            groups = []
-            for forms in terms:
-                parts = []
-                for form in forms:
-                    for config in (GERMAN, SIMPLE):
-                        parts.append(f"to_tsquery('{config}', %s)")
-                        rank_args.append(f"{form}:*ABC")
-                groups.append(f"({' || '.join(parts)})")
-            tsquery = f"({' && '.join(groups)})"
-            joins = f"INNER JOIN {DOCUMENT_TABLE} d ON d.{q('object_id')} = o.{q('id')}"
-            conditions += ["d.kind = %s", f"d.vector @@ {tsquery}"]
-            args += ["actors.organisation", *rank_args]
-            rank = f"ts_rank(d.vector, {tsquery}) DESC"
-        elif terms:
-            # The FTS5 table over the documents, each word as a prefix, ranked by bm25.
-            match = " AND ".join(
-                f"({' OR '.join(chr(34) + form + chr(34) + '*' for form in forms)})"
-                for forms in terms
-            )
+        if terms:
+            # The full-text search's own SQL (bruecken/fulltext.py): what the view adds around
+            # it is what this baseline measures.
+            search = fulltext.sql(terms, fulltext.COLUMNS, "actors.organisation")
             joins = (
-                f"INNER JOIN {DOCUMENT_TABLE} d ON d.{q('object_id')} = o.{q('id')} "
-                f"INNER JOIN {FTS_TABLE} ON {FTS_TABLE}.rowid = d.{q('id')}"
+                f"INNER JOIN {DOCUMENT_TABLE} ON {DOCUMENT_TABLE}.{q('object_id')} = o.{q('id')}"
             )
-            conditions += ["d.kind = %s", f"{FTS_TABLE} MATCH %s"]
-            args += ["actors.organisation", match]
-            rank = f"bm25({FTS_TABLE}, {BM25_WEIGHTS}) ASC"
+            joins += "".join(
+                f" CROSS JOIN {table}" for table in search["tables"] if table != DOCUMENT_TABLE
+            )
+            conditions += search["where"]
+            args += search["params"]
+            rank = f"({search['select']['search_rank']}) DESC"
+            rank_args = search.get("select_params", [])
 
         def through(field, column, value, join=""):
             table = q(Organisation._meta.get_field(field).remote_field.through._meta.db_table)
@@ -326,8 +305,8 @@ class BaselineQuery:
             f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
         self.args = args
-        # The ORDER BY's ts_rank repeats the query's words (PostgreSQL; FTS5's bm25 needs none).
-        self.rank_args = rank_args if connection.vendor == "postgresql" else []
+        # The ORDER BY's rank repeats the query's words where it needs them.
+        self.rank_args = rank_args
 
     def count(self):
         with connection.cursor() as cursor:

@@ -6,10 +6,12 @@ import random
 import time
 import warnings
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -262,19 +264,33 @@ def client_settings(**overrides):
         yield
 
 
-def staff_client(user):
-    """A test client signed in as `user` as production signs staff in: with the second factor
-    where it is required (MFA_REQUIRED_FOR_PROGRAM_OFFICE, on whenever DEBUG is off, as in every
-    `make bench*`), else the program office's pages only lead to the page setting it up."""
-    client = Client()
-    client.force_login(user)
-    if mfa.required_for(user):
+def signed_in_session(user, second_factor=None):
+    """A saved session of `user` signed in as the test client's force_login signs in, and, as
+    production signs staff in, with the second factor (a confirmed TOTP device) where it is
+    required: `second_factor` None asks MFA_REQUIRED_FOR_PROGRAM_OFFICE (on whenever DEBUG is
+    off, as in every `make bench*`); a caller whose servers run with other settings than its
+    own (bench/topology.py) says it. Without it the program office's pages only lead to the page
+    setting it up."""
+    backend = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = backend
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if mfa.required_for(user) if second_factor is None else second_factor:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-        session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    session.save()
+    return session
+
+
+def staff_client(user):
+    """A test client signed in as `user` (`signed_in_session`)."""
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = signed_in_session(user).session_key
     return client
 
 

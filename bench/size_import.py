@@ -13,10 +13,11 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import translation
 
+from bruecken import fulltext
 from bruecken.accounts.models import AuditEntry, AuditSubject
 from bruecken.actors import services as actor_services
 from bruecken.actors.models import Membership, Organisation, Person
-from bruecken.transfer import services
+from bruecken.transfer import parsing, services
 from bruecken.transfer.models import ImportRun
 
 from .common import BENCH_DOMAIN, seeded
@@ -78,16 +79,24 @@ def csv_bytes(header, rows):
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-def files(people):
+def files(people, rows_per_file=None):
+    """The people's file, the memberships' files and the number of memberships. The importer
+    reads at most `parsing.MAX_ROWS` rows a file (200,000): more memberships go into several
+    files, as the program office would split them."""
+    rows_per_file = rows_per_file or parsing.MAX_ROWS
     people_rows = [(p["name"], p["email"], p["ags"], p["competences"]) for p, _m in people]
     membership_rows = [
         (p["email"], name, town, ags, role)
         for p, joined in people
         for name, town, ags, role, _pk in joined
     ]
+    parts = [
+        membership_rows[start : start + rows_per_file]
+        for start in range(0, len(membership_rows), rows_per_file)
+    ]
     return (
         csv_bytes(PEOPLE_HEADER, people_rows),
-        csv_bytes(MEMBERSHIP_HEADER, membership_rows),
+        [(csv_bytes(MEMBERSHIP_HEADER, part), len(part)) for part in parts],
         len(membership_rows),
     )
 
@@ -97,11 +106,15 @@ def delete_imported():
     imported = Person.objects.filter(email__startswith=PREFIX)
     if not imported.exists():
         return
+    ids = list(imported.values_list("pk", flat=True))
     Membership.objects.filter(person__in=imported)._raw_delete(connection.alias)
     for name in ("languages", "countries"):
         through = Person._meta.get_field(name).remote_field.through
         through.objects.filter(person__in=imported)._raw_delete(connection.alias)
     imported._raw_delete(connection.alias)
+    # Their search documents too (the index drops those of ids that are gone): else the next
+    # run finds more documents than people and indexes every person again (minutes).
+    fulltext.reindex(Person, ids)
     entries = AuditEntry.objects.filter(object_type__in=AUDITED)
     AuditSubject.objects.filter(entry__in=entries)._raw_delete(connection.alias)
     entries._raw_delete(connection.alias)
@@ -157,11 +170,14 @@ def measure(context):
     baseline_count = min(context.options["baseline_rows"], count)
     delete_imported()
     people = records(count)
-    people_file, membership_file, membership_count = files(people)
+    people_file, membership_files, membership_count = files(people)
+    membership_bytes = sum(len(data) for data, _rows in membership_files)
     write(
         f"\nImport of {count:,} people ({len(people_file) / 1e6:.1f} MB) and {membership_count:,} "
-        f"memberships ({len(membership_file) / 1e6:.1f} MB) in {Organisation.objects.count():,} "
-        f"organisations as the program office, inline (no worker); {connection.vendor}."
+        f"memberships ({membership_bytes / 1e6:.1f} MB in {len(membership_files)} "
+        f"file{'s' if len(membership_files) > 1 else ''} of at most {parsing.MAX_ROWS:,} rows) "
+        f"in {Organisation.objects.count():,} organisations as the program office, inline (no "
+        f"worker); {connection.vendor}."
     )
     write(f"Baseline: {baseline_count:,} of the people and their memberships one by one …")
     baseline = row_by_row(office, people[:baseline_count])
@@ -172,10 +188,10 @@ def measure(context):
         override_settings(TRANSFER_BACKGROUND_ROWS=10**9, TRANSFER_MAX_UPLOAD_MB=1024),
         translation.override("de"),
     ):
-        steps = {
-            "people": import_file(office, "people", people_file),
-            "memberships": import_file(office, "memberships", membership_file),
-        }
+        steps = [("people", count, import_file(office, "people", people_file))]
+        for number, (data, rows) in enumerate(membership_files, start=1):
+            label = "memberships" if len(membership_files) == 1 else f"memberships {number}"
+            steps.append((label, rows, import_file(office, "memberships", data)))
     imported = Person.objects.filter(email__startswith=PREFIX)
     found = imported.count(), Membership.objects.filter(person__in=imported).count()
     audit = AuditEntry.objects.filter(object_type__in=AUDITED[:2]).count()
@@ -185,20 +201,19 @@ def measure(context):
             f"Expected {count:,} people and {membership_count:,} memberships, found "
             f"{found[0]:,} and {found[1]:,}."
         )
-    header = f"{'file':<12} {'rows':>8} {'upload':>8} {'dry run':>8} {'import':>8} {'total':>8}"
+    header = f"{'file':<14} {'rows':>8} {'upload':>8} {'dry run':>8} {'import':>8} {'total':>8}"
     context.command.write_table(header)
     total = 0
-    for kind, rows in (("people", count), ("memberships", membership_count)):
-        s = steps[kind]
+    for label, rows, s in steps:
         subtotal = sum(s.values())
         total += subtotal
         write(
-            f"{kind:<12} {rows:>8,} {s['upload']:>7.1f}s {s['dry run']:>7.1f}s "
+            f"{label:<14} {rows:>8,} {s['upload']:>7.1f}s {s['dry run']:>7.1f}s "
             f"{s['import']:>7.1f}s {subtotal:>7.1f}s"
         )
     per_person = baseline / baseline_count
     extrapolated = per_person * count
-    write(f"{'together':<12} {count + membership_count:>8,} {'':>8} {'':>8} {'':>8} {total:>7.1f}s")
+    write(f"{'together':<14} {count + membership_count:>8,} {'':>8} {'':>8} {'':>8} {total:>7.1f}s")
     write(
         f"Audit entries for the imported people and memberships: {audit:,} (one per row, through "
         "the one audit path). Row by row through the services: "

@@ -11,3 +11,10 @@ class BrueckenConfig(AppConfig):
         from . import cache, lookups  # noqa: F401 (registers the lookups)
 
         cache.connect_signals()
+
+        from . import housekeeping, workers
+
+        # Tasks whose worker died: queued again or failed, never RUNNING for ever.
+        housekeeping.register(
+            "lost_tasks", workers.recover_lost_tasks, "lost background tasks queued again or failed"
+        )

@@ -19,10 +19,20 @@ from django.utils.translation import get_language
 from .models import ContentVersion
 
 # The guide too: its editions are public, and the composer keeps a draft's content by this
-# version (guide/compose.py `composed`).
-WATCHED_APPS = {"places", "actors", "programs", "events", "website", "guide"}
-# Saved often, never shown on the public site.
-IGNORED_MODELS = {"website.contactmessage", "guide.reviewcomment"}
+# version (guide/compose.py `composed`); and the apps whose figures per municipality
+# (bruecken/figures.py) a draft's municipalities chapter may show.
+WATCHED_APPS = {
+    "places",
+    "actors",
+    "programs",
+    "events",
+    "website",
+    "guide",
+    "partnerships",
+    "advisory",
+}
+# Saved often, never shown on the public site (nor in a guideline's figures).
+IGNORED_MODELS = {"website.contactmessage", "guide.reviewcomment", "partnerships.match"}
 
 
 def current_version():

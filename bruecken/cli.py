@@ -9,6 +9,7 @@ bruecken <any manage.py command>
 import argparse
 import logging
 import os
+import signal
 import sys
 import threading
 
@@ -46,6 +47,11 @@ def serve(args):
     from gunicorn.app.wsgiapp import run
 
     sys.argv = ["gunicorn", "--bind", address, "--workers", os.environ.get("WEB_WORKERS", "2")]
+    # On SIGTERM gunicorn stops accepting connections and gives the requests under way this
+    # long to finish before it stops their workers.
+    sys.argv += ["--graceful-timeout", os.environ.get("WEB_GRACEFUL_TIMEOUT") or "30"]
+    # Its own lines (start, workers, signals) on stdout, as JSON with LOG_FORMAT=json.
+    sys.argv += ["--error-logfile", "-", "--logger-class", "bruecken.logs.GunicornLogger"]
     sys.argv.append("bruecken.wsgi:application")
     return run()
 
@@ -89,6 +95,41 @@ def housekeeping_loop(interval, stop):
         stop.wait(interval)
 
 
+def heartbeat_loop(worker_id, stop):
+    """Tell the other workers' housekeeping that this worker is alive (bruecken/workers.py),
+    every few seconds, also while a long task runs."""
+    from django.db import connections
+
+    from bruecken import workers
+
+    while not stop.is_set():
+        try:
+            workers.heartbeat(worker_id)
+        except Exception:
+            logger.exception("Heartbeat failed")
+        finally:
+            connections.close_all()
+        stop.wait(workers.HEARTBEAT_SECONDS)
+
+
+def worker_id_of(rest):
+    """The --worker-id given for db_worker, else a new one added to `rest`."""
+    from bruecken import workers
+
+    for index, value in enumerate(rest):
+        if value == "--worker-id" and index + 1 < len(rest):
+            return rest[index + 1]
+        if value.startswith("--worker-id="):
+            return value.split("=", 1)[1]
+    worker_id = workers.new_worker_id()
+    rest.extend(["--worker-id", worker_id])
+    return worker_id
+
+
+# How long a stopping worker waits for a housekeeping run under way to finish.
+HOUSEKEEPING_STOP_SECONDS = 60
+
+
 def worker(args):
     """`db_worker` (the tasks queued in the database: e-mails) in the foreground and the
     housekeeping beside it in a thread. With --batch: housekeeping once, every queued task,
@@ -117,6 +158,19 @@ def worker(args):
     housekeeping = options.housekeeping_interval > 0 and in_worker_process
     failed = False
     stop = threading.Event()
+    if in_worker_process:
+        # Until db_worker installs its own handlers (a task under way finishes first), a stop
+        # signal ends the worker at once, but cleanly: the threads stop, the heartbeat goes.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, exit_now)
+    threads = []
+    worker_id = worker_id_of(rest)
+    if in_worker_process:
+        threads.append(
+            threading.Thread(
+                target=heartbeat_loop, args=(worker_id, stop), name="heartbeat", daemon=True
+            )
+        )
     if housekeeping and batch:
         try:
             call_command("housekeeping", verbosity=0)
@@ -124,14 +178,40 @@ def worker(args):
             logger.exception("Housekeeping failed")
             failed = True
     elif housekeeping:
-        threading.Thread(
-            target=housekeeping_loop,
-            args=(options.housekeeping_interval, stop),
-            name="housekeeping",
-            daemon=True,
-        ).start()
+        threads.append(
+            threading.Thread(
+                target=housekeeping_loop,
+                args=(options.housekeeping_interval, stop),
+                name="housekeeping",
+                daemon=True,
+            )
+        )
     try:
+        for thread in threads:
+            thread.start()
+        # On SIGTERM or Ctrl+C db_worker lets the task under way finish, then returns (or
+        # exits at once when idle); a second signal stops the task.
         execute_from_command_line(["bruecken", "db_worker", *rest])
     finally:
-        stop.set()
+        stop_threads(stop, threads, worker_id if in_worker_process else None)
     return 1 if failed else 0
+
+
+def exit_now(signum, frame):
+    sys.exit(0)
+
+
+def stop_threads(stop, threads, worker_id):
+    """Stop the heartbeat and the housekeeping, letting a housekeeping run under way finish,
+    and tell the other workers this one is gone."""
+    from bruecken import workers
+
+    stop.set()
+    for thread in threads:
+        thread.join(HOUSEKEEPING_STOP_SECONDS)
+    if worker_id is not None:
+        try:
+            workers.stopped(worker_id)
+        except Exception:
+            logger.exception("Removing the heartbeat of worker %s failed", worker_id)
+    logger.info("Worker %s stopped", worker_id)

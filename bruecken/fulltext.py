@@ -15,6 +15,12 @@ spelled with "ae", "oe" or "ue" is indexed once more without the "e" ("aethiopis
 none replaced: "Feuer" is still found as "feuer" (and, harmlessly, as "feur"). Every query word
 matches as a prefix ("äthiop" finds "Äthiopischer"), all words must occur.
 
+Word parts: a query word of PART_LENGTH (3) letters or more also matches inside a word, so that
+German compounds are found by their parts ("verein" finds "Kulturverein", "netzwerk"
+"Frauennetzwerk"). A second index serves it (bruecken/migrations/0005): trigram GIN indexes
+(pg_trgm) for `LIKE '%verein%'` on PostgreSQL, an FTS5 table with the trigram tokenizer on
+SQLite. Documents where every word begins a word rank before those found by inner parts only.
+
 Changes reach the index on their own: saves, deletions and many-to-many changes of registered
 models queue their objects, which are indexed on commit, and before any search on the same
 connection (so a transaction reads its own writes). Writes that bypass the signals (the bulk
@@ -29,13 +35,16 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django_tasks import task
 
 from . import bulk
 
 # How the index tables are called (bruecken/migrations/0002_searchdocument.py creates them).
 DOCUMENT_TABLE = "bruecken_searchdocument"
 FTS_TABLE = "bruecken_searchdocument_fts"
+# The trigram table: words found inside other words (bruecken/migrations/0005).
+PARTS_TABLE = "bruecken_searchdocument_parts"
 GERMAN = "bruecken_german"
 SIMPLE = "bruecken_simple"
 
@@ -131,6 +140,9 @@ class Spec:
 
 
 REGISTRY = {}
+# The rows whose names documents hold (a country, a language, a topic): their label ->
+# [(the searchable model's label, its many-to-many field)].
+NAMED_BY = {}
 
 
 def register(model, *, name, public=(), private=()):
@@ -149,6 +161,20 @@ def register(model, *, name, public=(), private=()):
                 sender=field.remote_field.through,
                 dispatch_uid=f"fulltext-m2m-{label}-{field_name}",
             )
+            related = field.remote_field.model
+            related_label = related._meta.label_lower
+            NAMED_BY.setdefault(related_label, []).append((label, field_name))
+            pre_save.connect(
+                _renaming, sender=related, dispatch_uid=f"fulltext-renaming-{related_label}"
+            )
+            post_save.connect(
+                _renamed, sender=related, dispatch_uid=f"fulltext-renamed-{related_label}"
+            )
+
+
+def has_private(model):
+    """Whether `model`'s documents have a private part."""
+    return bool(REGISTRY[model._meta.label_lower].private)
 
 
 def registered_models():
@@ -237,6 +263,76 @@ def _related_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
         _schedule(model, pk_set or [])
 
 
+# A renamed row named by at most this many documents has them rebuilt on commit (set-based, in
+# chunks); more by a background task, chunk by chunk, so that a rename saves at once.
+INLINE_RENAME = 2000
+
+
+def _names(model):
+    return [name for name in NAME_FIELDS if _has_field(model, name)]
+
+
+NAME_FIELDS = ("name_de", "name_en", "name")
+
+
+def _has_field(model, name):
+    return any(f.name == name and f.concrete for f in model._meta.get_fields())
+
+
+def _renaming(sender, instance, raw=False, **kwargs):
+    """Before a save of a row that documents name: whether its names change (one query)."""
+    instance._fulltext_renamed = False
+    fields = _names(sender)
+    if raw or instance.pk is None or not fields:
+        return
+    before = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+    if before is not None and tuple(before) != tuple(getattr(instance, f) for f in fields):
+        instance._fulltext_renamed = True
+
+
+def _renamed(sender, instance, raw=False, **kwargs):
+    if getattr(instance, "_fulltext_renamed", False):
+        instance._fulltext_renamed = False
+        for label, field_name in NAMED_BY.get(sender._meta.label_lower, []):
+            reindex_naming(label, field_name, instance.pk)
+
+
+def _naming_ids(label, field_name, related_pk):
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    ids = through.objects.filter(
+        **{f"{field.m2m_reverse_field_name()}_id": related_pk}
+    ).values_list(f"{field.m2m_field_name()}_id", flat=True)
+    return model, ids.order_by()
+
+
+def reindex_naming(label, field_name, related_pk):
+    """Rebuild the documents of `label`'s objects whose `field_name` holds the row
+    `related_pk` (renamed): on commit for a few, by a background task for many."""
+    model, ids = _naming_ids(label, field_name, related_pk)
+    pks = list(ids[: INLINE_RENAME + 1])
+    if len(pks) <= INLINE_RENAME:
+        _schedule(model, pks)
+    else:
+        transaction.on_commit(
+            lambda: reindex_naming_task.enqueue(label, field_name, related_pk), robust=True
+        )
+
+
+@task()
+def reindex_naming_task(label, field_name, related_pk):
+    """The background half of `reindex_naming`: chunk by chunk, each in its own transaction, so
+    that searches and other writes go on meanwhile. Returns how many documents it rebuilt."""
+    model, ids = _naming_ids(label, field_name, related_pk)
+    pks = sorted(ids)
+    for start in range(0, len(pks), CHUNK):
+        reindex(model, pks[start : start + CHUNK])
+    return len(pks)
+
+
 def _m2m_field(through, model):
     for field in model._meta.many_to_many:
         if field.remote_field.through is through:
@@ -316,11 +412,7 @@ def _related_names(field, ids):
     source = field.m2m_field_name()
     target = field.m2m_reverse_field_name()
     related = field.remote_field.model
-    names = [
-        f"{target}__{name}"
-        for name in ("name_de", "name_en", "name")
-        if any(f.name == name and f.concrete for f in related._meta.get_fields())
-    ][:2]
+    names = [f"{target}__{name}" for name in _names(related)][:2]
     for row in through.objects.filter(**{f"{source}_id__in": ids}).values_list(
         f"{source}_id", *names
     ):
@@ -335,9 +427,11 @@ RANKED = "-search_rank"
 
 
 def search(queryset, text, columns=COLUMNS):
-    """`queryset` narrowed to the objects whose documents hold every word of `text` (as a
-    prefix, folded) in `columns`, best first: `search_rank`, higher is better (order by
-    `RANKED`), then the queryset's ordering.
+    """`queryset` narrowed to the objects whose documents hold every word of `text` (folded) in
+    `columns`, best first: `search_rank`, higher is better (order by `RANKED`), then the
+    queryset's ordering. A word of at least PART_LENGTH letters matches anywhere inside a word
+    too ("verein" finds "Kulturverein"), a shorter one as a prefix; documents where every word
+    begins a word rank before those that hold one only inside another.
     Text without words leaves the queryset as it is; nothing in it is query syntax."""
     terms = query_terms(text)
     if not terms:
@@ -349,42 +443,163 @@ def search(queryset, text, columns=COLUMNS):
     # table where the queryset becomes a subquery (`filter(organisation__in=searched)`).
     joined = {"pk": RawSQL(f"{DOCUMENT_TABLE}.object_id", [])}  # noqa: S611 - our table
     ordering = list(queryset.query.order_by or model._meta.ordering or ["pk"])
-    # extra(): the index has no relation Django knows of; the SQL holds only our table names,
-    # the words go in as parameters.
-    if connection.vendor == "postgresql":
-        query, params = _tsquery(terms, columns)
-        searched = queryset.extra(  # noqa: S610
-            select={"search_rank": f"ts_rank({DOCUMENT_TABLE}.vector, {query})"},
-            select_params=params,
-            tables=[DOCUMENT_TABLE],
-            where=[f"{DOCUMENT_TABLE}.vector @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"],
-            params=[*params, label],
-        )
-        return searched.filter(**joined).order_by(RANKED, *ordering)
-    searched = queryset.extra(  # noqa: S610
-        # bm25 is lower for better matches; negated, the rank means the same on both.
-        select={"search_rank": f"-bm25({FTS_TABLE}, {BM25_WEIGHTS})"},
-        tables=[DOCUMENT_TABLE, FTS_TABLE],
-        where=[
-            f"{FTS_TABLE} MATCH %s",
-            f"{DOCUMENT_TABLE}.id = {FTS_TABLE}.rowid",
-            # The unary + keeps SQLite from starting at the documents of the kind (by the
-            # index on kind) and running the full-text query once for each of them: the
-            # full-text query comes first, once.
-            f"+{DOCUMENT_TABLE}.kind = %s",
-        ],
-        params=[_fts5_query(terms, columns), label],
-    )
+    # extra(): the index has no relation Django knows of; the SQL holds only our table and
+    # column names, the words go in as parameters.
+    searched = queryset.extra(**sql(terms, columns, label))
     return searched.filter(**joined).order_by(RANKED, *ordering)
+
+
+def sql(terms, columns, label):
+    """The search as SQL for the documents of `label`: `select` (search_rank), `tables`,
+    `where` and their parameters, in the form of `QuerySet.extra()` (the benchmarks' plain SQL
+    baseline uses the same)."""
+    build = _postgresql if connection.vendor == "postgresql" else _sqlite
+    return build(terms, columns, label)
+
+
+# Words this long match inside other words too (trigrams: shorter ones have none to look up).
+PART_LENGTH = 3
+# What a document where every word begins a word gets on top of its rank: more than any rank.
+PREFIX_BONUS = 1000
+
+
+def _is_part(forms):
+    return all(len(form) >= PART_LENGTH for form in forms)
+
+
+def _postgresql(terms, columns, label):
+    """Each word as a prefix of the tsvector's words (German stem or as written), or, if long
+    enough, inside the text of a column (`LIKE`, served by the trigram indexes); ranked by
+    ts_rank, documents where the whole query matches as prefixes first."""
+    query, query_params = _tsquery(terms, columns)
+    rank = (
+        f"ts_rank({DOCUMENT_TABLE}.vector, {query})"
+        f" + CASE WHEN {DOCUMENT_TABLE}.vector @@ {query} THEN {PREFIX_BONUS} ELSE 0 END"
+    )
+    searched = {
+        "select": {"search_rank": rank},
+        "select_params": [*query_params, *query_params],
+        "tables": [DOCUMENT_TABLE],
+    }
+    if not any(_is_part(forms) for forms in terms):
+        return {
+            **searched,
+            "where": [f"{DOCUMENT_TABLE}.vector @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"],
+            "params": [*query_params, label],
+        }
+    if tuple(columns) != (NAME,) and NAME in columns:
+        # Among the documents found by inner parts, those with them in the name first.
+        inside = []
+        for forms in terms:
+            if _is_part(forms):
+                inside.append(
+                    "({})".format(" OR ".join(f"{DOCUMENT_TABLE}.{NAME} LIKE %s" for _ in forms))
+                )
+                searched["select_params"].extend(f"%{form}%" for form in forms)
+        searched["select"]["search_rank"] += " + CASE WHEN {} THEN {} ELSE 0 END".format(
+            " AND ".join(inside), PREFIX_BONUS // 100
+        )
+    where, params = [], []
+    for forms in terms:
+        word_query, word_params = _tsquery([forms], columns)
+        conditions = [f"found.vector @@ {word_query}"]
+        params.extend(word_params)
+        if _is_part(forms):
+            for form in forms:
+                for column in columns:
+                    conditions.append(f"found.{column} LIKE %s")
+                    params.append(f"%{form}%")
+        where.append("({})".format(" OR ".join(conditions)))
+    # The matching ids first, once (an ARRAY of an uncorrelated subquery is an InitPlan): planned
+    # alone, that takes the indexes (a BitmapOr of the tsvector and trigram indexes), and the
+    # documents are then fetched by their ids. As a join condition, the planner may scan every
+    # document of the kind and run LIKE on their whole text, or loop over both sides.
+    matching = (
+        f"{DOCUMENT_TABLE}.id = ANY(ARRAY(SELECT found.id FROM {DOCUMENT_TABLE} AS found "  # noqa: S608
+        "WHERE {}))".format(" AND ".join(where))
+    )
+    return {
+        **searched,
+        "where": [matching, f"{DOCUMENT_TABLE}.kind = %s"],
+        "params": [*params, label],
+    }
+
+
+def _sqlite(terms, columns, label):
+    """Only short words: as prefixes in the word table, ranked by its bm25. With long words: the
+    long ones in the trigram table (anywhere in a word, which includes its start), the short
+    ones as prefixes in the word table, each table asked once (`IN`, not a join: bm25 over
+    trigrams costs more than the search); ranked in tiers (`_tiers`)."""
+    parts = [forms for forms in terms if _is_part(forms)]
+    prefixes = [forms for forms in terms if not _is_part(forms)]
+    # The unary + keeps SQLite from starting at the documents of the kind (by the index on
+    # kind) and looking each of them up in the full-text results: those come first, once.
+    kind = f"+{DOCUMENT_TABLE}.kind = %s"
+    if not parts:
+        return {
+            # bm25 is lower for better matches; negated, the rank means the same on both.
+            "select": {"search_rank": f"-bm25({FTS_TABLE}, {BM25_WEIGHTS})"},
+            "tables": [DOCUMENT_TABLE, FTS_TABLE],
+            "where": [
+                f"{FTS_TABLE} MATCH %s",
+                f"{DOCUMENT_TABLE}.id = {FTS_TABLE}.rowid",
+                kind,
+            ],
+            "params": [_fts5_query(terms, columns), label],
+        }
+    where = [_matching(PARTS_TABLE)]
+    params = [_fts5_query(parts, columns, prefix=False)]
+    if prefixes:
+        where.append(_matching(FTS_TABLE))
+        params.append(_fts5_query(prefixes, columns))
+    rank, select_params = _tiers(terms, columns)
+    return {
+        "select": {"search_rank": rank},
+        "select_params": select_params,
+        "tables": [DOCUMENT_TABLE],
+        "where": [*where, kind],
+        "params": [*params, label],
+    }
+
+
+def _matching(table):
+    # Our table names only; the words are a parameter. Not correlated: it runs once.
+    return f"{DOCUMENT_TABLE}.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"  # noqa: S608
+
+
+def _tiers(terms, columns):
+    """The rank of a search with word parts on SQLite: whole words and prefixes (every word)
+    before words found only inside others, and within each the name before the rest; the
+    queryset's ordering after that."""
+    rank = [f"CASE WHEN {_matching(FTS_TABLE)} THEN {PREFIX_BONUS} ELSE 0 END"]
+    params = [_fts5_query(terms, columns)]
+    if tuple(columns) != (NAME,) and NAME in columns:
+        rank.append(f"CASE WHEN {_matching(FTS_TABLE)} THEN {PREFIX_BONUS // 10} ELSE 0 END")
+        params.append(_fts5_query(terms, (NAME,)))
+        # The parts in the name: looked for in the (short) name itself, row by row, which is
+        # cheaper than the trigram table restricted to a column.
+        inside = []
+        for forms in terms:
+            if _is_part(forms):
+                inside.append(
+                    "({})".format(
+                        " OR ".join(f"instr({DOCUMENT_TABLE}.{NAME}, %s) > 0" for _ in forms)
+                    )
+                )
+                params.extend(forms)
+        rank.append(
+            "CASE WHEN {} THEN {} ELSE 0 END".format(" AND ".join(inside), PREFIX_BONUS // 100)
+        )
+    return " + ".join(rank), params
 
 
 class Searchable:
     """For a registered model's QuerySet: `Model.objects.visible_to(user).search(text)`."""
 
     def search(self, text, columns=COLUMNS):
-        """Those whose search document holds every word of `text` (folded, each as a prefix)
-        in `columns`, best first. It narrows like a filter: `public()` or `visible_to()` still
-        decide what is seen."""
+        """Those whose search document holds every word of `text` (folded, each as a prefix,
+        from three letters on anywhere in a word) in `columns`, best first. It narrows like a
+        filter: `public()` or `visible_to()` still decide what is seen."""
         return search(self, text, columns)
 
 
@@ -393,9 +608,12 @@ def is_ranked(queryset):
     return "search_rank" in queryset.query.extra_select
 
 
-def _fts5_query(terms, columns):
+def _fts5_query(terms, columns, prefix=True):
+    """Every term (any of its forms) in `columns`: as a prefix of a word (the word table), or
+    (prefix=False, the trigram table) as a string anywhere."""
+
     def phrase(form):
-        return '"{}"*'.format(form.replace('"', '""'))
+        return '"{}"{}'.format(form.replace('"', '""'), "*" if prefix else "")
 
     groups = ["({})".format(" OR ".join(phrase(form) for form in forms)) for forms in terms]
     query = " AND ".join(groups)

@@ -48,3 +48,17 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When a `bruecken worker` was last seen alive (bruecken/workers.py): a task RUNNING on a
+    worker not seen for TASK_STALE_MINUTES is taken for lost."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+
+    def __str__(self):
+        return self.worker_id

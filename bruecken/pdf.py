@@ -2,7 +2,7 @@
 
 The documents are rendered from our own templates; a PDF build must never fetch anything from
 the network (a link in user-written Markdown would otherwise become a server-side request), so
-the only URLs it resolves are our static files and uploaded images, read from disk.
+the only URLs it resolves are our static files and uploaded images, read from their storage.
 """
 
 import mimetypes
@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 
 # A stable base URL for relative links inside the documents; nothing is ever fetched from it.
 BASE_URL = "https://bruecken.invalid/"
@@ -20,18 +22,22 @@ class RefusedURL(Exception):
     """A document asked for a resource that is not one of our files."""
 
 
-def _local_path(url):
+def _local_file(url):
+    """The name and content of the static or uploaded file `url` points at, or None."""
     path = unquote(urlparse(url).path)
     if ".." in path.split("/"):
         return None
     if path.startswith(settings.STATIC_URL):
         found = finders.find(path.removeprefix(settings.STATIC_URL))
-        return Path(found) if found else None
+        return (Path(found).name, Path(found).read_bytes()) if found else None
     if path.startswith(settings.MEDIA_URL):
-        media_root = Path(settings.MEDIA_ROOT).resolve()
-        candidate = (media_root / path.removeprefix(settings.MEDIA_URL)).resolve()
-        if candidate.is_relative_to(media_root) and candidate.is_file():
-            return candidate
+        # Uploaded files may live in an object store: read through the storage, not the disk.
+        name = path.removeprefix(settings.MEDIA_URL)
+        try:
+            with default_storage.open(name, "rb") as handle:
+                return name.rsplit("/", 1)[-1], handle.read()
+        except (OSError, SuspiciousFileOperation):
+            return None
     return None
 
 
@@ -46,13 +52,12 @@ def _fetcher():
             if parsed.scheme == "data":
                 return super().fetch(url, headers)
             if parsed.scheme == "https" and parsed.netloc == "bruecken.invalid":
-                path = _local_path(url)
-                if path is not None:
+                found = _local_file(url)
+                if found is not None:
+                    name, body = found
                     # WeasyPrint reads a stylesheet only when it is labelled as one.
-                    mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(
-                        url, body=path.read_bytes(), headers={"Content-Type": mime_type}
-                    )
+                    mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body=body, headers={"Content-Type": mime_type})
             raise RefusedURL(url)
 
     return LocalFetcher()

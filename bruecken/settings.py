@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "bruecken.events",
     "bruecken.website",
     "bruecken.network",
+    "bruecken.partnerships",
+    "bruecken.advisory",
     "bruecken.guide",
     "bruecken.reports",
     "bruecken.transfer",
@@ -138,6 +140,7 @@ MIDDLEWARE = [
     "bruecken.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An unreachable object store answers 503, not 500.
 ]
 
 ROOT_URLCONF = "bruecken.urls"
@@ -172,9 +175,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         # secure_delete: SQLite zeroes the pages it frees, so erased personal data leaves no
-        # copy in the database file (bruecken/privacy/erasure.py).
+        # copy in the database file (bruecken/privacy/erasure.py). cache_size: 64 MB of pages
+        # per connection at most (default 2 MB): the full-text search's trigram index would
+        # otherwise push the documents out between two searches (bruecken/fulltext.py).
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; "
+            "PRAGMA cache_size=-65536;"
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -212,8 +218,13 @@ STATICFILES_DIRS = [
     ("vendor/sigma", BASE_DIR / "node_modules" / "sigma" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
+# Files (bruecken/storage.py): "default" holds the uploaded pictures, "private" everything
+# served only through a permission check (no URL). On this machine: MEDIA_ROOT and `private/`
+# beside it; with AWS_STORAGE_BUCKET_NAME, S3-compatible object storage that every app server
+# and worker shares.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "bruecken.storage.LocalPrivateStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -222,6 +233,47 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    # Read by django-storages; without keys boto3 looks in its usual places (environment,
+    # instance role).
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME") or None
+    AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY") or None
+    # The private files may live in a bucket of their own; else under private/ in the same.
+    AWS_PRIVATE_BUCKET_NAME = env("AWS_PRIVATE_BUCKET_NAME") or AWS_STORAGE_BUCKET_NAME
+    # Every file is streamed through our views after their permission check, so no object is
+    # public and no URL to one is handed out; should one be, it is signed and short-lived.
+    AWS_QUERYSTRING_EXPIRE = max(1, env_int("AWS_QUERYSTRING_EXPIRE", 60))
+    # "path" for stores that do not answer under bucket.host names (some MinIO setups).
+    AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE") or None
+    from botocore.config import Config as _S3Config
+
+    _s3 = {
+        # An unreachable store fails a request within seconds (a 503), not after minutes of
+        # retries.
+        "client_config": _S3Config(
+            connect_timeout=5,
+            read_timeout=30,
+            retries={"mode": "standard", "max_attempts": 2},
+            s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+            signature_version="s3v4",
+        ),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": AWS_QUERYSTRING_EXPIRE,
+        # Two uploads of the same name keep both, as on disk.
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "bucket_name": AWS_STORAGE_BUCKET_NAME, "location": "media"},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "bucket_name": AWS_PRIVATE_BUCKET_NAME, "location": "private"},
+    }
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -241,9 +293,20 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Background tasks (e-mail and other slow work) queue in the database; `bruecken worker` runs
 # them, so a single machine needs no extra server.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A task RUNNING this long on a worker not seen alive for as long is taken for lost (its worker
+# died): it is queued again until tried TASK_MAX_ATTEMPTS times, then failed (bruecken/workers.py).
+TASK_STALE_MINUTES = max(1, env_int("TASK_STALE_MINUTES", 10))
+TASK_MAX_ATTEMPTS = max(1, env_int("TASK_MAX_ATTEMPTS", 2))
 WAITING_LIST_OFFER_HOURS = env_int("WAITING_LIST_OFFER_HOURS", 48)
+# A follow-up reminder missed on its day (housekeeping not running) is still sent this late.
+ADVICE_REMINDER_LATE_DAYS = max(0, env_int("ADVICE_REMINDER_LATE_DAYS", 7))
 # How long an invitation to an account can be accepted.
 ACCOUNT_INVITATION_DAYS = env_int("ACCOUNT_INVITATION_DAYS", 7)
+# How long each side of a proposed introduction can answer through its link.
+INTRODUCTION_ANSWER_DAYS = max(1, env_int("INTRODUCTION_ANSWER_DAYS", 21))
+# Changes to organisations recompute the stored partnership suggestions once within this many
+# seconds, however many come (bruecken/partnerships/matching.py).
+MATCHING_DEBOUNCE_SECONDS = max(1, env_int("MATCHING_DEBOUNCE_SECONDS", 60))
 
 PHONENUMBER_DEFAULT_REGION = "DE"
 PHONENUMBER_DB_FORMAT = "E164"
@@ -272,6 +335,23 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
     }
 }
+# Several app servers share one cache (rate limits, sign-in locks, pages, sessions) in Redis;
+# one server alone keeps it in its memory and its sessions in the database.
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "bruecken"),
+        # Redis gone answers 503 within a second or two (bruecken/health.py), rather than
+        # holding every server's workers for the default five seconds per attempt.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
+    # Read from the cache, written to both: a session outlives a flushed or restarted Redis.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# /readyz fails once the oldest task waiting for a worker has waited longer (0: it only
+# reports the wait).
+READYZ_MAX_QUEUE_LAG_SECONDS = env_int("READYZ_MAX_QUEUE_LAG_SECONDS", 0)
 # Where messages from the contact form and accessibility feedback go (besides the staff area).
 CONTACT_EMAIL = env("CONTACT_EMAIL")
 # Messages a visitor's address may send per hour through the public forms.
@@ -327,6 +407,8 @@ if not DEBUG:
         # deployment decides that itself (SECURE_HSTS_PRELOAD=true).
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe the servers themselves, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 
 def without_client_error_traceback(record):
@@ -340,6 +422,10 @@ def without_client_error_traceback(record):
 
 
 LOG_LEVEL = env("LOG_LEVEL", "WARNING")
+# "json": every line one JSON object, for log collectors (bruecken/logs.py); else plain text.
+LOG_FORMAT = env("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -370,5 +456,9 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {"()": "bruecken.logs.JsonFormatter"}
+    for handler in LOGGING["handlers"].values():
+        handler["formatter"] = "json"
 
 ACTOR_LIST_PAGE_SIZE = 25

@@ -3,12 +3,19 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from bruecken import health
 from bruecken.events import dashboard_urls
 from bruecken.programs import urls as program_urls
 from bruecken.website.sitemaps import SITEMAPS
 from bruecken.website.views import pages, robots
 
+# 503 rather than 500 while the shared cache (Redis) is unreachable.
+handler500 = health.server_error
+
 urlpatterns = [
+    # For load balancers and orchestrators: outside the language prefix, no account needed.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("robots.txt", robots.robots_txt),
     path(
@@ -48,4 +55,6 @@ urlpatterns += i18n_patterns(
     path("guide/", include("bruecken.guide.urls")),
     path("reports/", include("bruecken.reports.urls")),
     path("transfer/", include("bruecken.transfer.urls")),
+    path("partnerships/", include("bruecken.partnerships.urls")),
+    path("advisory/", include("bruecken.advisory.urls")),
 )

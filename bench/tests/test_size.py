@@ -61,3 +61,23 @@ def test_prints_every_figure_beside_its_target_and_baseline(tmp_path):
     assert "Reusing the synthetic dataset: 50 organisations, 200 people." in again
     assert "Generated in" not in again
     assert "picker search" not in again and "text search, organisations" in again
+
+
+def test_memberships_beyond_the_rows_of_a_file_go_into_several_files():
+    from bench import size_import
+
+    joined = [("Verein", "Bonn", "05314000", "Mitglied", 1)] * 2
+    people = [
+        (
+            {"name": f"P {n}", "email": f"p{n}@x.example", "ags": "05314000", "competences": ""},
+            joined,
+        )
+        for n in range(5)
+    ]
+    people_file, membership_files, count = size_import.files(people, rows_per_file=4)
+    assert count == 10
+    assert [rows for _data, rows in membership_files] == [4, 4, 2]
+    for data, rows in membership_files:
+        lines = data.decode().splitlines()
+        assert lines[0] == ";".join(size_import.MEMBERSHIP_HEADER) and len(lines) == rows + 1
+    assert len(people_file.decode().splitlines()) == 6

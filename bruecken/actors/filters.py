@@ -48,9 +48,10 @@ def filter_organisations(queryset, data):
     return queryset.search(data.get("q"))
 
 
-def filter_people(queryset, data):
+def filter_people(queryset, data, user):
     """The people of `queryset` that pass the filters in `data`, the best matches for `q`
-    first (`Person.objects.search`)."""
+    first, as far as `user` may search them (`Person.objects.search_as`: private details and
+    e-mail addresses only of the people whose contact details `user` may see)."""
     if data.get("municipality"):
         municipality = data["municipality"]
         queryset = queryset.filter(
@@ -66,4 +67,4 @@ def filter_people(queryset, data):
         queryset = queryset.filter(is_decision_maker=True)
     elif data.get("role") == "multiplier":
         queryset = queryset.filter(is_multiplier=True)
-    return queryset.search(data.get("q"))
+    return queryset.search_as(user, data.get("q"))

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -84,6 +84,31 @@ class ConsentQuerySet(fulltext.Searchable, models.QuerySet):
         """What `user` may see; private=True: only what they may see including non-public
         details."""
         return self.filter(self.model.visibility_q(user, private))
+
+    def search_as(self, user, text):
+        """What `user` finds by `text` (`search`, best first): the name and public part of every
+        document, its private part (a person's countries) only where `user` may see the actor's
+        private details (`visibility_q(user, private=True)`)."""
+        searched = self.search(text)
+        private = self.model.visibility_q(user, private=True)
+        if not fulltext.has_private(self.model) or private == Q() or searched is self:
+            return searched
+        public_part = self.model._default_manager.search(
+            text, (fulltext.NAME, fulltext.PUBLIC)
+        ).values("pk")
+        return searched.filter(private | Q(pk__in=public_part))
+
+
+def email_address(text):
+    """`text` if it is one e-mail address (lower-cased, as people's are stored), else None."""
+    text = (text or "").strip()
+    if "@" not in text or len(text) > 254 or any(ch.isspace() or ch == "\x00" for ch in text):
+        return None
+    try:
+        validate_email(text)
+    except ValidationError:
+        return None
+    return text.lower()
 
 
 def hidden_organisation_name(number=None):
@@ -225,7 +250,14 @@ class Organisation(Actor):
                 fields=["municipality", "name_key"], name="unique_organisation_name"
             )
         ]
-        indexes = [models.Index(fields=["municipality", "kind"]), models.Index(fields=["name_key"])]
+        indexes = [
+            models.Index(fields=["municipality", "kind"]),
+            models.Index(fields=["name_key"]),
+            # The public directory: its count and its pages in order, from the index alone.
+            models.Index(
+                fields=["name_key", "id"], condition=PUBLIC, name="actors_organisation_public"
+            ),
+        ]
 
     def get_absolute_url(self):
         return reverse("actors:organisation_detail", args=[self.pk])
@@ -275,6 +307,15 @@ class PersonQuerySet(ConsentQuerySet):
         home of the e-mail consent (`Person.accepts_emails`). Confirmations, changes and
         cancellations of what they signed up to are sent regardless."""
         return self.filter(accepts_emails=True)
+
+    def search_as(self, user, text):
+        """As for any actor, and by an e-mail address, whole and exact, among the people whose
+        contact details `user` may see: addresses are in no search document, so that nobody
+        finds a person by one they may not read."""
+        address = email_address(text)
+        if address is not None:
+            return self.filter(self.model.visibility_q(user, private=True), email=address)
+        return super().search_as(user, text)
 
 
 class Person(Actor):
@@ -438,6 +479,8 @@ class TieKind(models.TextChoices):
     FUNDING = "funding", _("funding")
     NETWORK_MEMBERSHIP = "network_membership", _("network membership")
     PARTNERSHIP = "partnership", _("partnership")
+    # Recorded when both sides accepted an introduction Brücken proposed (partnerships app).
+    INTRODUCTION = "introduction", _("introduction")
 
 
 class Tie(models.Model):

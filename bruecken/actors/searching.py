@@ -24,7 +24,8 @@ def register():
             "engagement_forms",
         ],
     )
-    # A person's e-mail address and countries only those who see private details read.
+    # A person's countries only those who see private details read (`search_as`); their e-mail
+    # address is in no document: it is found whole, by those who may read it (`search_as`).
     fulltext.register(
-        Person, name=["name"], public=["competences", "languages"], private=["email", "countries"]
+        Person, name=["name"], public=["competences", "languages"], private=["countries"]
     )

@@ -368,9 +368,9 @@ def tie_edit(request, pk, organisation_pk):
 @staff_area
 def person_list(request):
     def build_queryset(data):
-        return filter_people(Person.objects.visible_to(request.user), data).select_related(
-            "municipality"
-        )
+        return filter_people(
+            Person.objects.visible_to(request.user), data, request.user
+        ).select_related("municipality")
 
     return list_page(
         request,

@@ -66,6 +66,8 @@ class PartnershipOut(Schema):
     kind: str
     kind_label: str
     since: int | None
+    status: str
+    status_label: str
     note: str
     source: str
 

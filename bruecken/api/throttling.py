@@ -5,10 +5,9 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from ninja.throttling import BaseThrottle
 
-from bruecken.ratelimit import client_address
+from bruecken.ratelimit import client_address, count
 
 WINDOW_SECONDS = 60
 DEFAULT_ANONYMOUS_LIMIT = 60
@@ -38,14 +37,7 @@ class ApiThrottle(BaseThrottle):
         if not limit:
             return True
         key = f"api-throttle:{identity}:{int(time.time() // WINDOW_SECONDS)}"
-        cache.add(key, 0, WINDOW_SECONDS + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            # Expired between add and incr.
-            cache.set(key, 1, WINDOW_SECONDS + 5)
-            count = 1
-        return count <= limit
+        return count(key, WINDOW_SECONDS + 5) <= limit
 
     def wait(self):
         return WINDOW_SECONDS - time.time() % WINDOW_SECONDS

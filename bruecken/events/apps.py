@@ -14,8 +14,8 @@ class EventsConfig(AppConfig):
         from bruecken.programs.signals import process_started
 
         from . import personal_data as mine
+        from . import pickers, searching, services
         from . import retention as events_retention
-        from . import searching, services
         from . import waiting as events_waiting
 
         process_started.connect(
@@ -40,6 +40,8 @@ class EventsConfig(AppConfig):
         retention.register_activity("events", events_retention.recent_activity)
         # What the full-text search finds events by (bruecken/fulltext.py).
         searching.register()
+        # The workshops' type-ahead picker (bruecken/pickers.py).
+        pickers.register()
         # What "Meine Daten", the export and the erasure find here (bruecken/personal_data.py).
         for name, collect in [
             ("registrations", mine.collect_registrations),

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from bruecken import figures
 from bruecken.accounts import roles
 from bruecken.permissions import require
 from bruecken.programs.models import Goal, LocalProcess, Program, Result, ResultStatus
@@ -83,6 +84,9 @@ def _municipality_rows(request, program, now):
         .values("workshop__process")
         .annotate(total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_RESULTS)))
     }
+    # What the apps above contribute per municipality (bruecken/figures.py): one call for the
+    # page, each provider in a fixed number of queries.
+    contributed = figures.for_municipalities([m.pk for m in municipalities], now)
     rows = []
     for municipality in municipalities:
         process = processes.get(municipality.pk)
@@ -90,6 +94,7 @@ def _municipality_rows(request, program, now):
             "municipality": municipality,
             "process": process,
             "can_start": process is None and user.has_perm("programs.start_process", municipality),
+            "figures": contributed.get(municipality.pk, []),
         }
         if process is not None:
             steps = workshops.get(process.pk, [])
@@ -159,6 +164,8 @@ def program_detail(request, pk):
             "coming_events": _coming_events(request, program, now),
             "program_events": program_events,
             "can_manage": request.user.has_perm("programs.manage_program", program),
+            # A column for the contributed figures, where any app contributes them.
+            "has_figures": bool(figures.PROVIDERS),
         },
     )
 

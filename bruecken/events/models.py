@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bruecken import fulltext
+from bruecken import fulltext, storage
 from bruecken.accounts import roles
 from bruecken.actors.models import Person
 from bruecken.fields import acting_user, english_title, period_constraint
@@ -186,6 +186,15 @@ def validate_document_size(upload):
         )
 
 
+# Event documents are for the event's facilitators (`views.document_download`): in the
+# "private" storage; on this machine under MEDIA_ROOT as before (which nobody serves directly).
+_document_files = storage.private_area(local_alias="default")
+
+
+def document_storage():
+    return _document_files
+
+
 def document_path(document, filename):
     return f"events/{document.event_id}/{Path(filename).name}"
 
@@ -198,6 +207,7 @@ class Document(models.Model):
     file = models.FileField(
         _("file"),
         upload_to=document_path,
+        storage=document_storage,
         validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS), validate_document_size],
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)

@@ -8,10 +8,10 @@ class GuideConfig(AppConfig):
     verbose_name = _("Guideline")
 
     def ready(self):
-        from bruecken import waiting
+        from bruecken import waiting, workers
         from bruecken.actors.signals import consent_withdrawn
 
-        from . import redaction, searching
+        from . import redaction, searching, services
         from . import waiting as guide_waiting
 
         # What waits for a user on their home page.
@@ -22,3 +22,6 @@ class GuideConfig(AppConfig):
         consent_withdrawn.connect(
             redaction.on_consent_withdrawn, dispatch_uid="guide_redact_editions"
         )
+        # A build whose worker died is queued again or failed (bruecken/workers.py).
+        workers.when_lost(services.build_edition_task, services.build_lost)
+        workers.when_lost(redaction.build_redacted_edition_task, redaction.rebuild_lost)

@@ -12,6 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from bruecken import figures as contributed_figures
 from bruecken.actors.models import Organisation, OrganisationKind
 from bruecken.cache import cached_for_version
 from bruecken.events.models import Event, Registration
@@ -85,7 +86,9 @@ def compose(edition, now=None, figures=True):
             if chapter.kind == ChapterKind.PROGRAM:
                 data["program"] = program_data(program)
             elif chapter.kind == ChapterKind.MUNICIPALITIES:
-                data["municipalities"] = municipalities_data(program, now, figures)
+                data["municipalities"] = municipalities_data(
+                    program, now, figures, contributed=chapter.with_figures
+                )
             elif chapter.kind == ChapterKind.RECOMMENDATIONS:
                 data["categories"] = recommendations_data(program)
             elif chapter.kind == ChapterKind.ANNEX:
@@ -192,7 +195,22 @@ def _network_figures(program, process):
     return figures
 
 
-def municipalities_data(program, now, figures=True):
+def _contributed_figures(processes, now):
+    """The figures the apps above contribute per municipality (bruecken/figures.py), as plain
+    data in the edition's language: {municipality id: [{"label", "value", "total"}]}."""
+    found = contributed_figures.for_municipalities([p.municipality_id for p in processes], now)
+    return {
+        municipality_id: [
+            {"key": f.key, "label": str(f.label), "value": f.value, "total": f.total}
+            for f in figures
+        ]
+        for municipality_id, figures in found.items()
+    }
+
+
+def municipalities_data(program, now, figures=True, contributed=False):
+    """Each municipality's workshops, goals, results and network figures; with `contributed`,
+    the figures the apps contribute too (the chapter's option)."""
     processes = list(
         LocalProcess.objects.filter(program=program)
         .select_related("municipality")
@@ -245,6 +263,7 @@ def municipalities_data(program, now, figures=True):
                 },
             )
         )
+    extra = _contributed_figures(processes, now) if contributed else {}
     data = []
     for process in processes:
         rows = workshops.get(process.pk, [])
@@ -258,6 +277,7 @@ def municipalities_data(program, now, figures=True):
                     row for _order, row in sorted(results.get(process.pk, []), key=lambda r: r[0])
                 ],
                 "network": _network_figures(program, process) if figures else None,
+                "figures": extra.get(process.municipality_id, []),
             }
         )
     return data

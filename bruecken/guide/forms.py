@@ -7,15 +7,6 @@ from .models import Category, Chapter, Edition, Recommendation, RecommendationSt
 from .services import evidence_choices
 
 
-class EvidenceChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-
-def _workshop_label(workshop):
-    date = f", {workshop.starts_at:%d.%m.%Y}" if workshop.starts_at else ""
-    return f"{workshop.process.municipality.name}: {workshop.title}{date}"
-
-
 class RecommendationForm(forms.ModelForm):
     class Meta:
         model = Recommendation
@@ -28,17 +19,19 @@ class RecommendationForm(forms.ModelForm):
     def __init__(self, *args, user, program, **kwargs):
         super().__init__(*args, **kwargs)
         choices = evidence_choices(user, program)
-        # Results and goals are many at the program's size: typed and picked.
+        # Results, goals and workshops are many at the program's size: typed and picked.
         self.fields["results"] = PickerMultipleField(
             choices["results"], source="results", required=False, label=_("Results")
         )
         self.fields["goals"] = PickerMultipleField(
-            choices["goals"], source="goals", required=False, label=_("Goals and their ratings")
+            choices["goals"],
+            source="rated_goals",
+            required=False,
+            label=_("Goals and their ratings"),
         )
-        self.fields["workshops"] = EvidenceChoiceField(
-            choices["workshops"], required=False, label=_("Workshops")
+        self.fields["workshops"] = PickerMultipleField(
+            choices["workshops"], source="workshops", required=False, label=_("Workshops")
         )
-        self.fields["workshops"].label_from_instance = _workshop_label
         self.fields["category"].queryset = Category.objects.order_by("position", "name")
 
 
@@ -86,7 +79,7 @@ class NewEditionForm(EditionForm):
 class ChapterForm(forms.ModelForm):
     class Meta:
         model = Chapter
-        fields = ["kind", "title", "text"]
+        fields = ["kind", "title", "text", "with_figures"]
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
 
 

@@ -6,40 +6,24 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from bruecken import fulltext
+from bruecken import fulltext, storage
 from bruecken.accounts import roles
 from bruecken.fields import acting_user, english_title
 from bruecken.models import Timestamped
 from bruecken.programs.models import Program
 
-
-class PrivateStorage(FileSystemStorage):
-    """Files that are served only through a view that checks the reader's permission: beside
-    MEDIA_ROOT (never under it), in `private/guide/`. Resolved at each use, so that tests and
-    deployments that move MEDIA_ROOT move it too."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return Path(settings.MEDIA_ROOT).parent / "private" / "guide"
-
-    @property
-    def location(self):
-        return str(self.base_location.resolve())
-
-    def deconstruct(self):
-        return ("bruecken.guide.models.PrivateStorage", (), {})
+# Files served only through a view that checks the reader's permission: the "private" storage's
+# guide/ folder (on this machine `private/guide/` beside MEDIA_ROOT, never under it).
+_edition_files = storage.private_area("guide")
 
 
-private_storage = PrivateStorage()
+def private_storage():
+    return _edition_files
 
 
 class Category(models.Model):
@@ -352,6 +336,16 @@ class Chapter(models.Model):
         _("text"),
         blank=True,
         help_text=_("Markdown. For generated chapters: an introduction before the generated part."),
+    )
+    # The municipalities chapter may show the figures the apps contribute per municipality
+    # (bruecken/figures.py: partnerships linked, introductions, follow-ups due, ...).
+    with_figures = models.BooleanField(
+        _("include the figures per municipality"),
+        default=False,
+        help_text=_(
+            "Only for the chapter on the municipalities: partnerships, introductions, advice "
+            "and follow-ups, as counted when the edition is published."
+        ),
     )
 
     class Meta:

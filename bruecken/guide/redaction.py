@@ -34,6 +34,7 @@ from bruecken.accounts import audit
 from bruecken.accounts.models import AuditEntry
 from bruecken.actors.models import Organisation, hidden_organisation_name
 from bruecken.permissions import require
+from bruecken.storage import delete_quietly
 
 from .models import BUILDING, STALLED_AFTER, BuildStatus, Edition
 
@@ -147,7 +148,7 @@ def _delete_files_on_commit(names):
     storage = Edition._meta.get_field("pdf_file").storage
     names = [name for name in names if name]
     if names:
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+        transaction.on_commit(lambda: [delete_quietly(storage, name) for name in names])
 
 
 def _clear(edition, fields):
@@ -285,7 +286,7 @@ def build_redacted(edition_id, renderers=None):
         logger.exception("Rebuilding redacted guideline edition %s failed", edition_id)
         storage = Edition._meta.get_field("pdf_file").storage
         for name in saved:
-            storage.delete(name)
+            delete_quietly(storage, name)
         Edition.objects.filter(pk=edition_id, redaction_status=BuildStatus.RUNNING).update(
             redaction_status=BuildStatus.FAILED,
             redaction_error=f"{type(error).__name__}: {error}"[:2000],
@@ -300,6 +301,22 @@ def build_redacted(edition_id, renderers=None):
 def build_redacted_edition_task(edition_id):
     """Rebuild a redacted edition's files in the worker (`build_redacted`)."""
     return build_redacted(edition_id)
+
+
+def rebuild_lost(args, kwargs, requeued):
+    """The worker rebuilding the redacted files died (bruecken/workers.py): queued again, the
+    rebuild starts over; given up, it is failed and the program office may start it again."""
+    editions = Edition.objects.filter(
+        pk=(args or [kwargs.get("edition_id")])[0], redaction_status=BuildStatus.RUNNING
+    )
+    if requeued:
+        editions.update(redaction_status=BuildStatus.QUEUED, updated_at=timezone.now())
+    else:
+        editions.update(
+            redaction_status=BuildStatus.FAILED,
+            redaction_error=_("The background worker stopped during the build."),
+            updated_at=timezone.now(),
+        )
 
 
 def may_retry(edition, now=None):

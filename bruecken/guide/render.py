@@ -212,6 +212,12 @@ def _evidence_line(item):
     return f"{prefix}{item['label']} ({item['detail']})"
 
 
+def _figure_line(figure):
+    if figure["total"] is None:
+        return f"{figure['label']}: {figure['value']}"
+    return _("%(label)s: %(value)s of %(total)s") % figure
+
+
 def _municipality_lines(municipality):
     lines = []
     for workshop in municipality["workshops"]:
@@ -225,6 +231,9 @@ def _municipality_lines(municipality):
         )
     for result in municipality["results"]:
         lines.append(_("Result: %(text)s (%(kind)s, %(status)s)") % result)
+    # Older snapshots have no contributed figures.
+    for figure in municipality.get("figures", []):
+        lines.append(_figure_line(figure))
     network = municipality["network"]
     if network:
         before, after = network["before"], network["after"]

@@ -17,6 +17,7 @@ from bruecken.accounts.models import AuditEntry
 from bruecken.events.models import Event
 from bruecken.permissions import require
 from bruecken.programs.models import Goal, Program, Result, working_in
+from bruecken.storage import delete_quietly
 
 from . import emails
 from .compose import compose, composed
@@ -39,9 +40,9 @@ RECOMMENDATION_FIELDS = ["title", "text", "category", "status", "results", "goal
 EVIDENCE_FIELDS = ["results", "goals", "workshops"]
 CATEGORY_FIELDS = ["name", "name_en", "position"]
 EDITION_FIELDS = ["title", "foreword", "language"]
-CHAPTER_FIELDS = ["kind", "title", "text", "position"]
+CHAPTER_FIELDS = ["kind", "title", "text", "with_figures", "position"]
 # What a chapter's form edits (its position changes by moving it).
-CHAPTER_TEXT = ["kind", "title", "text"]
+CHAPTER_TEXT = ["kind", "title", "text", "with_figures"]
 
 # The German names the program office starts with (the platform's first language).
 DEFAULT_CATEGORY_NAMES = [
@@ -542,7 +543,7 @@ def build_edition(edition_id, renderers=None):
     except Exception as error:
         logger.exception("Building guideline edition %s failed", edition_id)
         for name in saved:
-            Edition._meta.get_field("pdf_file").storage.delete(name)
+            delete_quietly(Edition._meta.get_field("pdf_file").storage, name)
         _fail(edition_id, error)
         return False
     return True
@@ -556,6 +557,22 @@ def _published_at(snapshot):
 def build_edition_task(edition_id):
     """Build a guideline edition's files in the worker (`build_edition`)."""
     return build_edition(edition_id)
+
+
+def build_lost(args, kwargs, requeued):
+    """The worker building the edition died (bruecken/workers.py): queued again, the build
+    starts over; given up, the edition is a draft again and says why, like a failed build."""
+    edition_id = (args or [kwargs.get("edition_id")])[0]
+    editions = Edition.objects.building().filter(pk=edition_id)
+    if requeued:
+        editions.update(
+            build_status=BuildStatus.QUEUED,
+            build_percent=0,
+            build_step="",
+            updated_at=timezone.now(),
+        )
+    elif editions.exists():
+        _fail(edition_id, RuntimeError(_("The background worker stopped during the build.")))
 
 
 def _fail(edition_id, error):

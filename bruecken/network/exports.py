@@ -20,6 +20,7 @@ KIND_NAMES = {
     EdgeKind.TIE: "tie",
     EdgeKind.COATTENDANCE: "coattendance",
     EdgeKind.SHARED_RESPONSIBILITY: "shared_responsibility",
+    EdgeKind.INTRODUCTION: "introduction",
 }
 
 

@@ -13,11 +13,13 @@ KINDS = {
     "tie": EdgeKind.TIE,
     "coattendance": EdgeKind.COATTENDANCE,
     "shared_responsibility": EdgeKind.SHARED_RESPONSIBILITY,
+    "introduction": EdgeKind.INTRODUCTION,
 }
 KIND_LABELS = {
     "tie": _("recorded ties"),
     "coattendance": _("met at workshops"),
     "shared_responsibility": _("shared goals and results"),
+    "introduction": _("introductions through Brücken"),
 }
 
 

@@ -1,11 +1,14 @@
 """The network as data: organisations (nodes, each in an actor group) and the edges between
 them, each with the date it first existed, so that the network can be cut at any date.
 
-Edges come from three sources (`EdgeKind`, combinable as bit flags on one edge):
-recorded ties, co-attendance at workshops (weighted by the number of workshops shared), and
-shared responsibility for goals and results. An edge between two organisations is one edge,
-undirected, whatever its sources; its weight counts them (ties 1 each, workshops shared 1
-each, goals/results shared 1 each) and its `first` date is the earliest of them."""
+Edges come from these sources (`EdgeKind`, combinable as bit flags on one edge):
+recorded ties, co-attendance at workshops (weighted by the number of workshops shared),
+shared responsibility for goals and results, and introductions (ties of kind "introduction",
+recorded when both sides accepted an introduction Brücken proposed: a kind of their own, so
+that the page and the exports show what the introductions added). An edge between two
+organisations is one edge, undirected, whatever its sources; its weight counts them (ties 1
+each, workshops shared 1 each, goals/results shared 1 each) and its `first` date is the
+earliest of them."""
 
 import dataclasses
 import datetime
@@ -24,7 +27,8 @@ class EdgeKind:
     TIE = 1
     COATTENDANCE = 2
     SHARED_RESPONSIBILITY = 4
-    ALL = TIE | COATTENDANCE | SHARED_RESPONSIBILITY
+    INTRODUCTION = 8
+    ALL = TIE | COATTENDANCE | SHARED_RESPONSIBILITY | INTRODUCTION
 
 
 @dataclass
@@ -198,7 +202,7 @@ def add_ties(edges, index, organisations):
     are dropped here. Joining the organisations table twice made PostgreSQL's plan depend on
     table statistics: without them (a freshly filled table) it chose nested loops and took
     minutes."""
-    from bruecken.actors.models import Tie
+    from bruecken.actors.models import Tie, TieKind
 
     ties = Tie.objects.order_by()
     if organisations is not None:
@@ -215,14 +219,18 @@ def add_ties(edges, index, organisations):
     )
     ordinals = {}
     get, add = index.get, add_edge
-    for source, target, text in ties.annotate(day=day).values_list("source_id", "target_id", "day"):
+    introduction = TieKind.INTRODUCTION
+    for source, target, text, kind in ties.annotate(day=day).values_list(
+        "source_id", "target_id", "day", "kind"
+    ):
         target = get(target)
         if target is None:
             continue
         first = ordinals.get(text)
         if first is None:
             first = ordinals[text] = datetime.date.fromisoformat(text[:10]).toordinal()
-        add(edges, get(source), target, first, 1, EdgeKind.TIE)
+        flag = EdgeKind.INTRODUCTION if kind == introduction else EdgeKind.TIE
+        add(edges, get(source), target, first, 1, flag)
 
 
 def cached_network(program=None, municipality=None):

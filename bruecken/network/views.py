@@ -197,7 +197,7 @@ def labelled(degrees, labels, count=LABELLED):
 def _tie_rows(view):
     labels = view.network.labels
     groups = view.network.groups
-    # Seven combinations of kinds at most: each one's text once, not once per tie.
+    # Fifteen combinations of kinds at most: each one's text once, not once per tie.
     kind_text = {flags: _kind_labels(flags) for flags in range(1, EdgeKind.ALL + 1)}
     rows = [
         {

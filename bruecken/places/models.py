@@ -148,6 +148,21 @@ class PartnershipKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class PartnershipStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    DORMANT = "dormant", _("dormant")
+    ENDED = "ended", _("ended")
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=PartnershipStatus.ACTIVE)
+
+    def visible_to(self, user):
+        """Partnerships are public facts (each with its source): everyone may see them."""
+        return self.all()
+
+
 class Partnership(models.Model):
     """A municipality's partnership with a locality abroad (Nord-Süd-Partnerschaft)."""
 
@@ -168,8 +183,16 @@ class Partnership(models.Model):
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=PartnershipStatus.choices,
+        default=PartnershipStatus.ACTIVE,
+    )
     note = models.TextField(_("note"), blank=True)
     source = models.URLField(_("source"), max_length=500, blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["municipality__name", "since", "partner_name"]

@@ -16,6 +16,10 @@ class PrivacyConfig(AppConfig):
         housekeeping.register(
             "data_exports", exports.delete_expired, "expired data exports deleted"
         )
+        # An export whose worker died is built again or marked failed (bruecken/workers.py).
+        from bruecken import workers
+
+        workers.when_lost(exports.build_export_task, exports.export_lost)
         # Retention periods (retention.py; the other apps register theirs beside their data).
         for name, step, counts in [
             ("inactive_people", retention.delete_inactive_people, "inactive people erased"),

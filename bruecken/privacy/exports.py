@@ -177,6 +177,16 @@ def build_export_task(export_id):
     return build_export(export_id)
 
 
+def export_lost(args, kwargs, requeued):
+    """The worker building the export died (bruecken/workers.py): queued again it stays
+    "being prepared"; given up, it is marked failed, so the page says so and a new one may be
+    requested."""
+    if not requeued:
+        DataExport.objects.filter(
+            pk=(args or [kwargs.get("export_id")])[0], status=Status.PENDING
+        ).update(status=Status.FAILED, finished_at=timezone.now())
+
+
 def latest(*, user=None, person=None):
     """The owner's most recent export that is not yet deleted, for the page to show."""
     return DataExport.objects.owned_by(user=user, person=person).order_by("-requested_at").first()

@@ -1,42 +1,24 @@
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class ExportStorage(FileSystemStorage):
-    """Data exports live outside MEDIA_ROOT (no URL, no web server serves them): in
-    DATA_EXPORT_DIR, by default `private/exports/` beside MEDIA_ROOT. Resolved at each use, so
-    tests and deployments that move either move it too. Only the owner's download view reads
-    them."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        configured = getattr(settings, "DATA_EXPORT_DIR", None)
-        return Path(configured or Path(settings.MEDIA_ROOT).parent / "private" / "exports")
-
-    @property
-    def location(self):
-        return str(self.base_location.resolve())
-
-    def url(self, name):
-        raise ValueError("Data exports are served only through their owner's download view.")
-
-    def deconstruct(self):
-        return ("bruecken.privacy.models.ExportStorage", (), {})
+from bruecken import storage
 
 
-export_storage = ExportStorage()
+def _export_dir():
+    return getattr(settings, "DATA_EXPORT_DIR", None)
+
+
+# Data exports have no URL: only the owner's download view reads them. They are in the
+# "private" storage's exports/ folder; on this machine in DATA_EXPORT_DIR if set, by default
+# `private/exports/` beside MEDIA_ROOT (never under it).
+export_storage = storage.private_area("exports", local_dir=_export_dir)
 
 
 def _export_storage():

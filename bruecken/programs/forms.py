@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bruecken.actors.forms import formfield
 from bruecken.pickers import PickerField, PickerMultipleField
-from bruecken.places.models import Country, Municipality, MunicipalityKind, Partnership
+from bruecken.places.models import Municipality, MunicipalityKind
 
 from .models import Admission, ProcessTemplate, Program, TemplateStep, WorkshopKind
 
@@ -172,22 +172,3 @@ class AddMunicipalityForm(forms.Form):
                 if not data.get(name):
                     self.add_error(name, _("Needed for a new municipality."))
         return data
-
-
-class PartnershipForm(forms.ModelForm):
-    country = PickerField(
-        Country.objects.all(),
-        source="countries",
-        label=_("Country"),
-        help_text=_("Type part of the country's name and pick it from the suggestions."),
-    )
-
-    class Meta:
-        model = Partnership
-        fields = ["partner_name", "country", "kind", "since", "note", "source"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-        formfield_callback = formfield
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["since"].widget.attrs.update({"min": 1900, "max": 2100})

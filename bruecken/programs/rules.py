@@ -26,8 +26,17 @@ def coordinates_municipality(user, municipality):
 rules.add_perm("programs.manage_program", is_program_office)
 rules.add_perm("programs.start_process", is_program_office | coordinates_municipality)
 rules.add_perm("programs.manage_process", is_program_office | coordinates_process)
-# A municipality's partnerships abroad: the program office, and the municipality's coordinators.
+# A municipality's partnerships abroad and their profiles (pages and services in
+# bruecken/partnerships): the program office, and the municipality's coordinators.
 rules.add_perm("programs.manage_partnerships", is_program_office | coordinates_municipality)
+
+
+def partnership_municipality_ids(user):
+    """The municipalities whose partnerships `user` manages, as `manage_partnerships` says
+    (None: all of them), for lists of partnerships."""
+    return None if is_program_office(user) else roles.coordinated_municipality_ids(user)
+
+
 rules.add_perm(
     "programs.view_process", is_program_office | coordinates_process | facilitates_process
 )

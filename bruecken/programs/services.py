@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from bruecken.accounts import audit
 from bruecken.permissions import require
-from bruecken.places.models import Municipality, Partnership
+from bruecken.places.models import Municipality
 
 from .models import (
     Admission,
@@ -378,10 +378,9 @@ def update_process_template(user, template, values, steps):
     return _save_template(user, template, values, steps)
 
 
-# The municipalities of a program and their partnerships abroad (so far only in the admin).
+# The municipalities of a program (their partnerships abroad: bruecken.partnerships.services).
 
 MUNICIPALITY_FIELDS = ["name", "kind", "ags", "federal_state"]
-PARTNERSHIP_FIELDS = ["partner_name", "country", "kind", "since", "note", "source"]
 
 
 @transaction.atomic
@@ -414,41 +413,3 @@ def add_municipality(user, program, values):
     if values.get("start_process"):
         process = start_local_process(user, program, municipality)
     return municipality, process
-
-
-def _save_partnership(user, partnership, values):
-    with audit.changes(user, partnership, PARTNERSHIP_FIELDS, subjects=[partnership.municipality]):
-        _assign(partnership, values, PARTNERSHIP_FIELDS)
-        partnership.full_clean()
-        partnership.save()
-    return partnership
-
-
-@transaction.atomic
-def create_partnership(user, municipality, values):
-    require(user, "programs.manage_partnerships", municipality)
-    return _save_partnership(user, Partnership(municipality=municipality), values)
-
-
-@transaction.atomic
-def update_partnership(user, partnership, values):
-    """Change a partnership; its municipality stays."""
-    partnership = (
-        Partnership.objects.select_for_update(of=("self",))
-        .select_related("municipality")
-        .get(pk=partnership.pk)
-    )
-    require(user, "programs.manage_partnerships", partnership.municipality)
-    return _save_partnership(user, partnership, values)
-
-
-@transaction.atomic
-def delete_partnership(user, partnership):
-    partnership = (
-        Partnership.objects.select_for_update(of=("self",))
-        .select_related("municipality")
-        .get(pk=partnership.pk)
-    )
-    require(user, "programs.manage_partnerships", partnership.municipality)
-    audit.deleted(user, partnership, PARTNERSHIP_FIELDS, subjects=[partnership.municipality])
-    partnership.delete()

@@ -8,16 +8,15 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from bruecken.permissions import require
-from bruecken.places.models import Municipality, Partnership
-from bruecken.web import apply_form_error, confirm_first, fill, form_page, staff_area
+from bruecken.places.models import Municipality
+from bruecken.web import apply_form_error, form_page, staff_area
 
 from . import services
 from .forms import (
     AddMunicipalityForm,
-    PartnershipForm,
     ProcessTemplateForm,
     ProgramForm,
     StepFormSet,
@@ -149,7 +148,7 @@ def template_edit(request, pk):
     return _template_page(request, get_object_or_404(ProcessTemplate, pk=pk))
 
 
-# A program's municipalities and their partnerships abroad
+# A program's municipalities (their partnerships abroad: bruecken.partnerships)
 
 
 @staff_area
@@ -172,83 +171,4 @@ def municipality_add(request, pk):
         lambda data: services.add_municipality(request.user, program, data),
         success=_("The municipality takes part in the program now."),
         success_url=added,
-    )
-
-
-def _partnerships_url(municipality):
-    return reverse("programs:partnership_list", args=[municipality.pk])
-
-
-@staff_area
-def partnership_list(request, pk):
-    municipality = get_object_or_404(Municipality, pk=pk)
-    require(request.user, "programs.manage_partnerships", municipality)
-    partnerships = municipality.partnerships.select_related("country").order_by(
-        "since", "partner_name"
-    )
-    return render(
-        request,
-        "programs/partnership_list.html",
-        {"municipality": municipality, "partnerships": partnerships},
-    )
-
-
-@staff_area
-def partnership_create(request, pk):
-    municipality = get_object_or_404(Municipality, pk=pk)
-    require(request.user, "programs.manage_partnerships", municipality)
-    form = PartnershipForm(request.POST or None, instance=Partnership(municipality=municipality))
-    return form_page(
-        request,
-        form,
-        "programs/partnership_form.html",
-        {"municipality": municipality},
-        lambda data: services.create_partnership(request.user, municipality, data),
-        success_url=_partnerships_url(municipality),
-    )
-
-
-@staff_area
-def partnership_edit(request, pk):
-    partnership = get_object_or_404(Partnership.objects.select_related("municipality"), pk=pk)
-    require(request.user, "programs.manage_partnerships", partnership.municipality)
-    form = PartnershipForm(request.POST or None, instance=partnership)
-    return form_page(
-        request,
-        form,
-        "programs/partnership_form.html",
-        {"municipality": partnership.municipality, "partnership": partnership},
-        lambda data: services.update_partnership(request.user, partnership, data),
-        success_url=_partnerships_url(partnership.municipality),
-    )
-
-
-@staff_area
-@require_http_methods(["GET", "POST"])
-def partnership_delete(request, pk):
-    partnership = get_object_or_404(Partnership.objects.select_related("municipality"), pk=pk)
-    require(request.user, "programs.manage_partnerships", partnership.municipality)
-    back_url = _partnerships_url(partnership.municipality)
-
-    def act():
-        services.delete_partnership(request.user, partnership)
-        messages.success(
-            request,
-            _("The partnership with %(partner)s is deleted.")
-            % {"partner": partnership.partner_name},
-        )
-        return redirect(back_url)
-
-    return confirm_first(
-        request,
-        act,
-        question=fill(
-            _("Delete the partnership with %(partner)s?"), partner=partnership.partner_name
-        ),
-        consequence=_(
-            "The partnership is removed from the municipality and no longer offered for "
-            "matching. This cannot be undone."
-        ),
-        confirm=_("Delete partnership"),
-        back_url=back_url,
     )

@@ -8,9 +8,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from bruecken import workers
         from bruecken.actors.signals import consent_withdrawn
 
         from . import services
+
+        # A build whose worker died is queued again or marked failed.
+        workers.when_lost(services.build_process_document, services.build_lost)
 
         # Stored process documentation no longer names an organisation that withdrew.
         consent_withdrawn.connect(

@@ -8,11 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from bruecken.fields import acting_user
 from bruecken.programs.models import LocalProcess
+from bruecken.storage import delete_quietly, private_area
+
+# Served only by `views.build_download`, after its rule: in the "private" storage; on this
+# machine under MEDIA_ROOT as before (which nobody serves directly).
+_build_files = private_area(local_alias="default")
+
+
+def build_storage():
+    return _build_files
 
 
 def build_file_path(build, filename):
-    """Under the media root, which nobody serves directly (`views.build_download` checks the
-    rule), with a random part: a guessed path finds nothing even if a server did."""
+    """With a random part: a guessed path finds nothing even if a server served the folder."""
     return f"reports/processes/{build.process_id}/{secrets.token_hex(8)}/{filename}"
 
 
@@ -43,7 +51,9 @@ class ProcessDocumentBuild(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
     step = models.CharField(_("step"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
-    file = models.FileField(_("file"), upload_to=build_file_path, blank=True, max_length=300)
+    file = models.FileField(
+        _("file"), upload_to=build_file_path, storage=build_storage, blank=True, max_length=300
+    )
     size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     requested_by = acting_user(_("requested by"))
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
@@ -74,4 +84,4 @@ def _delete_file(sender, instance, **kwargs):
     has committed."""
     if instance.file:
         storage, name = instance.file.storage, instance.file.name
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(lambda: delete_quietly(storage, name))

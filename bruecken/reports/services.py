@@ -191,6 +191,18 @@ def build_process_document(build_id):
     return run_build(build_id)
 
 
+def build_lost(args, kwargs, requeued):
+    """The worker running `build_process_document` died (bruecken/workers.py): the build waits
+    for the next worker again, or has failed and says so."""
+    builds = ProcessDocumentBuild.objects.filter(pk=(args or [kwargs.get("build_id")])[0])
+    if requeued:
+        builds.filter(status=Status.RUNNING).update(status=Status.QUEUED, progress=0, step="queued")
+    else:
+        builds.filter(status__in=ProcessDocumentBuild.IN_PROGRESS).update(
+            status=Status.FAILED, error=STALE, finished_at=timezone.now()
+        )
+
+
 # A withdrawn consent
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from bruecken.accounts.models import Role
 from bruecken.accounts.tests.factories import user_with_role
 from bruecken.actors.models import Organisation, Person
+from bruecken.advisory.models import Advice, AdviceKind
 from bruecken.api import services as api_services
 from bruecken.events.tests.factories import EventFactory, RegistrationFactory
 from bruecken.guide.models import Recommendation
@@ -351,13 +352,22 @@ class Fuzzer:
 def _world(process, accepted):  # noqa: F811
     """Beyond the completed Bonn process: an open program seminar, news, a page."""
     program = process.program
-    EventFactory(
+    seminar = EventFactory(
         process=None,
         program=program,
         kind=WorkshopKind.SEMINAR,
         admission=Admission.OPEN,
         title="Fachseminar",
         starts_at=timezone.now() + datetime.timedelta(days=20),
+    )
+    # Advice to an organisation of the process (its representative's), with its pages and forms.
+    Advice.objects.create(
+        organisation=Organisation.objects.filter(municipality=process.municipality).first(),
+        kind=AdviceKind.SEMINAR,
+        event=seminar,
+        topic="Fördermittel beantragen",
+        given_on=timezone.localdate(seminar.starts_at),
+        follow_up_on=timezone.localdate(seminar.starts_at) + datetime.timedelta(days=14),
     )
     upcoming = EventFactory(process=process, position=5, kind=WorkshopKind.EXTENDED)
     person = Person.objects.filter(municipality=process.municipality).first()

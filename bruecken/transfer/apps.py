@@ -22,6 +22,11 @@ class TransferConfig(AppConfig):
         )
         # What waits for a user on their home page.
         waiting.register("transfer", transfer_waiting.waiting_for)
+        # A check or import whose worker died is queued again or failed (bruecken/workers.py).
+        from bruecken import workers
+
+        for background_task in (services.check_import_task, services.commit_import_task):
+            workers.when_lost(background_task, services.import_lost)
         # What the erasure changes here and the privacy ledger counts (bruecken/personal_data.py).
         from bruecken import personal_data
 

@@ -3,11 +3,8 @@
 the import's, so an exported file can be edited and imported again.
 
 Rows stream in chunks (one query for the rows and one per many-to-many field per chunk, never
-one per row). Cells that a spreadsheet would take for a formula (= + - @) are escaped with an
-apostrophe, which the import removes again."""
-
-import csv
-import tempfile
+one per row). The files are written by bruecken/spreadsheets.py, which escapes cells that a
+spreadsheet would take for a formula."""
 
 from django.db.models import BooleanField, Case, Prefetch, Value, When
 from django.utils import timezone
@@ -16,19 +13,11 @@ from django.utils.translation import gettext as _
 from bruecken.actors.filters import filter_organisations, filter_people
 from bruecken.actors.models import Organisation, Person
 from bruecken.places.models import Country, Language
+from bruecken.spreadsheets import ENCODINGS, csv_stream, escape, xlsx_file  # noqa: F401 (the views')
 
 from .importers import ORGANISATION_COLUMNS, PERSON_COLUMNS
-from .parsing import FORMULA_PREFIXES
 
 CHUNK = 1000
-ENCODINGS = {"utf-8": "utf-8-sig", "cp1252": "cp1252"}
-
-
-def escape(value):
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _date(value):
@@ -119,7 +108,7 @@ def person_rows(user, data):
     because they are published, just name and municipality: the rest (countries among it)
     is personal data the user has no need of."""
     queryset = _private(
-        filter_people(Person.objects.visible_to(user), data),
+        filter_people(Person.objects.visible_to(user), data, user),
         Person.visibility_q(user, private=True),
     )
     queryset = queryset.select_related("municipality").prefetch_related(
@@ -152,45 +141,3 @@ def person_rows(user, data):
         else:
             row += [""] * 8
         yield row
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_stream(rows, encoding="utf-8"):
-    """Encoded CSV lines (semicolon, CRLF as Excel writes them); characters Windows-1252
-    cannot hold become "?"."""
-    codec = ENCODINGS.get(encoding, "utf-8-sig")
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    if codec == "utf-8-sig":
-        yield "\ufeff".encode()
-        codec = "utf-8"
-    for row in rows:
-        yield writer.writerow([escape(value) for value in row]).encode(codec, errors="replace")
-
-
-def xlsx_file(rows, title):
-    """A workbook (write-only, so memory stays flat) in a temporary file, rewound."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    bold = Font(bold=True)
-    for number, row in enumerate(rows):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=escape(value) if value != "" else None)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula
-            if number == 0:
-                cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-    handle = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(handle)
-    handle.seek(0)
-    return handle

@@ -2,14 +2,12 @@
 the outcome. Uploaded files live outside MEDIA_ROOT (never under a public URL) and are deleted
 once the run is committed or abandoned (and by `delete_stale_uploads`)."""
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bruecken import storage
 from bruecken.accounts import roles
 from bruecken.fields import acting_user
 from bruecken.models import Timestamped
@@ -19,26 +17,10 @@ def upload_dir():
     return getattr(settings, "TRANSFER_UPLOAD_DIR", None) or (settings.VAR_DIR / "imports")
 
 
-class PrivateStorage(FileSystemStorage):
-    """Uploads in VAR_DIR/imports (or TRANSFER_UPLOAD_DIR): no URL, no web server serves them.
-    The place is read from the settings on every use."""
-
-    def __init__(self):
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self):
-        return str(upload_dir())
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Uploaded import files are not accessible via a URL.")
-
-
-private_storage = PrivateStorage()
+# Uploads have no URL and no web server serves them; the web process stores them and the worker
+# reads them, so they are in the "private" storage's imports/ folder (on this machine in
+# TRANSFER_UPLOAD_DIR, by default VAR_DIR/imports).
+private_storage = storage.private_area("imports", local_dir=upload_dir)
 
 
 def _private_storage():

@@ -15,9 +15,9 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from bruecken.spreadsheets import FORMULA_PREFIXES
+
 DELIMITERS = [";", ",", "\t"]
-# Excel escapes cells that would start a formula with an apostrophe; so do our exports.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMNS = 200
 MAX_ROWS = 200_000  # a file (or a zip bomb of a workbook) stops being read here
 

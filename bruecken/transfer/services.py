@@ -334,6 +334,19 @@ def commit_import_task(run_id):
     run_commit(run_id)
 
 
+def import_lost(args, kwargs, requeued):
+    """The worker checking or importing a large file died (bruecken/workers.py): queued again,
+    the work starts over (an import writes in one transaction: nothing was kept); given up,
+    the run has failed and says why."""
+    if requeued:
+        return
+    run = (
+        ImportRun.objects.select_for_update().filter(pk=(args or [kwargs.get("run_id")])[0]).first()
+    )
+    if run is not None and run.is_busy:
+        _failed(run, _("The background worker stopped while working on this file."))
+
+
 def _failed(run, message):
     _store_problems(run, [file_problem(message)])
     run.status = ImportRun.Status.FAILED

@@ -12,7 +12,7 @@ class WebsiteConfig(AppConfig):
         from bruecken.privacy import retention
 
         from . import personal_data as mine
-        from . import services
+        from . import pickers, services
         from . import waiting as website_waiting
 
         # Messages from the contact and feedback forms are kept for a limited time only.
@@ -21,6 +21,8 @@ class WebsiteConfig(AppConfig):
             retention.ledgered("contact_messages", services.delete_old_messages),
             "old contact messages deleted",
         )
+        # The pictures' type-ahead picker (bruecken/pickers.py).
+        pickers.register()
         # What waits for a user on their home page.
         waiting.register("website", website_waiting.waiting_for)
         # What "Meine Daten", the export and the erasure find here (bruecken/personal_data.py).

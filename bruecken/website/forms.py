@@ -57,11 +57,6 @@ class ContentForm(forms.ModelForm):
         return self._clean_markdown("body_en")
 
 
-class ImageChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.alt
-
-
 class NewsArticleForm(ContentForm):
     class Meta:
         model = NewsArticle
@@ -69,7 +64,7 @@ class NewsArticleForm(ContentForm):
         # What the service writes.
         fields = NEWS_FIELDS
         field_classes = {
-            "image": ImageChoiceField,
+            "image": PickerField.using("images"),
             "municipality": PickerField.using("municipalities"),
         }
         widgets = {

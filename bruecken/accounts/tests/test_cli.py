@@ -62,8 +62,31 @@ def test_serve_without_debug_runs_gunicorn(monkeypatch, settings):
         "0.0.0.0:8080",
         "--workers",
         "3",
+        "--graceful-timeout",
+        "30",
+        "--error-logfile",
+        "-",
+        "--logger-class",
+        "bruecken.logs.GunicornLogger",
         "bruecken.wsgi:application",
     ]
+
+
+def test_serve_gives_requests_under_way_time_to_finish(monkeypatch, settings):
+    settings.DEBUG = False
+    monkeypatch.setenv("BRUECKEN_ADDRESS", "127.0.0.1:8080")
+    monkeypatch.setenv("WEB_GRACEFUL_TIMEOUT", "90")
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    seen = {}
+
+    def fake_run():
+        seen["argv"] = list(sys.argv)
+        return 0
+
+    monkeypatch.setattr("gunicorn.app.wsgiapp.run", fake_run)
+    assert cli.main(["bruecken", "serve"]) == 0
+    index = seen["argv"].index("--graceful-timeout")
+    assert seen["argv"][index + 1] == "90"
 
 
 def test_the_console_script_is_installed():

@@ -130,9 +130,13 @@ def list_people(
     memberships in public organisations (as organisation profiles show them); with a token
     those the user's role covers, with details where the role allows."""
     user = reader(request)
-    # Anonymously the name only: the search document also holds e-mail addresses.
-    columns = fulltext.COLUMNS if user.is_authenticated else [fulltext.NAME]
-    searched = person_queryset(user).search(q, columns)
+    # Anonymously the name only; with a token private details and e-mail addresses of those
+    # the user may see them of (`search_as`).
+    queryset = person_queryset(user)
+    if user.is_authenticated:
+        searched = queryset.search_as(user, q)
+    else:
+        searched = queryset.search(q, [fulltext.NAME])
     return page(
         request,
         searched,

@@ -12,6 +12,7 @@ from bruecken.places.models import (
     MunicipalityKind,
     Partnership,
     PartnershipKind,
+    PartnershipStatus,
 )
 from bruecken.programs.models import Program
 
@@ -37,6 +38,7 @@ router = Area("places")
 MunicipalityKindParam = choice("MunicipalityKind", MunicipalityKind)
 FederalStateParam = choice("FederalState", FederalState)
 PartnershipKindParam = choice("PartnershipKind", PartnershipKind)
+PartnershipStatusParam = choice("PartnershipStatus", PartnershipStatus)
 
 
 def municipality_queryset():
@@ -100,6 +102,8 @@ def partnership_out(p):
         "kind": p.kind,
         "kind_label": label(p, "kind"),
         "since": p.since,
+        "status": p.status,
+        "status_label": label(p, "status"),
         "note": p.note,
         "source": p.source,
     }
@@ -113,8 +117,10 @@ def list_partnerships(
     municipality: OptionalId = None,
     country: CountryCode = None,
     kind: PartnershipKindParam = None,
+    status: PartnershipStatusParam = None,
 ):
-    """Partnerships of municipalities with localities abroad (public, each with its source)."""
+    """Partnerships of municipalities with localities abroad (public, each with its source);
+    `status`: active, dormant or ended."""
     return page(
         request,
         Partnership.objects.select_related("municipality", "country"),
@@ -125,6 +131,7 @@ def list_partnerships(
             "municipality_id": municipality,
             "country__code": country.upper() if country else None,
             "kind": kind,
+            "status": status,
         },
         order=["municipality__name", "municipality_id", "partner_name", "pk"],
     )

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from bruecken.accounts import audit
 from bruecken.permissions import require
 from bruecken.programs.models import Admission, WorkshopKind
+from bruecken.storage import delete_quietly
 
 from .. import notifications
 from ..exceptions import Refused
@@ -270,8 +271,9 @@ def delete_document(user, document):
         audit.deleted(user, document, DOCUMENT_FIELDS, subjects=[document.event])
         storage, name = document.file.storage, document.file.name
         document.delete()
-        # The file goes once the row is gone for good.
-        transaction.on_commit(lambda: storage.delete(name))
+        # The file goes once the row is gone for good (a store down then is logged: the
+        # deletion is done all the same).
+        transaction.on_commit(lambda: delete_quietly(storage, name))
 
 
 # Attendance and minutes

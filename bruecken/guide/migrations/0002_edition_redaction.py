@@ -19,17 +19,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='edition',
             name='public_docx_file',
-            field=models.FileField(blank=True, storage=bruecken.guide.models.PrivateStorage(), upload_to=bruecken.guide.models.edition_file_path, verbose_name='redacted DOCX'),
+            field=models.FileField(blank=True, storage=bruecken.guide.models.private_storage, upload_to=bruecken.guide.models.edition_file_path, verbose_name='redacted DOCX'),
         ),
         migrations.AddField(
             model_name='edition',
             name='public_html_file',
-            field=models.FileField(blank=True, storage=bruecken.guide.models.PrivateStorage(), upload_to=bruecken.guide.models.edition_file_path, verbose_name='redacted web edition'),
+            field=models.FileField(blank=True, storage=bruecken.guide.models.private_storage, upload_to=bruecken.guide.models.edition_file_path, verbose_name='redacted web edition'),
         ),
         migrations.AddField(
             model_name='edition',
             name='public_pdf_file',
-            field=models.FileField(blank=True, storage=bruecken.guide.models.PrivateStorage(), upload_to=bruecken.guide.models.edition_file_path, verbose_name='redacted PDF'),
+            field=models.FileField(blank=True, storage=bruecken.guide.models.private_storage, upload_to=bruecken.guide.models.edition_file_path, verbose_name='redacted PDF'),
         ),
         migrations.AddField(
             model_name='edition',

@@ -1,6 +1,10 @@
+import html
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from bruecken.accounts.tests.factories import PASSWORD
 from bruecken.guide import services
@@ -93,6 +97,54 @@ def test_facilitator_proposes_through_the_form(
     assert response.status_code == 302
     assert response.url == recommendation.get_absolute_url()
     assert list(recommendation.results.all()) == [result]
+
+
+def test_workshops_and_goals_are_picked(login, bonn_facilitator, program, categories, process):
+    client = login(bonn_facilitator)
+    page = client.get(url("recommendation_create", program.pk)).content.decode()
+    # Pickers, no list of every workshop.
+    assert 'name="workshops__search"' in page
+    assert 'type="checkbox" name="workshops"' not in page
+    workshop = process.test_workshops[0]
+    found = client.get(reverse("picker", args=["workshops"]), {"q": workshop.title[:6]}).json()
+    assert str(workshop.pk) in [row["value"] for row in found["results"]]
+    assert all("Bonn" in row["hint"] for row in found["results"])
+    # A goal's hint tells how it was rated.
+    goals = client.get(reverse("picker", args=["rated_goals"]), {"q": "tisch"}).json()
+    assert [row["label"] for row in goals["results"]] == ["Runder Tisch Migration"]
+    assert "achieved" in goals["results"][0]["hint"] or "erreicht" in goals["results"][0]["hint"]
+    response = client.post(
+        url("recommendation_create", program.pk),
+        {
+            "title": "Werkstätten zitieren",
+            "text": "Die Werkstätten zeigen es.",
+            "category": categories[0].pk,
+            "workshops": [workshop.pk],
+        },
+    )
+    assert response.status_code == 302
+    recommendation = Recommendation.objects.get(title="Werkstätten zitieren")
+    assert list(recommendation.workshops.all()) == [workshop]
+
+
+def test_workshops_of_another_municipality_are_refused(
+    login, kiel_coordinator, program, categories, process
+):
+    client = login(kiel_coordinator)
+    workshop = process.test_workshops[0]
+    page = client.get(url("recommendation_create", program.pk)).content.decode()
+    # The picker offers what the form takes (its signed scope): Kiel's workshops, not Bonn's
+    # published ones.
+    address = re.search(r'data-url="([^"]*/workshops/[^"]*)"', page).group(1)
+    address = html.unescape(address) + "&" + urlencode({"q": workshop.title[:6]})
+    found = client.get(address).json()
+    assert found["results"] == []
+    response = client.post(
+        url("recommendation_create", program.pk),
+        {"title": "X", "text": "Y", "category": categories[0].pk, "workshops": [workshop.pk]},
+    )
+    assert response.status_code == 200
+    assert not Recommendation.objects.exists()
 
 
 def test_bad_recommendation_shows_errors(login, bonn_facilitator, program, categories):

@@ -143,6 +143,7 @@ def test_sources_merge_into_one_edge(orgs, process, bonn):
     a, b, _c, _d = orgs
     TieFactory(source=a, target=b, started_on=day("2025-12-01"))
     TieFactory(source=b, target=a, kind="funding", started_on=day("2026-01-10"))
+    TieFactory(source=a, target=b, kind="introduction", started_on=day("2026-02-01"))
     event = workshop(process, "2025-05-01")
     for organisation in (a, b):
         RegistrationFactory(event=event, person=MembershipFactory(organisation=organisation).person)
@@ -151,7 +152,7 @@ def test_sources_merge_into_one_edge(orgs, process, bonn):
     Result.objects.filter(pk=result.pk).update(created_at=moment("2025-09-01"))
     network = load_network(municipality=bonn)
     assert network.edge_count == 1
-    assert edge(network, a, b) == (day("2025-05-01"), 4, EdgeKind.ALL)
+    assert edge(network, a, b) == (day("2025-05-01"), 5, EdgeKind.ALL)
 
 
 def test_scope(orgs, program, process, bonn, kiel):

@@ -1,18 +1,13 @@
-"""Adding a municipality to a program and keeping a municipality's partnerships abroad, without
-the Django admin: services (rule, transaction, audit) and the staff pages."""
+"""Adding a municipality to a program, without the Django admin: the service (rule, transaction,
+audit) and the staff page. Its partnerships abroad: bruecken/partnerships/tests."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from bruecken.accounts.models import AuditEntry
 from bruecken.events.models import Event
-from bruecken.places.models import Municipality, MunicipalityKind, Partnership, PartnershipKind
-from bruecken.places.tests.factories import (
-    CountryFactory,
-    MunicipalityFactory,
-    PartnershipFactory,
-    WorldRegionFactory,
-)
+from bruecken.places.models import Municipality, MunicipalityKind
+from bruecken.places.tests.factories import MunicipalityFactory
 from bruecken.programs import services
 from bruecken.programs.models import LocalProcess
 from bruecken.tests.helpers import url_maker
@@ -29,21 +24,6 @@ def audit(model, action):
 @pytest.fixture
 def leipzig(db):
     return MunicipalityFactory(name="Leipzig", ags="14713000")
-
-
-@pytest.fixture
-def ghana(db):
-    return CountryFactory()
-
-
-@pytest.fixture
-def bolivia(db):
-    return CountryFactory(
-        code="BO",
-        name_de="Bolivien",
-        name_en="Bolivia",
-        region=WorldRegionFactory(code="419", name_de="Lateinamerika", name_en="Latin America"),
-    )
 
 
 # Adding a municipality: the service
@@ -104,60 +84,6 @@ class TestAddMunicipality:
                 request.getfixturevalue(who), program, {"municipality": leipzig}
             )
         assert not program.municipalities.filter(pk=leipzig.pk).exists()
-
-
-# Partnerships: the service and its rule
-
-
-class TestPartnershipServices:
-    values = {"partner_name": "Cape Coast", "kind": PartnershipKind.CITY, "since": 2010}
-
-    @pytest.mark.parametrize("who", ["office", "bonn_coordinator"])
-    def test_create_update_delete_with_audit(self, request, who, bonn, ghana):
-        user = request.getfixturevalue(who)
-        partnership = services.create_partnership(user, bonn, {**self.values, "country": ghana})
-        assert partnership.municipality == bonn
-        services.update_partnership(user, partnership, {"since": 2011, "note": "erneuert"})
-        partnership.refresh_from_db()
-        assert (partnership.since, partnership.note) == (2011, "erneuert")
-        services.delete_partnership(user, partnership)
-        assert not Partnership.objects.filter(pk=partnership.pk).exists()
-        for action in (
-            AuditEntry.Action.CREATE,
-            AuditEntry.Action.UPDATE,
-            AuditEntry.Action.DELETE,
-        ):
-            entry = audit(Partnership, action).get()
-            assert entry.user == user
-        update = audit(Partnership, AuditEntry.Action.UPDATE).get()
-        assert set(update.changes) == {"since", "note"}
-
-    def test_another_municipalitys_coordinator_is_refused(self, kiel_coordinator, bonn, ghana):
-        with pytest.raises(PermissionDenied):
-            services.create_partnership(kiel_coordinator, bonn, {**self.values, "country": ghana})
-        partnership = PartnershipFactory(municipality=bonn, country=ghana)
-        with pytest.raises(PermissionDenied):
-            services.update_partnership(kiel_coordinator, partnership, {"since": 1999})
-        with pytest.raises(PermissionDenied):
-            services.delete_partnership(kiel_coordinator, partnership)
-        partnership.refresh_from_db()
-        assert partnership.since == 2000
-
-    @pytest.mark.parametrize("who", ["bonn_facilitator", "participant"])
-    def test_other_roles_are_refused(self, request, who, bonn, ghana):
-        with pytest.raises(PermissionDenied):
-            services.create_partnership(
-                request.getfixturevalue(who), bonn, {**self.values, "country": ghana}
-            )
-
-    def test_the_same_partnership_twice_and_a_year_out_of_range(self, office, bonn, ghana):
-        services.create_partnership(office, bonn, {**self.values, "country": ghana})
-        with pytest.raises(ValidationError):
-            services.create_partnership(office, bonn, {**self.values, "country": ghana})
-        with pytest.raises(ValidationError):
-            services.create_partnership(
-                office, bonn, {**self.values, "partner_name": "Accra", "country": ghana, "since": 1}
-            )
 
 
 # The pages
@@ -258,97 +184,3 @@ class TestAddMunicipalityPage:
         assert link in client.get(url("program_detail", program.pk)).content.decode()
         client.force_login(bonn_coordinator)
         assert link not in client.get(url("program_detail", program.pk)).content.decode()
-
-
-class TestPartnershipPages:
-    @pytest.mark.parametrize("language", ["de", "en"])
-    def test_create_with_a_typed_country_and_edit(
-        self, client, bonn_coordinator, bonn, ghana, bolivia, language
-    ):
-        client.force_login(bonn_coordinator)
-        page = client.get(url("partnership_create", bonn.pk, language=language))
-        assert page.status_code == 200
-        typed = "Bolivien" if language == "de" else "Bolivia"
-        step = client.post(
-            url("partnership_create", bonn.pk, language=language),
-            {"partner_name": "Sucre", "country__search": typed[:4], "kind": "project"},
-        )
-        assert f'value="{bolivia.pk}"' in step.content.decode()
-        response = client.post(
-            url("partnership_create", bonn.pk, language=language),
-            {"partner_name": "Sucre", "country": bolivia.pk, "kind": "project", "since": "2002"},
-        )
-        assert response.status_code == 302
-        assert response["Location"] == url("partnership_list", bonn.pk, language=language)
-        partnership = Partnership.objects.get(municipality=bonn, partner_name="Sucre")
-        assert partnership.country == bolivia
-
-        edit = client.get(url("partnership_edit", partnership.pk, language=language))
-        assert typed in edit.content.decode()
-        response = client.post(
-            url("partnership_edit", partnership.pk, language=language),
-            {"partner_name": "Sucre", "country": ghana.pk, "kind": "project", "since": "1996"},
-        )
-        assert response.status_code == 302
-        partnership.refresh_from_db()
-        assert (partnership.country, partnership.since) == (ghana, 1996)
-        listing = client.get(url("partnership_list", bonn.pk, language=language))
-        assert "Sucre" in listing.content.decode()
-
-    @pytest.mark.parametrize(
-        "data",
-        [
-            {"partner_name": "Accra", "country": "Atlantis", "kind": "city"},
-            {"partner_name": "Accra", "country": "\x00", "kind": "city"},
-            {"partner_name": "Accra", "country": "Ghana", "kind": "city", "since": str(10**30)},
-            {"partner_name": "Accra", "country": "Ghana", "kind": "city", "since": "1"},
-            {"partner_name": "Accra", "country": "Ghana", "kind": "castle"},
-            {"partner_name": "", "country": "Ghana", "kind": "city"},
-            {"partner_name": "Accra", "country": "Ghana", "kind": "city", "source": "javascript:x"},
-        ],
-    )
-    def test_wrong_input_is_shown_on_the_form(self, client, office, bonn, ghana, data):
-        client.force_login(office)
-        before = Partnership.objects.count()
-        response = client.post(url("partnership_create", bonn.pk), data)
-        assert response.status_code == 200
-        assert Partnership.objects.count() == before
-
-    def test_another_municipalitys_ids_are_refused(self, client, kiel_coordinator, bonn, ghana):
-        partnership = PartnershipFactory(municipality=bonn, country=ghana, partner_name="Accra")
-        client.force_login(kiel_coordinator)
-        assert client.get(url("partnership_list", bonn.pk)).status_code == 403
-        assert client.get(url("partnership_create", bonn.pk)).status_code == 403
-        assert client.get(url("partnership_edit", partnership.pk)).status_code == 403
-        data = {"partner_name": "Kumasi", "country": "Ghana", "kind": "city"}
-        assert client.post(url("partnership_create", bonn.pk), data).status_code == 403
-        assert client.post(url("partnership_edit", partnership.pk), data).status_code == 403
-        assert client.post(url("partnership_delete", partnership.pk)).status_code == 403
-        confirmed = {"confirm": "yes"}
-        assert client.post(url("partnership_delete", partnership.pk), confirmed).status_code == 403
-        partnership.refresh_from_db()
-        assert partnership.partner_name == "Accra"
-        assert client.get(url("partnership_edit", 999999)).status_code == 404
-
-    def test_delete(self, client, office, bonn, ghana):
-        partnership = PartnershipFactory(municipality=bonn, country=ghana)
-        client.force_login(office)
-        # Asked first: the page names the consequence, nothing is deleted yet.
-        for asking in (client.get, client.post):
-            response = asking(url("partnership_delete", partnership.pk))
-            assert response.status_code == 200
-            assert "nicht rückgängig" in response.content.decode()
-        assert Partnership.objects.filter(pk=partnership.pk).exists()
-        response = client.post(url("partnership_delete", partnership.pk), {"confirm": "yes"})
-        assert response["Location"] == url("partnership_list", bonn.pk)
-        assert not Partnership.objects.filter(pk=partnership.pk).exists()
-
-    def test_linked_from_the_process_dashboard(
-        self, client, office, bonn_coordinator, bonn_facilitator, program, bonn
-    ):
-        process = services.start_local_process(office, program, bonn)
-        link = url("partnership_list", bonn.pk)
-        for user, shown in ((bonn_coordinator, True), (office, True), (bonn_facilitator, False)):
-            client.force_login(user)
-            html = client.get(url("process_detail", process.pk)).content.decode()
-            assert (link in html) is shown

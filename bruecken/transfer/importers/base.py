@@ -78,15 +78,35 @@ def choice_lookup(choices, extra=None):
     return keys
 
 
-def organisations_by_key(keys):
-    """The organisations of the municipalities in `keys` ((municipality id, name key) pairs), by
-    that key: what rows naming an organisation are matched against."""
-    municipality_ids = {key[0] for key in keys}
+def organisations_by_key(keys, fields=None, municipalities=None):
+    """The organisations that `keys` ((municipality id, name key) pairs) name, by that key: what
+    rows naming an organisation are matched against. The municipalities' other organisations
+    are passed over as plain ids, so that a file naming a few of a city's organisations loads
+    those few. `fields`: only these fields are loaded (besides the key's), for files that
+    name organisations without changing them (200,000 rows name every organisation, and a
+    whole organisation costs several times a few fields); `municipalities` ({id:
+    municipality}, the importer's reference data) instead of one joined copy per
+    organisation."""
+    keys = set(keys)
+    wanted = []
+    for chunk in chunks(sorted({key[0] for key in keys})):
+        rows = Organisation.objects.filter(municipality_id__in=chunk).order_by()
+        for pk, municipality_id, key in rows.values_list("pk", "municipality_id", "name_key"):
+            if (municipality_id, key) in keys:
+                wanted.append(pk)
+    organisations = Organisation.objects.order_by()
+    if fields is not None:
+        organisations = organisations.only("municipality_id", "name_key", *fields)
+    if municipalities is None:
+        organisations = organisations.select_related("municipality")
+    municipality_field = Organisation._meta.get_field("municipality")
     found = {}
-    if municipality_ids:
-        for organisation in Organisation.objects.filter(
-            municipality_id__in=municipality_ids
-        ).select_related("municipality"):
+    for chunk in chunks(sorted(wanted)):
+        for organisation in organisations.filter(pk__in=chunk):
+            if municipalities is not None:
+                municipality_field.set_cached_value(
+                    organisation, municipalities[organisation.municipality_id]
+                )
             found[(organisation.municipality_id, organisation.name_key)] = organisation
     return found
 
@@ -250,9 +270,11 @@ class Importer:
     # Shared conversions
 
     def load_reference(self):
-        self.municipalities = Lookup(Municipality.objects.all(), "ags")
+        municipalities = list(Municipality.objects.all())
+        self.municipality_by_pk = {municipality.pk: municipality for municipality in municipalities}
+        self.municipalities = Lookup(municipalities, "ags")
         self.municipality_names = {}
-        for municipality in Municipality.objects.all():
+        for municipality in municipalities:
             self.municipality_names.setdefault(normalise(municipality.name), []).append(
                 municipality
             )

@@ -4,6 +4,8 @@ read back, many-to-many links and audit entries follow as plain rows too. No sav
 model signals: what hangs on them (the content version, the full-text index) is told directly
 by the caller."""
 
+import datetime
+
 from django.db import connection
 from django.db.models import Max
 
@@ -39,14 +41,21 @@ def _fields(model):
     return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
-def as_values(instance, fields, prepared):
+def as_values(instance, fields, prepared, memo=None):
     """The instance's row as the database takes it (`prepared[i]`: whether the field's value
-    needs its preparation, as `bulk.raw_insert` decides)."""
+    needs its preparation, as `bulk.raw_insert` decides). `memo`: a dict in which the prepared
+    dates and times are kept, for the next rows (an import's rows share their timestamps)."""
     values = []
     for field, slow in zip(fields, prepared, strict=True):
         value = getattr(instance, field.attname)
         if value is not None and (slow or not isinstance(value, PLAIN)):
-            value = field.get_db_prep_save(value, connection)
+            if memo is not None and isinstance(value, datetime.date):
+                key = (field.attname, value)
+                if key not in memo:
+                    memo[key] = field.get_db_prep_save(value, connection)
+                value = memo[key]
+            else:
+                value = field.get_db_prep_save(value, connection)
         values.append(value)
     return values
 
@@ -61,8 +70,9 @@ def insert(model, instances, key, steps=None):
     prepared = [isinstance(field, bulk.SLOW_FIELDS) for field in fields]
     columns = [field.column for field in fields]
     before = model.objects.aggregate(last=Max("pk"))["last"] or 0
+    memo = {}
     for chunk in chunks(instances, WRITE_CHUNK):
-        rows = [as_values(instance, fields, prepared) for instance in chunk]
+        rows = [as_values(instance, fields, prepared, memo) for instance in chunk]
         bulk.insert_rows(model._meta.db_table, columns, rows)
         if steps:
             steps.advance(len(chunk))

@@ -12,12 +12,20 @@ from .base import Importer, organisations_by_key
 
 # Kept: the rows of a file name the same organisations again and again.
 organisation_key = functools.lru_cache(maxsize=100_000)(name_key)
+# What a relation needs of the organisations it names (besides id, municipality and name key).
+RELATED_FIELDS = ("name", "consent_given_at")
 
 
 class RelationImporter(Importer):
     def prepare_organisations(self, keys):
-        """Organisations by (municipality id, name key) for the rows' references."""
-        self.organisations = organisations_by_key([key for key in keys if key is not None])
+        """Organisations by (municipality id, name key) for the rows' references: with what the
+        rules of who may change and see them ask (`actors/rules.py`) and their name, for the
+        messages and the audit."""
+        self.organisations = organisations_by_key(
+            [key for key in keys if key is not None],
+            fields=RELATED_FIELDS,
+            municipalities=self.municipality_by_pk,
+        )
 
     def organisation_ref(self, row, name_column, municipality_column, ags_column=None):
         name = row.text(name_column)

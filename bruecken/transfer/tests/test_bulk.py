@@ -209,6 +209,46 @@ def test_membership_queries_do_not_grow_with_the_rows(office, bonn, verein):
     assert commit(40, 100) <= commit(4, 0) + 2
 
 
+@pytest.mark.parametrize("user", ["office", "bonn_coordinator"])
+def test_membership_queries_do_not_grow_with_the_organisations(request, user, bonn, kiel):
+    """The rows' organisations are loaded with a few fields and the reference data's
+    municipality: nothing the check, the rules or the audit read of them costs a query each."""
+    importer = request.getfixturevalue(user)
+
+    def queries_of(count, offset):
+        lines = []
+        for n in range(offset, offset + count):
+            PersonFactory(email=f"p{n}@example.org", municipality=bonn)
+            OrganisationFactory(name=f"Verein {n}", municipality=bonn)
+            lines.append(f"p{n}@example.org;Verein {n};Bonn;;;")
+        data = csv_bytes(lines, header=MEMBERSHIPS)
+        with CaptureQueriesContext(connection) as checking:
+            run = check(importer, data, kind="memberships")
+        with CaptureQueriesContext(connection) as importing:
+            run = services.commit(importer, run)
+        assert run.status == ImportRun.Status.DONE, run.problems
+        entry = AuditEntry.objects.filter(object_type="actors.membership").latest("pk")
+        assert entry.changes["organisation"] == [None, f"Verein {offset + count - 1}"]
+        return len(checking), len(importing)
+
+    few = queries_of(4, 0)
+    many = queries_of(40, 100)
+    assert many[0] <= few[0] + 2 and many[1] <= few[1] + 2, (few, many)
+
+
+def test_memberships_out_of_scope_name_the_municipality(bonn_coordinator, bonn, kiel):
+    PersonFactory(email="a@example.org", municipality=bonn)
+    OrganisationFactory(name="Verein Kiel", municipality=kiel)
+    OrganisationFactory(name="Verein Bonn", municipality=bonn)
+    data = csv_bytes(
+        ["a@example.org;Verein Kiel;Kiel;;;", "a@example.org;Verein Bonn;Bonn;;;"],
+        header=MEMBERSHIPS,
+    )
+    run = check(bonn_coordinator, data, kind="memberships")
+    assert problems_of(run) == [(2, "Kommune", "Kiel")]
+    assert "Kiel" in run.problems[0]["reason"]
+
+
 def test_ties_set_based(office, bonn, kiel, verein):
     laden = OrganisationFactory(name="Weltladen", municipality=kiel)
     OrganisationFactory(name="Eine Welt", municipality=kiel)

@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 
 from bruecken import fulltext
 from bruecken.actors import services as actor_services
-from bruecken.actors.models import EngagementForm, OrganisationKind, Topic
+from bruecken.actors.filters import filter_organisations
+from bruecken.actors.models import EngagementForm, Organisation, OrganisationKind, Topic
 from bruecken.actors.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -134,6 +135,8 @@ def test_lists_consented_organisations_only(client, registry):
         ("kind=foundation", []),
         ("q=brunnenbau", ["Äthiopischer Verein Leipzig"]),
         ("q=BRUNNENBAU+schul", ["Äthiopischer Verein Leipzig"]),
+        # A word inside a compound: "laden" in "Weltladen".
+        ("q=laden", ["Weltladen Leipzig"]),
         ("country=PE", []),
         ("region=002&kind=migrant_organisation&language=am", ["Äthiopischer Verein Leipzig"]),
     ],
@@ -228,6 +231,46 @@ def test_pagination(client, leipzig, settings):
     assert "?kind=migrant_organisation&amp;page=2" in html
     response, _html = get(client, "website:directory", query="?page=99")
     assert names(response) == ["Verein 10", "Verein 11"]
+
+
+def test_search_results_are_paged_in_the_order_of_relevance(client, leipzig, settings):
+    settings.ACTOR_LIST_PAGE_SIZE = 5
+    for n in range(6):
+        OrganisationFactory(name=f"Kulturverein {n}", municipality=leipzig, public=True)
+        OrganisationFactory(name=f"Verein {n}", municipality=leipzig, public=True)
+    OrganisationFactory(name="Verein ohne Einwilligung", municipality=leipzig)
+    fulltext.flush()
+    # The order the search gives (best first, then by name), paged as the directory pages it.
+    expected = [
+        organisation.name
+        for organisation in filter_organisations(Organisation.objects.public(), {"q": "verein"})
+    ]
+    assert len(expected) == 12 and expected[0].startswith("Verein ")
+    found = []
+    for number in (1, 2, 3):
+        response, html = get(client, "website:directory", query=f"?q=verein&page={number}")
+        found += names(response)
+        assert "12 Organisationen gefunden" in html
+    assert found == expected
+
+
+def test_a_search_runs_once_for_the_count_and_the_page(client, registry):
+    fulltext.flush()
+    with CaptureQueriesContext(connection) as queries:
+        _response, html = get(client, "website:directory", query="?q=verein&region=002")
+    searched = [q["sql"] for q in queries.captured_queries if fulltext.DOCUMENT_TABLE in q["sql"]]
+    assert len(searched) == 1, searched
+    assert "2 Organisationen gefunden" in html and "Ghanaischer Verein Bonn" in html
+
+
+def test_cards_show_countries_and_forms_of_engagement(client, registry):
+    engaged(registry["ethiopian"], countries=["ET", "ER"], forms=["aid-projects", "remittances"])
+    _response, html = get(client, "website:directory", query="?q=brunnenbau", language="en")
+    card = html[html.index("Äthiopischer Verein Leipzig") :]
+    card = card[: card.index("</li>")]
+    # Countries by code, forms of engagement in their order, in the page's language.
+    assert "Engaged in: Eritrea, Ethiopia</p>" in card
+    assert re.search(r"Forms of engagement: [^<]*Aid projects[^<]*, [^<]*emittances", card), card
 
 
 def test_htmx_gets_the_results_and_a_clean_address(client, registry):

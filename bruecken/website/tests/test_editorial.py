@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from bruecken.accounts.models import AuditEntry
@@ -141,6 +142,25 @@ def test_writing_news(office_client, office, kiel):
     # Entered as German time.
     assert timezone.localtime(article.published_at).hour == 10
     assert AuditEntry.objects.filter(object_type="website.newsarticle", user=office).exists()
+
+
+def test_the_news_picture_is_picked_by_its_text_alternative(office_client, bonn_coordinator):
+    rathaus = ImageFactory(alt="Das Kieler Rathaus", credit="Stadt Kiel")
+    ImageFactory(alt="Ein Brunnen")
+    page = office_client.get(url("website:editorial_news_create")).content.decode()
+    # A picker, not a list of every picture.
+    assert 'name="image__search"' in page
+    assert '<select name="image"' not in page
+    found = office_client.get(url("picker", "images"), {"q": "rathaus"}).json()
+    size = f"{rathaus.width} × {rathaus.height}"
+    assert found["results"] == [
+        {"value": str(rathaus.pk), "label": "Das Kieler Rathaus", "hint": f"Stadt Kiel, {size}"}
+    ]
+    # Pictures of drafts only for the program office, who writes the website.
+    other = Client()
+    assert other.get(url("picker", "images"), {"q": "rathaus"}).json()["results"] == []
+    other.force_login(bonn_coordinator)
+    assert other.get(url("picker", "images"), {"q": "rathaus"}).json()["results"] == []
 
 
 def test_editing_news(office_client):

@@ -115,6 +115,16 @@ def test_bonn_sees_its_own(client, bonn_coordinator, world):
     assert found(response)["goals"] == ["Zehn Brunnen bauen"]
 
 
+def test_a_word_inside_a_compound(client, office, world):
+    # "macher" ends "Brunnenmacher", "bau" ends "Brunnenbau": German compounds are found by
+    # their parts, the whole words first.
+    response = search(client, office, q="macher")
+    assert found(response)["people"] == ["Anna Brunnenmacher"]
+    response = search(client, office, q="bau")
+    assert found(response)["organisations"] == ["Brunnenbau Bonn"]
+    assert found(response)["events"] == ["Werkstatt Brunnenbau"]
+
+
 def test_only_staff(client, participant, world):
     assert client.get(reverse("website:search"), {"q": "brunnen"}).status_code == 302
     client.force_login(participant)

@@ -77,6 +77,14 @@ class SearchForm(forms.Form):
     )
 
 
+def _searched(user, rows, q):
+    """`rows` found by `q` as `user` may search them: actors by their private details and a
+    person by an e-mail address only where `user` may see those (`search_as`)."""
+    if hasattr(rows, "search_as"):
+        return rows.search_as(user, q)
+    return rows.search(q)
+
+
 def _address(q, kind=None):
     query = {"q": q, **({"kind": kind} if kind else {})}
     return f"{reverse('website:search')}?{urlencode(query)}"
@@ -127,14 +135,13 @@ def search(request):
         chosen = None
     context = {"form": form, "q": q, "searched": searched, "kind": chosen, "groups": []}
     if chosen:
-        page = Paginator(chosen.rows(request.user).search(q), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        searched = _searched(request.user, chosen.rows(request.user), q)
+        page = Paginator(searched, PAGE_SIZE).get_page(request.GET.get("page"))
         _attach_links(request.user, chosen.key, page.object_list)
         context.update(page=page, overview_url=_address(q))
     elif searched:
         for kind in KINDS:
-            found = kind.rows(request.user).search(q)
+            found = _searched(request.user, kind.rows(request.user), q)
             rows = _attach_links(request.user, kind.key, list(found[:OVERVIEW_SIZE]))
             count = len(rows) if len(rows) < OVERVIEW_SIZE else found.count()
             context["groups"].append(

@@ -25,8 +25,10 @@ const OTHER_STYLE = { color: "#595959", shape: "circle" };
 const EDGE_STYLES = {
   within: { color: "#a6a6a6", size: 0.5 },
   across: { color: "#1a1a1a", size: 2 },
+  // An accepted introduction (a tie of kind "introduction"): thicker still, and magenta.
+  introduction: { color: "#ad1457", size: 3 },
 };
-const KINDS = ["tie", "coattendance", "shared_responsibility"];
+const KINDS = ["tie", "coattendance", "shared_responsibility", "introduction"];
 const SVG = "http://www.w3.org/2000/svg";
 
 function element(tag, attributes = {}, children = []) {
@@ -158,9 +160,10 @@ function buildGraph(data) {
     const target = String(edge.target);
     if (source !== target && !graph.hasEdge(source, target)) {
       const across = edge.across ?? sideOf.get(source) !== sideOf.get(target);
-      const style = across ? EDGE_STYLES.across : EDGE_STYLES.within;
-      // Ties across the sides are drawn last, over the others.
-      graph.addEdgeWithKey(String(i), source, target, { ...style, across, zIndex: across ? 1 : 0 });
+      const introduced = (edge.kinds || []).includes("introduction");
+      const style = introduced ? EDGE_STYLES.introduction : across ? EDGE_STYLES.across : EDGE_STYLES.within;
+      // Ties across the sides are drawn last, over the others; introductions over all.
+      graph.addEdgeWithKey(String(i), source, target, { ...style, across, zIndex: introduced ? 2 : across ? 1 : 0 });
     }
   });
   return graph;
@@ -217,6 +220,7 @@ function buildControls(data, dates) {
     element("ul", { class: "network-edge-legend" }, [
       element("li", {}, [element("span", { class: "network-edge-sample network-edge-across", "aria-hidden": "true" }), ` ${text("edgeAcross")}`]),
       element("li", {}, [element("span", { class: "network-edge-sample network-edge-within", "aria-hidden": "true" }), ` ${text("edgeWithin")}`]),
+      element("li", {}, [element("span", { class: "network-edge-sample network-edge-introduction", "aria-hidden": "true" }), ` ${text("edgeIntroduction")}`]),
     ]),
   );
 

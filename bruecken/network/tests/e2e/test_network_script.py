@@ -194,6 +194,20 @@ def test_graph_renders_with_slider_filters_and_legend(open_page):
     assert page.locator(".network-legend svg").count() == 4
 
 
+def test_introductions_are_a_kind_with_its_own_line(open_page):
+    data = small_graph()
+    data["edges"].append(
+        {"source": 0, "target": 3, "first": "2026-03-15", "weight": 1, "kinds": ["introduction"]}
+    )
+    page = open_page(data)
+    assert status(page) == "4 Verbindungen angezeigt, davon 2 über die Gruppen hinweg."
+    legend = page.locator(".network-edge-legend")
+    assert legend.locator(".network-edge-introduction").count() == 1
+    assert "Vorstellung durch Brücken" in legend.inner_text()
+    page.get_by_label("Vorstellungen durch Brücken").uncheck()
+    assert status(page) == "3 Verbindungen angezeigt, davon 2 über die Gruppen hinweg."
+
+
 def test_keyboard_moves_slider_and_zooms(open_page):
     page = open_page(small_graph())
     page.locator("#network-time").focus()

@@ -52,10 +52,10 @@ def test_partnership_pages(page, live_server, log_in, office, program, language)
         municipality=bonn, country=CountryFactory(), partner_name="Cape Coast"
     )
     log_in(office)
-    open_page(page, url(live_server, language, "programs:partnership_list", bonn.pk))
+    open_page(page, url(live_server, language, "partnerships:partnership_list", bonn.pk))
     assert_accessible(page)
     assert_reflows(page)
-    open_page(page, url(live_server, language, "programs:partnership_edit", partnership.pk))
+    open_page(page, url(live_server, language, "partnerships:partnership_edit", partnership.pk))
     assert_accessible(page)
     # The partnership's country is the picker's chosen one.
     chosen = page.locator("#id_country-chosen")

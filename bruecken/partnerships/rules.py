@@ -1,0 +1,30 @@
+"""Who may propose, see and withdraw introductions: the program office anywhere, a coordinator
+for their own municipality. Mirrored for lists by `Introduction.objects.visible_to`."""
+
+import rules
+
+from bruecken.accounts import roles
+from bruecken.accounts.rules import is_coordinator, is_program_office
+from bruecken.actors.rules import coordinates_municipality
+
+
+@rules.predicate
+def coordinates_introduction(user, introduction):
+    return (
+        introduction is not None
+        and user is not None
+        and user.is_authenticated
+        and user.is_active
+        and introduction.municipality_id in roles.coordinated_municipality_ids(user)
+    )
+
+
+# `obj`: the municipality the introduction is proposed for (a partnership's, or the first
+# organisation's).
+rules.add_perm("partnerships.propose_introduction", is_program_office | coordinates_municipality)
+# The staff list of introductions (each row then by `manage_introduction`).
+rules.add_perm("partnerships.view_introductions", is_program_office | is_coordinator)
+# The list of the partnerships a user manages (each municipality's by
+# `programs.manage_partnerships`).
+rules.add_perm("partnerships.view_partnerships", is_program_office | is_coordinator)
+rules.add_perm("partnerships.manage_introduction", is_program_office | coordinates_introduction)
