@@ -62,6 +62,7 @@ def storages_setting(settings, endpoint):
 class Store:
     server: object
     endpoint: str
+    port: int
 
     def client(self):
         import boto3
@@ -87,6 +88,14 @@ class Store:
             self.server.stop()
             self.server = None
 
+    def start(self):
+        """The store is back on its port, with what it held (moto keeps it in this process)."""
+        from moto.server import ThreadedMotoServer
+
+        if self.server is None:
+            self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+            self.server.start()
+
 
 @pytest.fixture(name="s3")
 def s3_fixture(settings, tmp_path):
@@ -96,7 +105,7 @@ def s3_fixture(settings, tmp_path):
     port = _free_port()
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    store = Store(server, f"http://127.0.0.1:{port}")
+    store = Store(server, f"http://127.0.0.1:{port}", port)
     # moto keeps its buckets in this process, across servers: each test starts empty.
     reset = urllib.request.Request(f"{store.endpoint}/moto-api/reset", method="POST")  # noqa: S310
     urllib.request.urlopen(reset).close()  # noqa: S310 (our own server)

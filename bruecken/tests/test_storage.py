@@ -183,6 +183,21 @@ def test_pages_that_need_the_store_answer_503_and_keep_nothing(s3, client, offic
     assert list(Image.objects.all()) == [image]
 
 
+def test_pages_work_again_when_the_store_is_back(s3, client, db):
+    image = ImageFactory()
+    NewsArticleFactory(image=image)
+    served = client.get(image.get_absolute_url())
+    assert served.status_code == 200
+    picture = b"".join(served.streaming_content)
+    s3.stop()
+    client.raise_request_exception = False  # answered as a server does: handler500
+    assert client.get(image.get_absolute_url()).status_code == 503
+    s3.start()  # no restart of Brücken: the next request reaches the store again
+    again = client.get(image.get_absolute_url())
+    assert again.status_code == 200
+    assert b"".join(again.streaming_content) == picture
+
+
 def test_progress_without_the_store_stands_still(s3):
     s3.stop()
     progress.report(3, 10)
