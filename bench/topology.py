@@ -206,6 +206,7 @@ def environ(database_url, static_root, *, redis=None, s3=None, **extra):
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(static_root),
         "DATABASE_URL": database_url,
+        # E-mails are not what the topology shows: the workers send them to nowhere.
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         "PYTHONUNBUFFERED": "1",

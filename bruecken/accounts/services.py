@@ -6,9 +6,7 @@ database cannot accept one. Accepting is bound to the invited address: it create
 of that address (or, when one exists, needs its owner signed in), and nobody signed in as
 someone else can accept it."""
 
-import hashlib
 import logging
-import secrets
 from contextlib import suppress
 from datetime import timedelta
 
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from bruecken.mail import NotSent, privacy_footer, send_each
 from bruecken.permissions import require
+from bruecken.tokens import hash_token, new_token
 
 from . import audit
 from .models import AccountInvitation, AuditEntry, Role, RoleAssignment, User
@@ -66,10 +65,6 @@ def invitation_days():
     return settings.ACCOUNT_INVITATION_DAYS
 
 
-def hash_token(token):
-    return hashlib.sha256(str(token).encode("utf-8", "replace")).hexdigest()
-
-
 def normalize_email(email):
     return User.objects.normalize_email((email or "").strip()).lower()
 
@@ -107,7 +102,7 @@ def _holds(account, target):
 
 
 def _new_link(invitation, now):
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     invitation.token_hash = hash_token(token)
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=invitation_days())

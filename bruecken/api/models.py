@@ -1,21 +1,16 @@
 """API tokens: a secret shown once, stored only as its SHA-256 hash."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bruecken.tokens import hash_token, new_token  # noqa: F401 (hash_token: for the API's callers)
+
 TOKEN_PREFIX = "brk_"  # noqa: S105 (a marker that tells secret scanners what it is)
 
 
-def hash_token(raw):
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def new_raw_token():
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return TOKEN_PREFIX + new_token()
 
 
 class ApiToken(models.Model):

@@ -1,13 +1,12 @@
 """Rate limit per token, or per client address without one: a counter per minute in the cache,
 as the website's form limit (`bruecken/ratelimit.py`) counts per hour."""
 
-import hashlib
 import time
 
 from django.conf import settings
 from ninja.throttling import BaseThrottle
 
-from bruecken.ratelimit import client_address, count
+from bruecken.ratelimit import client_address, count, digest
 
 WINDOW_SECONDS = 60
 DEFAULT_ANONYMOUS_LIMIT = 60
@@ -27,8 +26,7 @@ def _identity(request):
     if token is not None:
         return f"token:{token.pk}", token_limit
     # Hashed: the cache holds no addresses.
-    address = hashlib.sha256((settings.SECRET_KEY + client_address(request)).encode()).hexdigest()
-    return f"address:{address[:32]}", anonymous_limit
+    return f"address:{digest(client_address(request))}", anonymous_limit
 
 
 class ApiThrottle(BaseThrottle):

@@ -16,9 +16,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bruecken.actors.models import OrganisationKind
+from bruecken.actors.models import OrganisationKind, Tie
 from bruecken.figures import Figure
-from bruecken.places.models import Partnership, PartnershipStatus
+from bruecken.places.models import Partnership
 from bruecken.programs.models import Result
 
 from .models import Introduction, IntroductionStatus
@@ -31,12 +31,11 @@ def _partnership_counts(municipality_ids, today):
         partnership=OuterRef("pk"),
         status=ACCEPTED,
         second__kind=OrganisationKind.MIGRANT_ORGANISATION,
-        tie__isnull=False,
-    ).filter(Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=today))
+        tie__in=Tie.objects.current(on=today),
+    )
     rows = (
-        Partnership.objects.filter(
-            municipality_id__in=municipality_ids, status=PartnershipStatus.ACTIVE
-        )
+        Partnership.objects.active()
+        .filter(municipality_id__in=municipality_ids)
         .annotate(is_linked=Exists(linked))
         .order_by()
         .values("municipality_id")

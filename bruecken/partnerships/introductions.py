@@ -23,7 +23,6 @@ the coordinator proposing it does not thereby speak for the carrying organisatio
 another office, or an association that carries the partnership)."""
 
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,11 +36,11 @@ from django_tasks import task
 
 from bruecken.accounts import audit
 from bruecken.accounts.models import AuditEntry, Role, RoleAssignment, User
-from bruecken.accounts.services import hash_token
 from bruecken.actors import services as actor_services
 from bruecken.actors.models import Organisation, Person, Tie, TieKind
 from bruecken.mail import NotSent, send_each
 from bruecken.permissions import require
+from bruecken.tokens import hash_token, new_token
 
 from . import matching
 from .models import (
@@ -265,7 +264,7 @@ def propose(user, *, partnership=None, first=None, second, message=""):
             email=recipients[organisation.pk].email,
             language=recipients[organisation.pk].language,
             # Stands until the e-mail is sent: a hash of a token nobody ever holds.
-            token_hash=hash_token(secrets.token_urlsafe(32)),
+            token_hash=hash_token(new_token()),
             expires_at=expires_at,
         )
         for organisation in (first, second)
@@ -281,7 +280,7 @@ def propose(user, *, partnership=None, first=None, second, message=""):
 def issue_link(answer):
     """A new token for `answer` (the one before stops working); returns the raw token, which
     goes into the e-mail and nowhere else."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     answer.token_hash = hash_token(token)
     answer.save(update_fields=["token_hash"])
     return token

@@ -158,10 +158,6 @@ class PartnershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=PartnershipStatus.ACTIVE)
 
-    def visible_to(self, user):
-        """Partnerships are public facts (each with its source): everyone may see them."""
-        return self.all()
-
 
 class Partnership(models.Model):
     """A municipality's partnership with a locality abroad (Nord-Süd-Partnerschaft)."""

@@ -5,8 +5,6 @@ The link carries a random token and nothing else (no id, no name, no address); o
 hash is kept (`GuestLink`), and it expires after GUEST_DATA_LINK_DAYS. Whoever holds the link
 acts for the person, like with an invitation link: the pages ask nothing more."""
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bruecken import mail
+from bruecken.tokens import hash_token, new_token
 
 from .models import GuestLink
 
@@ -30,17 +29,13 @@ class InvalidLink(Exception):
         self.code = code
 
 
-def _hash(token):
-    return hashlib.sha256(str(token).encode("utf-8", "replace")).hexdigest()
-
-
 def issue_token(person, now=None):
     """A new personal token for `person` (the raw value exists only in the e-mail)."""
     now = now or timezone.now()
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     GuestLink.objects.create(
         person=person,
-        token_hash=_hash(token),
+        token_hash=hash_token(token),
         created_at=now,
         expires_at=now + timedelta(days=settings.GUEST_DATA_LINK_DAYS),
     )
@@ -81,7 +76,9 @@ def person_for_token(token, now=None):
     token = str(token or "")
     link = None
     if 0 < len(token) <= TOKEN_MAX_LENGTH and "\x00" not in token:
-        link = GuestLink.objects.select_related("person").filter(token_hash=_hash(token)).first()
+        link = (
+            GuestLink.objects.select_related("person").filter(token_hash=hash_token(token)).first()
+        )
     if link is None:
         raise InvalidLink(
             _(

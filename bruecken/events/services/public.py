@@ -4,8 +4,6 @@ name or address ever appears in a URL, an access log or a mail log. Nothing is r
 they confirm through that link; the housekeeping deletes requests after
 RETENTION_UNCONFIRMED_REGISTRATION_DAYS."""
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +20,7 @@ from bruecken.actors.models import Person
 from bruecken.privacy import ledger
 from bruecken.privacy.models import LedgerEntry
 from bruecken.programs.models import Admission
+from bruecken.tokens import hash_token, new_token
 
 from ..exceptions import Refused
 from ..models import Event, PendingRegistration, Registration
@@ -65,18 +64,14 @@ class PublicRegistration:
     created: bool
 
 
-def _hash(token):
-    return hashlib.sha256(str(token).encode("utf-8", "replace")).hexdigest()
-
-
 def public_registration_token(event, values, language, now=None):
     """Keep what the visitor entered until they confirm, and return the token of the
     confirmation link: random, so it says nothing about them and cannot be guessed."""
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     PendingRegistration.objects.create(
         event=event,
-        token_hash=_hash(token),
+        token_hash=hash_token(token),
         name=values["name"],
         email=values["email"].strip().lower(),
         organisation=values.get("organisation") or "",
@@ -88,7 +83,7 @@ def public_registration_token(event, values, language, now=None):
 
 def forget_public_registration(token):
     """The confirmation e-mail could not be sent: keep nothing of the request."""
-    PendingRegistration.objects.filter(token_hash=_hash(token), confirmed_at=None).delete()
+    PendingRegistration.objects.filter(token_hash=hash_token(token), confirmed_at=None).delete()
 
 
 def _invalid_link():
@@ -125,7 +120,7 @@ def _pending(token):
         PendingRegistration.objects.select_related(
             "event__program", "event__process__municipality", "registration__person"
         )
-        .filter(token_hash=_hash(token))
+        .filter(token_hash=hash_token(token))
         .first()
     )
 

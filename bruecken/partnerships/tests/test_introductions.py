@@ -362,8 +362,7 @@ class TestLanguage:
 class TestConcurrency:
     @pytest.fixture(autouse=True)
     def queue_only(self, settings):
-        # The e-mails are not the point here (and the matching's deferred recomputation, queued
-        # on every organisation saved, needs a backend that can defer).
+        # The e-mails are not the point here: queued, never sent.
         settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
     def run_at_once(self, *calls):
