@@ -102,14 +102,22 @@ def heartbeat_loop(worker_id, stop):
 
     from bruecken import workers
 
-    while not stop.is_set():
+    # The first beat is written before the worker starts (see `worker`): a write from this
+    # thread at the same moment as the worker's first claim fails one of them on SQLite.
+    while not stop.wait(workers.HEARTBEAT_SECONDS):
         try:
-            workers.heartbeat(worker_id)
-        except Exception:
-            logger.exception("Heartbeat failed")
+            beat(worker_id)
         finally:
             connections.close_all()
-        stop.wait(workers.HEARTBEAT_SECONDS)
+
+
+def beat(worker_id):
+    from bruecken import workers
+
+    try:
+        workers.heartbeat(worker_id)
+    except Exception:
+        logger.exception("Heartbeat failed")
 
 
 def worker_id_of(rest):
@@ -166,6 +174,7 @@ def worker(args):
     threads = []
     worker_id = worker_id_of(rest)
     if in_worker_process:
+        beat(worker_id)
         threads.append(
             threading.Thread(
                 target=heartbeat_loop, args=(worker_id, stop), name="heartbeat", daemon=True

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from PIL import Image as Picture
 
@@ -120,9 +121,21 @@ def servers(cluster):
         assert worker.process.poll() is None, f"worker {worker.name} ended:\n{cluster.logs()}"
     cluster.redis.flush()
     yield cluster
-    DBTaskResult.objects.ready().delete()
+    drain_queue()
+
+
+def drain_queue():
+    """Delete the waiting tasks (delayed ones too) and wait for those under way, until neither
+    is left: the first worker's housekeeping may queue more meanwhile."""
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
     deadline = time.monotonic() + DRAIN_SECONDS
-    while DBTaskResult.objects.running().exists() and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        # One DELETE with the condition in it: a task a worker claims at that moment is no
+        # longer waiting when the database looks again, and stays. (QuerySet.delete() reads
+        # the ids first, then deletes by id, a task just claimed among them.)
+        waiting._raw_delete(waiting.db)
+        if not DBTaskResult.objects.running().exists() and not waiting.exists():
+            return
         time.sleep(0.2)
 
 
