@@ -66,6 +66,8 @@ class Command(DatasetCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
+        # Not given: the full size times --scale (a value equal to the default still wins).
+        parser.set_defaults(organisations=None, people=None)
         parser.add_argument(
             "--scale",
             type=float,
@@ -109,13 +111,15 @@ class Command(DatasetCommand):
             raise CommandError("Needs a scale above 0 and at most 10.")
         if min(options["workers"], options["connections"], options["baseline_rows"]) < 1:
             raise CommandError("Needs at least 1 worker, 1 connection and 1 baseline row.")
+        # The dataset's own options win where given; else the full size times the scale.
+        scale = options["scale"]
+        options["organisations"] = scaled(options["organisations"], scale, DEFAULT_ORGANISATIONS, 2)
+        options["people"] = scaled(options["people"], scale, DEFAULT_PEOPLE, 1)
         return super().execute(*args, **options)
 
     def handle(self, *args, **options):
         scale = options["scale"]
-        # The dataset's own options win where given (their defaults are the full size).
-        organisations = scaled(options["organisations"], scale, DEFAULT_ORGANISATIONS, 2)
-        people = scaled(options["people"], scale, DEFAULT_PEOPLE, 1)
+        organisations, people = options["organisations"], options["people"]
         others = [
             ("programs", Program, ~Q(name__in=[PROGRAM_NAME, LOAD_PROGRAM_NAME])),
             ("news articles", NewsArticle, ~Q(slug__startswith=NEWS_PREFIX)),
@@ -172,8 +176,8 @@ class Command(DatasetCommand):
 
 
 def scaled(value, scale, default, minimum):
-    """An option's value, or its default times the scale when it was left at the default."""
-    if value != default:
+    """An option's value, or its default times the scale when it was not given."""
+    if value is not None:
         return value
     return max(minimum, round(default * scale))
 

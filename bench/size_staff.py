@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
-from bruecken.actors.models import Membership, Organisation, Person, Tie, name_key
+from bruecken.actors.models import Membership, Organisation, Person, Tie, TieKind, name_key
 from bruecken.events.models import Event
-from bruecken.places.models import Municipality
+from bruecken.places.models import Country, Municipality, Partnership, PartnershipKind
 from bruecken.programs.models import Goal, Result, ResultKind, ResultStatus
 
 from .common import client_settings, fetch, staff_client
@@ -146,13 +146,17 @@ def form_objects(context):
     municipality = Municipality.objects.get(
         pk=context.coordinator.roles.values_list("municipality_id", flat=True).first()
     )
-    organisation = (
-        Organisation.objects.filter(municipality=municipality, memberships__isnull=False)
-        .order_by("pk")
-        .first()
-    )
+    # One with members and ties, where the dataset has one (the forms of both are measured).
+    members = Organisation.objects.filter(municipality=municipality, memberships__isnull=False)
+    tied = members.filter(Q(ties_out__isnull=False) | Q(ties_in__isnull=False))
+    organisation = tied.order_by("pk").first() or members.order_by("pk").first()
     membership = Membership.objects.filter(organisation=organisation).order_by("pk").first()
     tie = Tie.objects.filter(Q(source=organisation) | Q(target=organisation)).order_by("pk").first()
+    if tie is None:
+        other = Organisation.objects.filter(municipality=municipality).exclude(pk=organisation.pk)
+        tie = Tie.objects.create(
+            source=organisation, target=other.order_by("pk").first(), kind=TieKind.values[0]
+        )
     workshops = Event.objects.filter(
         program=context.program, process__municipality=municipality
     ).order_by("position")
@@ -170,8 +174,17 @@ def form_objects(context):
             text="Vereinbarung (Bench)",
             status=ResultStatus.values[0],
         )
+    partnership = Partnership.objects.filter(municipality=municipality).order_by("pk").first()
+    if partnership is None:
+        partnership = Partnership.objects.create(
+            municipality=municipality,
+            partner_name="Cape Coast (Bench)",
+            country=Country.objects.order_by("pk").first(),
+            kind=PartnershipKind.values[0],
+        )
     return {
         "organisation": organisation,
+        "partnership": partnership,
         "person": membership.person,
         "membership": membership,
         "tie": tie,
@@ -196,7 +209,10 @@ FORMS = [
     ("tie, edit", "actors:tie_edit", ["organisation", "tie"]),
     ("program, edit", "programs:program_edit", ["program"]),
     ("program, add municipality", "programs:municipality_add", ["program"]),
-    ("partnership, new", "programs:partnership_create", ["municipality"]),
+    ("partnership, new", "partnerships:partnership_create", ["municipality"]),
+    ("partnership, edit", "partnerships:partnership_edit", ["partnership"]),
+    ("introduction, propose", "partnerships:introduction_propose", []),
+    ("advice, new", "advisory:advice_create", []),
     ("event, new", "events:event_create", ["program"]),
     ("event, edit", "events:event_edit", ["workshop"]),
     ("event, invite", "events:invite", ["workshop"]),

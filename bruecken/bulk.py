@@ -2,7 +2,7 @@
 organisations (and its audit entries) take seconds. No model signals, no save(): callers
 compute what save() would derive before they hand the rows over."""
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 # Fields whose values need the database's preparation (dates, JSON, decimals); every other
 # value (text, numbers, ids) goes in as it is.
@@ -39,11 +39,12 @@ def insert_pairs(model, first, second, rows):
     insert_rows(model._meta.db_table, [first, second], rows)
 
 
-def insert_rows(table, columns, params):
+def insert_rows(table, columns, params, using=DEFAULT_DB_ALIAS):
     """INSERT many rows: SQLite runs one prepared statement many times in-process;
     PostgreSQL takes them by COPY; other databases get statements of many rows each."""
     if not params:
         return
+    connection = connections[using]
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
     head = f"INSERT INTO {quote(table)} ({names}) VALUES "  # noqa: S608 - names from the model

@@ -348,7 +348,8 @@ if REDIS_URL:
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
     # Read from the cache, written to both: a session outlives a flushed or restarted Redis.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Signing out deletes the cached copy first (bruecken/sessions.py).
+    SESSION_ENGINE = "bruecken.sessions"
 # /readyz fails once the oldest task waiting for a worker has waited longer (0: it only
 # reports the wait).
 READYZ_MAX_QUEUE_LAG_SECONDS = env_int("READYZ_MAX_QUEUE_LAG_SECONDS", 0)
@@ -375,6 +376,8 @@ RETENTION_UNCONFIRMED_REGISTRATION_DAYS = max(
 )
 RETENTION_INACTIVE_PERSON_MONTHS = max(1, env_int("RETENTION_INACTIVE_PERSON_MONTHS", 24))
 RETENTION_EXPIRED_INVITATION_DAYS = max(1, env_int("RETENTION_EXPIRED_INVITATION_DAYS", 90))
+# The address an introduction's answer link went to, after the answer or the link's expiry.
+RETENTION_INTRODUCTION_ADDRESS_DAYS = max(1, env_int("RETENTION_INTRODUCTION_ADDRESS_DAYS", 180))
 # How long the link in e-mails to people without an account (see, export and delete their data,
 # unsubscribe) works.
 GUEST_DATA_LINK_DAYS = max(1, env_int("GUEST_DATA_LINK_DAYS", 90))

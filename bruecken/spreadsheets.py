@@ -24,6 +24,16 @@ def escape(value):
     return value
 
 
+def date_cell(value):
+    """A date, or the local date of a moment, as German spreadsheets write it (31.12.2026);
+    empty for none. The import reads it back (transfer/parsing.py)."""
+    if not value:
+        return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value).date()
+    return value.strftime("%d.%m.%Y")
+
+
 class _Echo:
     def write(self, value):
         return value

@@ -144,3 +144,16 @@ def confirm_first(
         "confirm_field": CONFIRM_FIELD,
     }
     return render(request, template, context)
+
+
+def confirm_then(request, act, *, done, then, **page):
+    """`confirm_first` for the usual case: once confirmed, `act()`, say `done` and go to `then`
+    (what `redirect` takes: an object, a URL name, an address). `page`: the arguments of the
+    confirmation page."""
+
+    def run():
+        act()
+        messages.success(request, done)
+        return redirect(then)
+
+    return confirm_first(request, run, **page)

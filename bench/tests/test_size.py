@@ -81,3 +81,11 @@ def test_memberships_beyond_the_rows_of_a_file_go_into_several_files():
         lines = data.decode().splitlines()
         assert lines[0] == ";".join(size_import.MEMBERSHIP_HEADER) and len(lines) == rows + 1
     assert len(people_file.decode().splitlines()) == 6
+
+
+def test_a_dataset_size_given_wins_over_the_scale_even_at_the_full_size():
+    from bench.size import scaled
+
+    assert scaled(None, 0.1, 50_000, 2) == 5_000
+    assert scaled(50_000, 0.1, 50_000, 2) == 50_000
+    assert scaled(None, 0.00001, 50_000, 2) == 2

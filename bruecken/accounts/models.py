@@ -96,10 +96,12 @@ def _coordinated_unless_office(user):
     }
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet):
+    """Role assignments or invitations: a role in a scope (a municipality or an organisation)."""
+
     def visible_to(self, user):
-        """The assignments `user` manages: all for the program office; for a coordinator those
-        in their municipalities and their municipalities' organisations."""
+        """Those `user` manages: all for the program office; for a coordinator those in their
+        municipalities and their municipalities' organisations."""
         ids = _coordinated_unless_office(user)
         if ids is None:
             return self.all()
@@ -110,7 +112,27 @@ class RoleAssignmentQuerySet(models.QuerySet):
         )
 
 
-class RoleAssignment(models.Model):
+def _scope(model, verbose_name, related_name):
+    """The municipality or organisation a role is given for (neither for the program office)."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
+class ScopedRole:
+    """What role assignments and invitations share: a role, in a scope."""
+
+    def scope_label(self):
+        scope = self.municipality or self.organisation
+        return f"{self.get_role_display()} ({scope})" if scope else str(self.get_role_display())
+
+
+class RoleAssignment(ScopedRole, models.Model):
     """What a user may do, and where: a coordinator for one municipality, a representative for
     one organisation. A user may hold several assignments."""
 
@@ -121,24 +143,10 @@ class RoleAssignment(models.Model):
         verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    municipality = models.ForeignKey(
-        "places.Municipality",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="role_assignments",
-        verbose_name=_("municipality"),
-    )
-    organisation = models.ForeignKey(
-        "actors.Organisation",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="role_assignments",
-        verbose_name=_("organisation"),
-    )
+    municipality = _scope("places.Municipality", _("municipality"), "role_assignments")
+    organisation = _scope("actors.Organisation", _("organisation"), "role_assignments")
 
-    objects = RoleAssignmentQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role assignment")
@@ -164,8 +172,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self):
-        scope = self.municipality or self.organisation
-        return f"{self.get_role_display()} ({scope})" if scope else self.get_role_display()
+        return self.scope_label()
 
     def clean(self):
         needs_municipality = {Role.COORDINATOR, Role.FACILITATOR}
@@ -217,7 +224,7 @@ class AuditSubject(models.Model):
         return self.key
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(ScopedQuerySet):
     """The states of an invitation, as conditions on the instant `now` (default: this moment)."""
 
     def pending(self, now=None):
@@ -238,20 +245,8 @@ class InvitationQuerySet(models.QuerySet):
     def revoked(self):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=False)
 
-    def visible_to(self, user):
-        """The invitations `user` manages: all for the program office; for a coordinator those
-        into their municipalities and their municipalities' organisations."""
-        ids = _coordinated_unless_office(user)
-        if ids is None:
-            return self.all()
-        if not ids:
-            return self.none()
-        return self.filter(
-            models.Q(municipality_id__in=ids) | models.Q(organisation__municipality_id__in=ids)
-        )
 
-
-class AccountInvitation(models.Model):
+class AccountInvitation(ScopedRole, models.Model):
     """An invitation by e-mail to an account with a role. Only a hash of the link's token is
     kept: whoever reads the database cannot accept it."""
 
@@ -263,22 +258,8 @@ class AccountInvitation(models.Model):
 
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    municipality = models.ForeignKey(
-        "places.Municipality",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="account_invitations",
-        verbose_name=_("municipality"),
-    )
-    organisation = models.ForeignKey(
-        "actors.Organisation",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="account_invitations",
-        verbose_name=_("organisation"),
-    )
+    municipality = _scope("places.Municipality", _("municipality"), "account_invitations")
+    organisation = _scope("actors.Organisation", _("organisation"), "account_invitations")
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default="de"
     )
@@ -301,10 +282,6 @@ class AccountInvitation(models.Model):
 
     def __str__(self):
         return f"{self.email}: {self.scope_label()}"
-
-    def scope_label(self):
-        scope = self.municipality or self.organisation
-        return f"{self.get_role_display()} ({scope})" if scope else str(self.get_role_display())
 
     def status(self, now=None):
         if self.accepted_at:

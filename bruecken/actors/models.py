@@ -196,19 +196,39 @@ class Actor(Consent, Timestamped):
         super().save(*args, **kwargs)
 
 
+# Facts of an organisation that a listing request asks for too, declared once for both.
+
+
+def _municipality(related_name):
+    return models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        verbose_name=_("municipality"),
+    )
+
+
+def _countries(related_name):
+    return models.ManyToManyField(
+        Country, blank=True, related_name=related_name, verbose_name=_("countries of engagement")
+    )
+
+
+def _founding_year():
+    return models.PositiveSmallIntegerField(
+        _("founding year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+
+
 class Organisation(Actor):
     name = models.CharField(_("name"), max_length=200)
     name_key = models.CharField(max_length=200, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        related_name="organisations",
-        verbose_name=_("municipality"),
-    )
-    countries = models.ManyToManyField(
-        Country, blank=True, related_name="organisations", verbose_name=_("countries of engagement")
-    )
+    municipality = _municipality("organisations")
+    countries = _countries("organisations")
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="organisations", verbose_name=_("topics")
     )
@@ -231,12 +251,7 @@ class Organisation(Actor):
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
     address = models.TextField(_("address"), blank=True)
-    founded = models.PositiveSmallIntegerField(
-        _("founding year"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
-    )
+    founded = _founding_year()
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -581,29 +596,14 @@ class ListingRequest(models.Model):
     name = models.CharField(_("name of the organisation"), max_length=200)
     name_key = models.CharField(max_length=200, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        related_name="listing_requests",
-        verbose_name=_("municipality"),
-    )
-    countries = models.ManyToManyField(
-        Country,
-        blank=True,
-        related_name="listing_requests",
-        verbose_name=_("countries of engagement"),
-    )
+    municipality = _municipality("listing_requests")
+    countries = _countries("listing_requests")
     description = models.TextField(_("what the organisation does"), blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail address of the organisation"), blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
     address = models.TextField(_("address"), blank=True)
-    founded = models.PositiveSmallIntegerField(
-        _("founding year"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
-    )
+    founded = _founding_year()
     # The contact person.
     contact_name = models.CharField(_("name of the contact person"), max_length=200)
     contact_email = models.EmailField(_("e-mail address of the contact person"))

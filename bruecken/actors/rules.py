@@ -7,7 +7,7 @@ from bruecken.accounts import roles
 from bruecken.accounts.rules import is_coordinator, is_program_office
 
 
-def _active(user):
+def user_active(user):
     return user is not None and user.is_authenticated and user.is_active
 
 
@@ -23,7 +23,7 @@ def _organisation_in(name, municipality_ids):
     def test(user, organisation):
         return (
             organisation is not None
-            and _active(user)
+            and user_active(user)
             and organisation.municipality_id in municipality_ids(user)
         )
 
@@ -42,7 +42,7 @@ facilitates_organisation = _organisation_in(
 def represents_organisation(user, organisation):
     return (
         organisation is not None
-        and _active(user)
+        and user_active(user)
         and organisation.pk in roles.represented_organisation_ids(user)
     )
 
@@ -64,7 +64,7 @@ def _person_in(name, municipality_ids):
     def test(user, person):
         return (
             person is not None
-            and _active(user)
+            and user_active(user)
             and bool(person_municipality_ids(person) & municipality_ids(user))
         )
 
@@ -77,7 +77,7 @@ facilitates_person = _person_in("facilitates_person", roles.facilitated_municipa
 
 @rules.predicate
 def represents_person(user, person):
-    if person is None or not _active(user):
+    if person is None or not user_active(user):
         return False
     organisation_ids = roles.represented_organisation_ids(user)
     return (
@@ -88,7 +88,7 @@ def represents_person(user, person):
 
 @rules.predicate
 def is_self(user, person):
-    return person is not None and _active(user) and person.user_id == user.pk
+    return person is not None and user_active(user) and person.user_id == user.pk
 
 
 may_change_organisation = is_program_office | coordinates_organisation | represents_organisation
@@ -138,7 +138,7 @@ rules.add_perm("actors.change_tie", may_change_tie)
 def coordinates_municipality(user, municipality):
     return (
         municipality is not None
-        and _active(user)
+        and user_active(user)
         and municipality.pk in roles.coordinated_municipality_ids(user)
     )
 
@@ -151,7 +151,7 @@ rules.add_perm("actors.manage_actors_in", is_program_office | coordinates_munici
 def coordinates_listing_request(user, listing_request):
     return (
         listing_request is not None
-        and _active(user)
+        and user_active(user)
         and listing_request.municipality_id in roles.coordinated_municipality_ids(user)
     )
 

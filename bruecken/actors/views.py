@@ -12,7 +12,13 @@ from bruecken.accounts.audit import history
 from bruecken.accounts.models import AuditSubject
 from bruecken.permissions import require
 from bruecken.places.models import Country
-from bruecken.web import apply_form_error, confirm_first, form_page, list_page, staff_area
+from bruecken.web import (
+    apply_form_error,
+    confirm_then,
+    form_page,
+    list_page,
+    staff_area,
+)
 
 from . import services
 from .filters import filter_organisations, filter_people
@@ -120,14 +126,11 @@ def _actor_form(request, form_class, save, actor=None):
 
 
 def _delete_page(request, actor, delete, list_url):
-    def act():
-        delete(request.user, actor)
-        messages.success(request, _("“%(name)s” was deleted.") % {"name": actor.name})
-        return redirect(list_url)
-
-    return confirm_first(
+    return confirm_then(
         request,
-        act,
+        lambda: delete(request.user, actor),
+        done=_("“%(name)s” was deleted.") % {"name": actor.name},
+        then=list_url,
         question=_("Delete %(name)s?") % {"name": actor.name},
         consequence=_(
             "This removes the entry with its memberships and ties. The history keeps a record "
@@ -140,15 +143,11 @@ def _delete_page(request, actor, delete, list_url):
 
 def _consent(request, actor, give, withdraw):
     if request.POST.get("action") == "withdraw":
-
-        def act():
-            withdraw(request.user, actor)
-            messages.success(request, _("Consent withdrawn: nothing of this entry is public now."))
-            return redirect(actor)
-
-        return confirm_first(
+        return confirm_then(
             request,
-            act,
+            lambda: withdraw(request.user, actor),
+            done=_("Consent withdrawn: nothing of this entry is public now."),
+            then=actor,
             question=_("Withdraw the consent to publish %(name)s?") % {"name": actor.name},
             consequence=_(
                 "Nothing of this entry is shown outside the registry any more: the website, "
@@ -281,15 +280,11 @@ def membership_edit(request, pk):
         request, Membership.objects.select_related("organisation"), pk, "actors.change_membership"
     )
     if request.method == "POST" and "delete" in request.POST:
-
-        def act():
-            services.delete_membership(request.user, membership)
-            messages.success(request, _("Membership removed."))
-            return redirect(membership.organisation)
-
-        return confirm_first(
+        return confirm_then(
             request,
-            act,
+            lambda: services.delete_membership(request.user, membership),
+            done=_("Membership removed."),
+            then=membership.organisation,
             question=_("Remove the membership of %(person)s in %(organisation)s?")
             % {"person": membership.person.name, "organisation": membership.organisation.name},
             consequence=_(
@@ -332,15 +327,11 @@ def tie_edit(request, pk, organisation_pk):
     if organisation.hidden:
         organisation = tie.target if organisation is tie.source else tie.source
     if request.method == "POST" and "delete" in request.POST:
-
-        def act():
-            services.delete_tie(request.user, tie)
-            messages.success(request, _("Tie removed."))
-            return redirect(organisation)
-
-        return confirm_first(
+        return confirm_then(
             request,
-            act,
+            lambda: services.delete_tie(request.user, tie),
+            done=_("Tie removed."),
+            then=organisation,
             # Only the side the user came from is named: the other may not be theirs to see.
             question=_("Remove this tie of %(name)s?") % {"name": organisation.name},
             consequence=_(

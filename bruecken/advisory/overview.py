@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bruecken.actors.models import Topic
+from bruecken.spreadsheets import date_cell
 
 from .models import Advice
 
@@ -58,14 +59,6 @@ def advice_list(user, data, today=None):
     )
 
 
-def _date(value):
-    if not value:
-        return ""
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value).date()
-    return value.strftime("%d.%m.%Y")
-
-
 def _follow_up_label(state):
     return {
         "": "",
@@ -96,7 +89,7 @@ def export_rows(user, data):
     ]
     for advice in advice_list(user, data, today).iterator(chunk_size=CHUNK):
         yield [
-            _date(advice.given_on),
+            date_cell(advice.given_on),
             advice.organisation.name,
             advice.organisation.municipality.name,
             advice.get_kind_display(),
@@ -105,7 +98,7 @@ def export_rows(user, data):
             ", ".join(topic.name for topic in advice.topics.all()),
             str(advice.advisor) if advice.advisor else "",
             advice.next_steps,
-            _date(advice.follow_up_on),
+            date_cell(advice.follow_up_on),
             _follow_up_label(advice.follow_up_state(today)),
-            _date(advice.follow_up_done_at),
+            date_cell(advice.follow_up_done_at),
         ]

@@ -9,28 +9,7 @@ import rules
 
 from bruecken.accounts import roles
 from bruecken.accounts.rules import is_coordinator, is_program_office
-
-
-def _active(user):
-    return user is not None and user.is_authenticated and user.is_active
-
-
-@rules.predicate
-def coordinates_organisation(user, organisation):
-    return (
-        organisation is not None
-        and _active(user)
-        and organisation.municipality_id in roles.coordinated_municipality_ids(user)
-    )
-
-
-@rules.predicate
-def represents_organisation(user, organisation):
-    return (
-        organisation is not None
-        and _active(user)
-        and organisation.pk in roles.represented_organisation_ids(user)
-    )
+from bruecken.actors.rules import coordinates_organisation, represents_organisation, user_active
 
 
 @rules.predicate
@@ -40,7 +19,7 @@ def coordinates_advice(user, advice):
 
 @rules.predicate
 def is_advisor(user, advice):
-    return advice is not None and _active(user) and advice.advisor_id == user.pk
+    return advice is not None and user_active(user) and advice.advisor_id == user.pk
 
 
 @rules.predicate

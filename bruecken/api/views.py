@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import ninja
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from bruecken.permissions import require
-from bruecken.web import apply_form_error, confirm_first, fill, staff_area
+from bruecken.web import apply_form_error, confirm_then, fill, staff_area
 
 from . import services
 from .forms import TokenForm
@@ -70,14 +69,11 @@ def token_revoke(request, pk):
         # Someone else's token: as if it did not exist.
         raise Http404
 
-    def act():
-        services.revoke_token(request.user, token)
-        messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
-        return redirect("api:tokens")
-
-    return confirm_first(
+    return confirm_then(
         request,
-        act,
+        lambda: services.revoke_token(request.user, token),
+        done=_("The token “%(name)s” is revoked.") % {"name": token.name},
+        then="api:tokens",
         question=fill(_("Revoke the token “%(name)s”?"), name=token.name),
         consequence=_(
             "Programs that use this token can no longer read the API. This cannot be undone; "

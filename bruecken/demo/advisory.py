@@ -1,4 +1,5 @@
-"""Demo data for the advisory follow-up: advice at the demo's open advisory seminar for two
+"""Demo data for the advisory follow-up: advice at the demo's advisory seminar that took place
+three weeks ago (advice is given in the past, never at a seminar still to come) for two
 migrant organisations (one in Bonn, whose representative can see it, one in Leipzig), each with
 next steps and a follow-up date, and an earlier consultation in Bonn whose follow-up is overdue,
 so that the reminder, the waiting item and the dashboard's figure show something. The demo
@@ -14,7 +15,7 @@ from bruecken.actors.models import Organisation, OrganisationKind, Topic
 from bruecken.advisory.models import Advice, AdviceKind
 from bruecken.advisory.services import record_advice
 from bruecken.events.models import Event
-from bruecken.programs.models import Admission, WorkshopKind
+from bruecken.programs.models import WorkshopKind
 
 from .accounts import COORDINATORS, demo_office
 
@@ -73,15 +74,15 @@ def create_demo_advisory():
     """Idempotent: records what is missing. Returns the advice recorded now."""
     office = demo_office()
     advisor = _advisor(office)
+    # The latest seminar that has begun: advice is dated when it was given.
     seminar = (
         Event.objects.filter(
             kind=WorkshopKind.SEMINAR,
-            admission=Admission.OPEN,
             process__isnull=True,
-            starts_at__isnull=False,
+            starts_at__lte=timezone.now(),
             cancelled_at__isnull=True,
         )
-        .order_by("starts_at", "pk")
+        .order_by("-starts_at", "-pk")
         .first()
     )
     recorded = []

@@ -350,3 +350,21 @@ def _create_program_events(office, program, municipalities):
             "is_published": True,
         },
     )
+    # Held three weeks ago: the demo's advice was given there (bruecken/demo/advisory.py).
+    create_program_event(
+        office,
+        program,
+        {
+            "kind": WorkshopKind.SEMINAR,
+            "title": "Beratungsseminar: Förderanträge und Verwendungsnachweise",
+            "topic": "Fördermittel beantragen und abrechnen",
+            "description": "Für die Migrantenorganisationen der Modellkommunen, auf Einladung.",
+            "starts_at": _at(-21, 14),
+            "ends_at": _at(-21, 18),
+            "registration_deadline": _at(-24, 12),
+            "venue": "Servicestelle, Friedrich-Ebert-Allee 40, 53113 Bonn",
+            "capacity": 20,
+            "admission": Admission.INVITED,
+            "is_published": True,
+        },
+    )

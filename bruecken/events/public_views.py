@@ -227,22 +227,23 @@ def accept_offer(request, pk):
     )
 
 
-def _own_cancel_question(registration):
-    """What giving up one's own registration asks and sets off, in words."""
+def _confirm_own_cancel(request, registration, act, **page):
+    """Ask before giving up one's own registration, naming what it sets off; `act` gives it up.
+    `page`: where the page leads back to, and what it carries."""
     title = content(registration.event, "title")
     if registration.status == Registration.Status.WAITING:
-        return (
-            fill(_("Leave the waiting list for “%(title)s”?"), title=title),
-            _("You lose your position on the waiting list. This cannot be undone."),
-            _("Leave the waiting list"),
-        )
-    return (
-        fill(_("Cancel your registration for “%(title)s”?"), title=title),
-        _(
+        question = fill(_("Leave the waiting list for “%(title)s”?"), title=title)
+        consequence = _("You lose your position on the waiting list. This cannot be undone.")
+        confirm = _("Leave the waiting list")
+    else:
+        question = fill(_("Cancel your registration for “%(title)s”?"), title=title)
+        consequence = _(
             "You give up your place; it is offered to the first person on the waiting list, if "
             "there is one. This cannot be undone."
-        ),
-        _("Cancel my registration"),
+        )
+        confirm = _("Cancel my registration")
+    return confirm_first(
+        request, act, question=question, consequence=consequence, confirm=confirm, **page
     )
 
 
@@ -258,13 +259,10 @@ def cancel_registration(request, pk):
 
     if not registration.is_active:
         return act()  # nothing left to confirm: the service says why
-    question, consequence, confirm = _own_cancel_question(registration)
-    return confirm_first(
+    return _confirm_own_cancel(
         request,
+        registration,
         act,
-        question=question,
-        consequence=consequence,
-        confirm=confirm,
         back_url=_next_url(request, reverse("participate:mine")),
         carry=["next"],
     )
@@ -305,6 +303,20 @@ def _show_refusal(form, context, refusal):
         context["refusal"] = refusal.message
 
 
+def _invalid_link(request, template, refusal):
+    """The page of a personal link that names nothing (any more)."""
+    return render(request, template, {"invalid": refusal.message}, status=404)
+
+
+def _chosen(request, form, name, choices, missing):
+    """The choice the POST names under `name`; a key of `choices`, else the form says
+    `missing`."""
+    choice = request.POST.get(name)
+    if choice not in choices:
+        form.add_error(None, missing)
+    return choice
+
+
 ANSWERS = {"accept": True, "decline": False}
 
 
@@ -312,19 +324,14 @@ def invitation(request, token):
     try:
         invitation = services.invitation_for_token(token)
     except services.Refused as refusal:
-        return render(
-            request,
-            "events/participate/invitation.html",
-            {"invalid": refusal.message},
-            status=404,
-        )
+        return _invalid_link(request, "events/participate/invitation.html", refusal)
     event = invitation.event
     context = {"invitation": invitation, "event": event}
     form = AddressForm(request.POST or None)
     if request.method == "POST":
-        answer = request.POST.get("answer")
-        if answer not in ANSWERS:
-            form.add_error(None, _("Please choose whether you accept or decline."))
+        answer = _chosen(
+            request, form, "answer", ANSWERS, _("Please choose whether you accept or decline.")
+        )
         if form.is_valid():
             try:
                 invitation, registration = services.answer_invitation(
@@ -359,18 +366,11 @@ def registration_link(request, token):
     try:
         registration = services.registration_for_token(token)
     except services.Refused as refusal:
-        return render(
-            request,
-            "events/participate/registration.html",
-            {"invalid": refusal.message},
-            status=404,
-        )
+        return _invalid_link(request, "events/participate/registration.html", refusal)
     form = AddressForm(request.POST or None)
     context = {"registration": registration, "event": registration.event}
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in ACTIONS:
-            form.add_error(None, _("Please choose what you want to do."))
+        action = _chosen(request, form, "action", ACTIONS, _("Please choose what you want to do."))
         if form.is_valid():
             try:
                 services.check_owner(registration, form.cleaned_data["email"])
@@ -384,15 +384,8 @@ def registration_link(request, token):
 
                 if action != "cancel" or not registration.is_active:
                     return act()
-                question, consequence, confirm = _own_cancel_question(registration)
-                return confirm_first(
-                    request,
-                    act,
-                    question=question,
-                    consequence=consequence,
-                    confirm=confirm,
-                    back_url=request.path,
-                    carry=["email", "action"],
+                return _confirm_own_cancel(
+                    request, registration, act, back_url=request.path, carry=["email", "action"]
                 )
             registration.refresh_from_db()
     return _registration_page(request, registration, form, context)

@@ -28,6 +28,7 @@ from bruecken.programs.models import (
 from bruecken.web import (
     apply_form_error,
     confirm_first,
+    confirm_then,
     content,
     fill,
     form_page,
@@ -75,6 +76,20 @@ def _get_event(request, pk, permission="events.facilitate_event"):
 def _event_url(event, anchor=""):
     url = reverse("events:event_detail", args=[event.pk])
     return f"{url}#{anchor}" if anchor else url
+
+
+def _part_form(request, event, form, template, save, anchor, context=None, **options):
+    """The form of a part of an event (agenda item, document, goal, result); once saved, back
+    to that part of the event's page (`anchor`)."""
+    return form_page(
+        request,
+        form,
+        template,
+        {"event": event, **(context or {})},
+        save,
+        success_url=_event_url(event, anchor),
+        **options,
+    )
 
 
 def _current_memberships(prefix=""):
@@ -291,13 +306,13 @@ def _agenda_people(request, event, current=None):
 def agenda_add(request, pk):
     event = _get_event(request, pk)
     form = AgendaItemForm(request.POST or None, people=_agenda_people(request, event))
-    return form_page(
+    return _part_form(
         request,
+        event,
         form,
         "events/agenda_form.html",
-        {"event": event},
         lambda data: services.add_agenda_item(request.user, event, data),
-        success_url=_event_url(event, "agenda-heading"),
+        "agenda-heading",
     )
 
 
@@ -309,15 +324,11 @@ def agenda_edit(request, pk):
     event = item.event
     require(request.user, "events.facilitate_event", event)
     if request.method == "POST" and "delete" in request.POST:
-
-        def delete():
-            services.delete_agenda_item(request.user, item)
-            messages.success(request, _("Agenda item removed."))
-            return redirect(_event_url(event, "agenda-heading"))
-
-        return confirm_first(
+        return confirm_then(
             request,
-            delete,
+            lambda: services.delete_agenda_item(request.user, item),
+            done=_("Agenda item removed."),
+            then=_event_url(event, "agenda-heading"),
             question=fill(_("Remove the agenda item “%(title)s”?"), title=content(item, "title")),
             consequence=_("The item is removed from the agenda. This cannot be undone."),
             confirm=_("Remove agenda item"),
@@ -329,13 +340,14 @@ def agenda_edit(request, pk):
         instance=item,
         people=_agenda_people(request, event, item.responsible_id),
     )
-    return form_page(
+    return _part_form(
         request,
+        event,
         form,
         "events/agenda_form.html",
-        {"event": event, "item": item},
         lambda data: services.update_agenda_item(request.user, item, data),
-        success_url=_event_url(event, "agenda-heading"),
+        "agenda-heading",
+        {"item": item},
     )
 
 
@@ -346,13 +358,13 @@ def agenda_edit(request, pk):
 def document_add(request, pk):
     event = _get_event(request, pk)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    return form_page(
+    return _part_form(
         request,
+        event,
         form,
         "events/document_form.html",
-        {"event": event},
         lambda data: services.add_document(request.user, event, data),
-        success_url=_event_url(event, "documents-heading"),
+        "documents-heading",
         success=_("Document uploaded."),
     )
 
@@ -382,14 +394,11 @@ def document_delete(request, pk):
     document = _get_document(request, pk)
     event = document.event
 
-    def delete():
-        services.delete_document(request.user, document)
-        messages.success(request, _("“%(title)s” was removed.") % {"title": document.title})
-        return redirect(_event_url(event, "documents-heading"))
-
-    return confirm_first(
+    return confirm_then(
         request,
-        delete,
+        lambda: services.delete_document(request.user, document),
+        done=_("“%(title)s” was removed.") % {"title": document.title},
+        then=_event_url(event, "documents-heading"),
         question=fill(_("Remove the document “%(title)s”?"), title=german(document.title)),
         consequence=_("The file is deleted and nobody can download it any more."),
         confirm=_("Remove document"),
@@ -683,13 +692,13 @@ def goal_add(request, pk):
     if event.kind != WorkshopKind.INITIATIVE or not event.process_id:
         raise Http404(_("Goals are set at the initiative workshop."))
     form = GoalForm(request.POST or None, organisations=_organisations(request, event))
-    return form_page(
+    return _part_form(
         request,
+        event,
         form,
         "events/goal_form.html",
-        {"event": event},
         lambda data: program_services.add_goal(request.user, event, data),
-        success_url=_event_url(event, "goals-heading"),
+        "goals-heading",
     )
 
 
@@ -709,14 +718,15 @@ def goal_edit(request, pk):
     form = GoalForm(
         request.POST or None, instance=goal, organisations=_organisations(request, event, selected)
     )
-    return form_page(
+    return _part_form(
         request,
+        event,
         form,
         "events/goal_form.html",
-        {"event": event, "goal": goal},
         # The form has written its data into `goal`; the service compares with the stored row.
         lambda data: program_services.update_goal(request.user, Goal.objects.get(pk=goal.pk), data),
-        success_url=_event_url(event, "goals-heading"),
+        "goals-heading",
+        {"goal": goal},
     )
 
 
@@ -734,13 +744,13 @@ def _result_form(request, event, instance=None):
 @staff_area
 def result_add(request, pk):
     event = _get_event(request, pk)
-    return form_page(
+    return _part_form(
         request,
+        event,
         _result_form(request, event),
         "events/result_form.html",
-        {"event": event},
         lambda data: program_services.add_result(request.user, event, data),
-        success_url=_event_url(event, "results-heading"),
+        "results-heading",
     )
 
 
@@ -753,16 +763,17 @@ def result_edit(request, pk):
     event = result.workshop
     require(request.user, "events.facilitate_event", event)
     history_rows = result.status_changes.select_related("changed_by")
-    return form_page(
+    return _part_form(
         request,
+        event,
         _result_form(request, event, result),
         "events/result_form.html",
-        {"event": event, "result": result, "status_history": history_rows},
         # The form has written its data into `result`; the service compares with the stored row.
         lambda data: program_services.update_result(
             request.user, Result.objects.get(pk=result.pk), data, note=data.get("note", "")
         ),
-        success_url=_event_url(event, "results-heading"),
+        "results-heading",
+        {"result": result, "status_history": history_rows},
     )
 
 

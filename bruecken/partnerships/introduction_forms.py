@@ -4,7 +4,6 @@ organisation) or between two organisations, each chosen with the type-ahead pick
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bruecken.accounts import roles
 from bruecken.actors.models import Organisation
 from bruecken.pickers import PickerField
 
@@ -14,7 +13,8 @@ MESSAGE_MAX_LENGTH = 2000
 class ProposeForm(forms.Form):
     first = PickerField(
         Organisation.objects.none(),
-        source="organisations",
+        # Only what `introductions.propose` accepts as the first side, in the search too.
+        source="introduction_first",
         label=_("Organisation"),
         help_text=_("An organisation of your municipality."),
     )
@@ -43,9 +43,5 @@ class ProposeForm(forms.Form):
             self.fields["second"].queryset = visible.exclude(
                 carried_partnerships__partnership=partnership
             )
-        elif roles.is_program_office(user):
-            self.fields["first"].queryset = visible
         else:
-            self.fields["first"].queryset = visible.filter(
-                municipality_id__in=roles.coordinated_municipality_ids(user)
-            )
+            self.fields["first"].limit_to(user)

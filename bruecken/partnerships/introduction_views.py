@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -19,8 +18,8 @@ from bruecken.places.models import Partnership
 from bruecken.web import confirm_first, fill, form_page, staff_area
 
 from . import introductions
-from .emails import reasons_in
 from .introduction_forms import ProposeForm
+from .matching import Reason
 from .models import Introduction, IntroductionStatus, PartnershipProfile
 
 # The list's tabs: status in the address -> statuses shown.
@@ -277,7 +276,7 @@ def introduction_answer(request, token):
         "organisation": answer.organisation,
         "other": other,
         "partnership": introduction.partnership,
-        "reasons": reasons_in(introduction, get_language()),
+        "reasons": Reason.frozen(introduction.reasons),
         "closed": None if done else introductions.why_closed(answer, timezone.now()),
         "done": done,
         "refusal": refusal,

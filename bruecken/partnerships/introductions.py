@@ -51,6 +51,7 @@ from .models import (
     IntroductionStatus,
     PartnershipProfile,
 )
+from .rules import proposing_municipality_ids
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,16 @@ def recipient(organisation):
 
 def _refuse(message, field=None):
     raise ValidationError({field: message} if field else message)
+
+
+def first_choices(user):
+    """The organisations `user` may name as the first side of an introduction between two
+    organisations: those they see in a municipality they may propose for. The list mirror of
+    the checks in `propose` (`propose_introduction` for the first organisation's municipality,
+    by the same ids, and `visible_to`): the picker offers what the submit accepts."""
+    organisations = Organisation.objects.visible_to(user)
+    ids = proposing_municipality_ids(user)
+    return organisations if ids is None else organisations.filter(municipality_id__in=ids)
 
 
 def _sides(user, partnership, first):

@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext, override
 
 from bruecken.actors.models import EngagementForm, Organisation, OrganisationKind, Topic
@@ -77,13 +78,57 @@ STOPWORDS = frozenset(
 )
 
 
+class German(str):
+    """A value quoted from German content (words of an organisation's competences): the same
+    in both languages, and marked lang="de" where an English reason shows it."""
+
+
 @dataclass(frozen=True)
 class Reason:
     de: str
     en: str
+    # The English text in parts, each (text, language), where it quotes German content ("" for
+    # English); empty when all of it is English.
+    en_parts: tuple = ()
 
     def __str__(self):
         return self.en if is_english() else self.de
+
+    def __html__(self):
+        """As a page shows it: German quoted in an English reason carries lang="de" (WCAG
+        3.1.2)."""
+        if not is_english() or not self.en_parts:
+            return conditional_escape(str(self))
+        return format_html_join(
+            "",
+            "{}",
+            (
+                (format_html('<span lang="{}">{}</span>', language, text) if language else text,)
+                for text, language in self.en_parts
+            ),
+        )
+
+    @property
+    def html(self):
+        """`{{ reason.html }}`: a template renders `{{ reason }}` as plain text (str())."""
+        return self.__html__()
+
+    @classmethod
+    def frozen(cls, data):
+        """The reasons an introduction froze (`Suggestion.as_json`) as Reasons. Introductions
+        proposed before the parts were kept show their English reasons unmarked."""
+        data = data if isinstance(data, dict) else {}
+        de = data.get("de") or data.get("en") or []
+        en = data.get("en") or de
+        parts = data.get("en_parts") or []
+        if len(en) != len(de):
+            en = de
+        if len(parts) != len(en):
+            parts = [()] * len(en)
+        return [
+            cls(str(d), str(e), tuple((str(text), str(language)) for text, language in p))
+            for d, e, p in zip(de, en, parts, strict=True)
+        ]
 
 
 @dataclass
@@ -105,7 +150,11 @@ class Suggestion:
 
     def as_json(self):
         facts = self.all_reasons
-        return {"de": [r.de for r in facts], "en": [r.en for r in facts]}
+        return {
+            "de": [r.de for r in facts],
+            "en": [r.en for r in facts],
+            "en_parts": [[list(part) for part in r.en_parts] for r in facts],
+        }
 
 
 def reach_label(reach):
@@ -118,8 +167,8 @@ def reach_label(reach):
 
 def _both(message, **names):
     """One fact in both languages: `message` translated, each value a pair (German, English)
-    or a plain string used in both."""
-    texts = {}
+    or a plain string used in both (a `German` one is marked in the English text's parts)."""
+    texts, parts = {}, ()
     for language in ("de", "en"):
         with override(language):
             values = {
@@ -129,7 +178,27 @@ def _both(message, **names):
                 for key, value in names.items()
             }
             texts[language] = gettext(message) % values
-    return Reason(texts["de"], texts["en"])
+            if language == "en" and any(isinstance(v, German) for v in names.values()):
+                parts = _parts(gettext(message), values)
+    return Reason(texts["de"], texts["en"], parts)
+
+
+PLACEHOLDER = re.compile(r"(%\((\w+)\)s)")
+
+
+def _parts(message, values):
+    """`message % values` as (text, language) parts: "de" for the values quoted in German."""
+    parts = []
+    pieces = PLACEHOLDER.split(message)
+    # split() gives text, placeholder, its name, text, placeholder, its name, ..., text.
+    for index in range(0, len(pieces), 3):
+        text = pieces[index].replace("%%", "%")
+        if text:
+            parts.append((text, ""))
+        if index + 2 < len(pieces):
+            value = values[pieces[index + 2]]
+            parts.append((str(value), "de" if isinstance(value, German) else ""))
+    return tuple(parts)
 
 
 def _names(objects):
@@ -391,7 +460,7 @@ def _suggestion(need, offer, organisation):
     words = _competence_words(need, offer)
     if words:
         words = ", ".join(need.spelled.get(word, word) for word in words[:5])
-        reasons.append(_both("competences mention %(words)s", words=words))
+        reasons.append(_both("competences mention %(words)s", words=German(words)))
     if geography == "country":
         gain = _both("the partnership gains contacts in %(partner)s", partner=partner)
     elif geography:

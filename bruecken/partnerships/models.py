@@ -116,7 +116,9 @@ class Introduction(models.Model):
     )
     score = models.PositiveSmallIntegerField(_("score"), default=0)
     # The reasons as the matching gave them when proposed, in both languages:
-    # {"de": [...], "en": [...]} (the e-mails quote them; a later change of data does not).
+    # {"de": [...], "en": [...], "en_parts": [...]} (the e-mails quote them; a later change of
+    # data does not). "en_parts": each English reason as (text, language) parts, where it quotes
+    # German content (`matching.Reason`).
     reasons = models.JSONField(_("reasons"), default=dict, blank=True)
     message = models.TextField(_("personal message"), blank=True)
     status = models.CharField(

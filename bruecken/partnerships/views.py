@@ -3,10 +3,9 @@ published matching rule, and the reverse view: the partnerships an organisation 
 carry. Views check the rule and call the service or the matching."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,7 +14,7 @@ from bruecken.actors.models import Organisation
 from bruecken.permissions import require
 from bruecken.places.models import Municipality, Partnership
 from bruecken.programs.rules import partnership_municipality_ids
-from bruecken.web import confirm_first, fill, form_page, staff_area
+from bruecken.web import confirm_then, fill, form_page, staff_area
 
 from . import matching, services
 from .forms import PartnershipForm
@@ -112,18 +111,12 @@ def partnership_delete(request, pk):
     require(request.user, "programs.manage_partnerships", partnership.municipality)
     back_url = _list_url(partnership.municipality)
 
-    def act():
-        services.delete_partnership(request.user, partnership)
-        messages.success(
-            request,
-            _("The partnership with %(partner)s is deleted.")
-            % {"partner": partnership.partner_name},
-        )
-        return redirect(back_url)
-
-    return confirm_first(
+    return confirm_then(
         request,
-        act,
+        lambda: services.delete_partnership(request.user, partnership),
+        done=_("The partnership with %(partner)s is deleted.")
+        % {"partner": partnership.partner_name},
+        then=back_url,
         question=fill(
             _("Delete the partnership with %(partner)s?"), partner=partnership.partner_name
         ),

@@ -117,6 +117,7 @@ KIND_LABELS = {
     "inactive_people": _("people without activity"),
     "expired_invitations": _("expired invitations"),
     "data_links": _("personal links in e-mails"),
+    "introduction_addresses": _("addresses in answers to introductions"),
 }
 
 

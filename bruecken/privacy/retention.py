@@ -96,6 +96,12 @@ def periods():
             _("after they expired or were withdrawn"),
         ),
         Period(
+            "introduction_addresses",
+            _("E-mail addresses that an introduction's answer link was sent to"),
+            _days(settings.RETENTION_INTRODUCTION_ADDRESS_DAYS),
+            _("after the answer or the link's expiry; the answer itself is kept"),
+        ),
+        Period(
             "data_links",
             _("Personal links in our e-mails to see, download and delete your data"),
             _days(settings.GUEST_DATA_LINK_DAYS),

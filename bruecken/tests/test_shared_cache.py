@@ -159,7 +159,7 @@ def test_a_page_cached_in_redis_is_served_whole(shared_cache, client, settings):
 def test_sessions_survive_a_flushed_cache(shared_cache, client, settings, participant):
     import redis
 
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "bruecken.sessions"
     client.force_login(participant)
     with translation.override("de"):
         home = reverse("website:personal_home")
@@ -205,7 +205,7 @@ def test_redis_url_shares_the_cache_and_the_sessions(tmp_path):
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert (cache["LOCATION"], cache["KEY_PREFIX"]) == ("redis://10.0.0.5:6379/2", "bonn")
     assert cache["OPTIONS"]["socket_connect_timeout"] <= 2
-    assert sessions == "django.contrib.sessions.backends.cached_db"
+    assert sessions == "bruecken.sessions"
 
 
 def test_without_redis_url_each_process_keeps_its_own_cache(tmp_path):

@@ -7,25 +7,22 @@ one per row). The files are written by bruecken/spreadsheets.py, which escapes c
 spreadsheet would take for a formula."""
 
 from django.db.models import BooleanField, Case, Prefetch, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bruecken.actors.filters import filter_organisations, filter_people
 from bruecken.actors.models import Organisation, Person
 from bruecken.places.models import Country, Language
-from bruecken.spreadsheets import ENCODINGS, csv_stream, escape, xlsx_file  # noqa: F401 (the views')
+from bruecken.spreadsheets import (  # noqa: F401 (the views')
+    ENCODINGS,
+    csv_stream,
+    date_cell,
+    escape,
+    xlsx_file,
+)
 
 from .importers import ORGANISATION_COLUMNS, PERSON_COLUMNS
 
 CHUNK = 1000
-
-
-def _date(value):
-    if not value:
-        return ""
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value).date()
-    return value.strftime("%d.%m.%Y")
 
 
 def _phone(number):
@@ -95,7 +92,7 @@ def organisation_rows(user, data):
             _phone(organisation.phone) if contact else "",
             organisation.address if contact else "",
             organisation.founded or "",
-            _date(organisation.consent_given_at) if private else "",
+            date_cell(organisation.consent_given_at) if private else "",
             organisation.consent_given_by if private else "",
         ]
 
@@ -135,7 +132,7 @@ def person_rows(user, data):
                 person.competences,
                 _yes_no(person.is_decision_maker),
                 _yes_no(person.is_multiplier),
-                _date(person.consent_given_at),
+                date_cell(person.consent_given_at),
                 person.consent_given_by,
             ]
         else:

@@ -199,6 +199,12 @@ def text(value):
     """A cell as text: stripped; the apostrophe that protects a formula-like cell removed."""
     if value is None:
         return ""
+    if type(value) is str and "\r" not in value:
+        # Most cells (every CSV cell): the checks below for other types are for spreadsheets.
+        value = value.strip()
+        if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
+            return value[1:]
+        return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():

@@ -1,4 +1,7 @@
+import html
 import logging
+import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -56,6 +59,25 @@ class TestAnswerPage:
         text = page.content.decode()
         assert "Ethiopia" in text and "Accept the introduction" in text
         assert '<blockquote lang="de">' in text
+
+    def test_in_english_german_words_of_the_reasons_are_marked(
+        self, client, django_capture_on_commit_callbacks, coordinator, partnership, diaspora
+    ):
+        partnership.note = "Bildung"
+        partnership.save()
+        diaspora.competences = "Bildung und Kultur"
+        diaspora.save()
+        _introduction, tokens = propose(
+            django_capture_on_commit_callbacks,
+            coordinator,
+            partnership=partnership,
+            second=diaspora,
+        )
+        token = tokens[representative_email(diaspora)]
+        text = client.get(answer_url(token, "en")).text
+        assert '<li>competences mention <span lang="de">Bildung</span></li>' in text
+        text = client.get(answer_url(token, "de")).text
+        assert "<li>Kompetenzen nennen Bildung</li>" in text
 
     def test_accepting_from_the_page_without_an_account(
         self, client, django_capture_on_commit_callbacks, proposed, city_office, diaspora
@@ -234,6 +256,35 @@ class TestPropose:
         )
         assert page.status_code == 302
         assert Introduction.objects.get().partnership is None
+
+    def test_the_first_sides_picker_offers_only_the_coordinators_municipality(
+        self, client, coordinator, city_office, diaspora, kiel
+    ):
+        elsewhere = OrganisationFactory(
+            name="Kieler Integrationsrat", municipality=kiel, public=True, email="k@kiel.example"
+        )
+        client.force_login(coordinator)
+        page = client.get(self.url())
+        (first_url,) = re.findall(r'data-url="([^"]*)" data-name="first"', page.text)
+        first_url = html.unescape(first_url)
+        assert first_url.startswith(reverse("picker", args=["introduction_first"]))
+
+        def found(url, q):
+            response = client.get(url + ("&" if "?" in url else "?") + urlencode({"q": q}))
+            return [row["label"] for row in response.json()["results"]]
+
+        # Another municipality's public organisation: a choice for the second side only, in
+        # the search the page uses and in the endpoint without the page's scope.
+        assert found(reverse("picker", args=["organisations"]), "Kieler") == [elsewhere.name]
+        assert found(first_url, "Kieler") == []
+        assert found(reverse("picker", args=["introduction_first"]), "Kieler") == []
+        assert found(first_url, "Referat") == [city_office.name]
+        # Submitting its id anyway is refused, and nothing is proposed.
+        page = client.post(
+            self.url(), {"first": elsewhere.pk, "second": diaspora.pk, "message": "Hallo"}
+        )
+        assert page.status_code == 200 and not Introduction.objects.exists()
+        assert 'aria-invalid="true"' in page.text
 
     def test_a_refusal_shows_on_the_form(self, client, coordinator, partnership, leipzig):
         silent = OrganisationFactory(municipality=leipzig)

@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from bruecken import housekeeping
 from bruecken.accounts.models import AuditEntry, Role, RoleAssignment
 from bruecken.accounts.services import hash_token
 from bruecken.accounts.tests.factories import user_with_role
@@ -14,12 +15,19 @@ from bruecken.actors.models import OrganisationKind, Tie, TieKind
 from bruecken.actors.tests.factories import OrganisationFactory, PersonFactory
 from bruecken.partnerships import introductions
 from bruecken.partnerships.introductions import AnswerRefused
-from bruecken.partnerships.models import Introduction, IntroductionAnswer, IntroductionStatus
+from bruecken.partnerships.models import (
+    Answer,
+    Introduction,
+    IntroductionAnswer,
+    IntroductionStatus,
+)
 from bruecken.partnerships.personal_data import (
     collect_introduction_answers,
     erase_introduction_answers,
 )
 from bruecken.personal_data import Erasure
+from bruecken.privacy import retention
+from bruecken.privacy.models import LedgerEntry
 
 from .introduction_helpers import LINK, answer, propose
 
@@ -183,6 +191,38 @@ class TestPropose:
         with pytest.raises(PermissionDenied):
             introductions.propose(coordinator, first=elsewhere, second=diaspora)
 
+    def test_the_first_sides_choices_mirror_the_check(
+        self, coordinator, kiel_coordinator, office, city_office, diaspora, leipzig, kiel
+    ):
+        elsewhere = OrganisationFactory(municipality=kiel, public=True, email="k@kiel.example")
+        unlisted = OrganisationFactory(municipality=kiel, email="u@kiel.example")
+        anywhere = OrganisationFactory(public=True, email="a@anywhere.example")
+        facilitator = user_with_role(Role.FACILITATOR, municipality=leipzig)
+
+        class Undo(Exception):
+            pass
+
+        def accepted(user, organisation):
+            try:
+                with transaction.atomic():
+                    introductions.propose(user, first=organisation, second=anywhere, message="x")
+                    raise Undo
+            except Undo:
+                return True
+            except PermissionDenied:
+                return False
+            except ValidationError as refusal:
+                return "first" not in getattr(refusal, "error_dict", {})
+
+        for user in (coordinator, kiel_coordinator, office, facilitator):
+            choices = set(introductions.first_choices(user))
+            for organisation in (city_office, diaspora, elsewhere, unlisted):
+                assert (organisation in choices) == accepted(user, organisation), (
+                    user,
+                    organisation,
+                )
+        assert set(introductions.first_choices(coordinator)) == {city_office, diaspora}
+
 
 @pytest.fixture
 def proposed(django_capture_on_commit_callbacks, coordinator, partnership, diaspora):
@@ -340,6 +380,31 @@ class TestPersonalData:
     def test_a_person_with_the_organisations_address(self, proposed, city_office):
         person = PersonFactory(email=city_office.email)
         assert collect_introduction_answers(person, None).rows
+
+    def test_addresses_go_after_the_retention_period_the_answers_stay(
+        self, proposed, city_office, settings
+    ):
+        settings.RETENTION_INTRODUCTION_ADDRESS_DAYS = 30
+        _introduction, tokens = proposed
+        introductions.answer(tokens[city_office.email], True)
+        answered = IntroductionAnswer.objects.get(organisation=city_office)
+        waiting = IntroductionAnswer.objects.exclude(pk=answered.pk).get()
+        day = timedelta(days=1)
+        run = housekeeping.STEPS["introduction_addresses"][0]
+
+        # Answered 30 days ago, the other link still open or expired less than 30 days ago.
+        assert run(now=answered.answered_at + 30 * day) == 0
+        assert run(now=answered.answered_at + 30 * day + timedelta(seconds=1)) == 1
+        answered.refresh_from_db()
+        assert answered.email == "" and answered.answer == Answer.ACCEPTED
+        assert run(now=waiting.expires_at + 30 * day) == 0
+        assert run(now=waiting.expires_at + 31 * day) == 1
+        waiting.refresh_from_db()
+        assert waiting.email == ""
+        assert list(
+            LedgerEntry.objects.filter(kind="introduction_addresses").values_list("count", "reason")
+        ) == [(1, LedgerEntry.Reason.RETENTION), (1, LedgerEntry.Reason.RETENTION)]
+        assert "introduction_addresses" in {period.kind for period in retention.periods()}
 
 
 class TestLanguage:

@@ -275,3 +275,30 @@ class TestStored:
         with django_capture_on_commit_callbacks(execute=True):
             services.update_partnership(office, world["partnership"], {"since": 2004})
         assert Match.objects.filter(partnership=world["partnership"]).count() == 6
+
+
+def test_reasons_frozen_before_the_parts_were_kept_show_unmarked():
+    from django.utils import translation
+
+    from bruecken.partnerships.matching import Reason
+
+    old = {"de": ["Kompetenzen nennen Bildung"], "en": ["competences mention Bildung"]}
+    with translation.override("en"):
+        assert [r.html for r in Reason.frozen(old)] == ["competences mention Bildung"]
+        assert Reason.frozen({}) == [] and Reason.frozen(None) == []
+        # Only German kept: shown in German.
+        assert [str(r) for r in Reason.frozen({"de": ["arbeitet in Äthiopien"]})] == [
+            "arbeitet in Äthiopien"
+        ]
+    marked = Reason(
+        "Kompetenzen nennen <b>",
+        "competences mention <b>",
+        (
+            ("competences mention ", ""),
+            ("<b>", "de"),
+        ),
+    )
+    with translation.override("en"):
+        assert marked.html == 'competences mention <span lang="de">&lt;b&gt;</span>'
+    with translation.override("de"):
+        assert marked.html == "Kompetenzen nennen &lt;b&gt;"

@@ -344,6 +344,21 @@ class TestSuggestionPages:
         if language == "en":
             assert f'lang="de">{own.name}' in html
 
+    @pytest.mark.usefixtures("language_reset")
+    def test_german_words_in_english_reasons_are_marked(self, client, bonn_coordinator, ethiopian):
+        partnership, own, _ethiopia = ethiopian
+        partnership.note = "Bildung & Gesundheit"
+        partnership.save()
+        own.competences = "Bildung für Kinder"
+        own.save()
+        client.force_login(bonn_coordinator)
+        html = client.get(url("partnership_detail", partnership.pk, language="en")).text
+        assert 'competences mention <span lang="de">Bildung</span>' in html
+        assert "works in Ethiopia" in html
+        html = client.get(url("partnership_detail", partnership.pk)).text
+        assert "<li>Kompetenzen nennen Bildung</li>" in html
+        assert '<span lang="de">Bildung' not in html
+
     def test_an_unconsented_organisation_of_another_municipality_never_appears(
         self, client, kiel_coordinator, bonn_coordinator, office, kiel, ethiopian
     ):

@@ -165,6 +165,8 @@ class Row:
         )
 
     def has_error(self, key):
+        if not self.problems:
+            return False
         column = self.importer.column_name(key)
         return any(p["column"] == column and p["level"] == "error" for p in self.problems)
 

@@ -175,6 +175,7 @@ PARTNERSHIP_COLUMNS = column_map(
     Column("country", gettext_lazy("Country"), ("land", "staat", "country"), required=True),
     Column("kind", gettext_lazy("Kind"), ("art", "typ", "type", "art der partnerschaft"), True),
     Column("since", gettext_lazy("Since (year)"), ("seit", "since", "jahr", "year")),
+    Column("status", gettext_lazy("Status"), ("status", "zustand")),
     Column("note", gettext_lazy("Note"), ("notiz", "bemerkung", "anmerkung")),
     Column("source", gettext_lazy("Source"), ("quelle", "source", "link")),
 )

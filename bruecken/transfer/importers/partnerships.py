@@ -4,10 +4,10 @@ from django.utils.translation import gettext as _
 
 from bruecken.accounts import audit
 from bruecken.accounts.models import AuditEntry
-from bruecken.places.models import Partnership
+from bruecken.places.models import Partnership, PartnershipStatus
 
 from .. import parsing
-from .base import Importer, twice
+from .base import Importer, choice_lookup, twice
 from .columns import PARTNERSHIP_COLUMNS, normalise
 
 
@@ -15,7 +15,12 @@ class PartnershipImporter(Importer):
     kind = "partnerships"
     columns = PARTNERSHIP_COLUMNS
     model = Partnership
-    compared = ("country", "since", "note", "source")  # the rest identifies a partnership
+    # The rest identifies a partnership.
+    compared = ("country", "since", "status", "note", "source")
+
+    def prepare(self):
+        # The status by its code or its label in German or English ("ruhend", "Dormant").
+        self.status_choices = choice_lookup(PartnershipStatus.choices)
 
     def parse_row(self, row):
         values = {"municipality": self.municipality(row)}
@@ -29,6 +34,9 @@ class PartnershipImporter(Importer):
             if since is not None and not 1900 <= since <= 2100:
                 row.error("since", _("a year between 1900 and 2100"))
             values["since"] = since
+        # A blank cell leaves the status as it is (a new partnership: active).
+        if row.text("status"):
+            values["status"] = self.status(row)
         if row.has("note"):
             values["note"] = row.text("note")
         if row.has("source"):
@@ -38,6 +46,16 @@ class PartnershipImporter(Importer):
         if values["municipality"] is not None and not self.may_manage(values["municipality"]):
             self.out_of_scope(row, "municipality", values["municipality"])
         return values
+
+    def status(self, row):
+        status = self.status_choices.get(normalise(row.text("status")))
+        if status is None:
+            row.error(
+                "status",
+                _("write one of: %(choices)s")
+                % {"choices": ", ".join(str(label) for _value, label in PartnershipStatus.choices)},
+            )
+        return status
 
     def plan(self, parsed):
         municipalities = {values["municipality"] for _r, values in parsed} - {None}

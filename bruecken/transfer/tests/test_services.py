@@ -510,6 +510,72 @@ def test_partnerships(office, bonn_coordinator, bonn, kiel):
     assert AuditEntry.objects.filter(object_type="places.partnership").count() == 2
 
 
+PARTNERSHIP_STATUS_HEADER = "Kommune;Partnerstadt;Land;Art;Status\r\n"
+
+
+def test_partnership_status_by_code_or_label_in_either_language(office, bonn):
+    data = csv_bytes(
+        [
+            "Bonn;Nkwanta;GH;city;RUHEND",
+            "Bonn;Bagamoyo;TZ;city;Ended",
+            "Bonn;Ho;GH;city;active",
+            "Bonn;Wa;GH;city;beendet",
+            "Bonn;Keta;GH;city;dormant",
+        ],
+        header=PARTNERSHIP_STATUS_HEADER,
+    )
+    run = check(office, data, kind="partnerships")
+    assert run.mapping["4"] == "status"
+    assert run.problem_count == 0, run.problems
+    services.commit(office, run)
+    statuses = dict(
+        Partnership.objects.filter(municipality=bonn).values_list("partner_name", "status")
+    )
+    assert {name: statuses[name] for name in ("Nkwanta", "Bagamoyo", "Ho", "Wa", "Keta")} == {
+        "Nkwanta": "dormant",
+        "Bagamoyo": "ended",
+        "Ho": "active",
+        "Wa": "ended",
+        "Keta": "dormant",
+    }
+
+
+def test_partnership_status_blank_is_active_when_new_and_unchanged_when_updated(office, bonn):
+    def status():
+        return Partnership.objects.get(municipality=bonn, partner_name="Nkwanta").status
+
+    def imported(status_cell):
+        data = csv_bytes([f"Bonn;Nkwanta;GH;city;{status_cell}"], header=PARTNERSHIP_STATUS_HEADER)
+        run = check(office, data, kind="partnerships", on_duplicate="update")
+        assert run.problem_count == 0, run.problems
+        return services.commit(office, run)
+
+    imported("")
+    assert status() == "active"
+    # An update sets the status a row gives; a blank cell does not bring an ended one back.
+    imported("beendet")
+    assert status() == "ended"
+    run = imported("")
+    assert status() == "ended"
+    assert run.summary["updated"] == 0
+
+
+@pytest.mark.parametrize("value", ["vielleicht", "aktiv nicht", "x" * 5000, "\x00?", "1"])
+def test_partnership_status_unknown_is_a_row_error(office, bonn, value):
+    data = csv_bytes(
+        ["Bonn;Nkwanta;GH;city;aktiv", f"Bonn;Bagamoyo;TZ;city;{value}"],
+        header=PARTNERSHIP_STATUS_HEADER,
+        encoding="utf-8",
+    )
+    run = check(office, data, kind="partnerships")
+    errors = [p for p in run.problems if p["level"] == "error"]
+    assert [(p["row"], p["column"]) for p in errors] == [(3, "Status")]
+    assert "aktiv, ruhend, beendet" in errors[0]["reason"]
+    with pytest.raises(ValidationError):
+        services.commit(office, run)
+    assert not Partnership.objects.filter(municipality=bonn, partner_name="Bagamoyo").exists()
+
+
 def test_memberships_of_existing_person_updated(office, bonn):
     verein = OrganisationFactory(name="Verein A", municipality=bonn)
     membership = MembershipFactory(

@@ -49,9 +49,10 @@ def test_a_changed_setting_changes_the_page(client, db, settings):
     settings.RETENTION_UNCONFIRMED_REGISTRATION_DAYS = 2
     settings.RETENTION_INACTIVE_PERSON_MONTHS = 1
     settings.GUEST_DATA_LINK_DAYS = 14
+    settings.RETENTION_INTRODUCTION_ADDRESS_DAYS = 60
     content = policy(client, "en")
     table = periods_table(content)
-    assert "180 days" not in table and "30 days" in table
+    assert "180 days" not in table and "30 days" in table and "60 days" in table
     assert "2 days" in table
     assert "1 month" in table
     assert "The link works for 14 days." in content
