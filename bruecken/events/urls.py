@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outcome_views, views
 
 app_name = "events"
 
@@ -20,10 +20,10 @@ urlpatterns = [
     path("registrations/<int:pk>/cancel/", views.registration_cancel, name="registration_cancel"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/sign-in-sheet/", views.sign_in_sheet, name="sign_in_sheet"),
-    path("<int:pk>/goals/new/", views.goal_add, name="goal_add"),
-    path("goals/<int:pk>/", views.goal_edit, name="goal_edit"),
-    path("<int:pk>/results/new/", views.result_add, name="result_add"),
-    path("results/<int:pk>/", views.result_edit, name="result_edit"),
-    path("<int:pk>/ratings/", views.ratings, name="ratings"),
-    path("<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("<int:pk>/goals/new/", outcome_views.goal_add, name="goal_add"),
+    path("goals/<int:pk>/", outcome_views.goal_edit, name="goal_edit"),
+    path("<int:pk>/results/new/", outcome_views.result_add, name="result_add"),
+    path("results/<int:pk>/", outcome_views.result_edit, name="result_edit"),
+    path("<int:pk>/ratings/", outcome_views.ratings, name="ratings"),
+    path("<int:pk>/minutes/", outcome_views.minutes, name="minutes"),
 ]
