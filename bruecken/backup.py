@@ -409,6 +409,7 @@ def _load(path, using):
     takes hours at real size."""
     connection = connections[using]
     model, rows, links, deferred = None, [], defaultdict(list), []
+    found = {}  # (model, natural key) -> primary key
 
     def write():
         if rows:
@@ -435,6 +436,7 @@ def _load(path, using):
             if not line.strip():
                 continue
             data = json.loads(line)
+            _natural_keys_resolved(data, found, using)
             if model is None or data["model"] != model._meta.label_lower:
                 # Written before the next model's rows are read: they may name these by
                 # natural key (users), which is looked up in the database.
@@ -456,6 +458,36 @@ def _load(path, using):
         item.save_deferred_fields(using=using)
     # The rows came without signals: pages cached before show the restored content no more.
     queue_bump()
+
+
+def _natural_keys_resolved(data, found, using):
+    """The row's references by natural key (users, content types) as primary keys, each key
+    looked up once per restore (the deserializer asks the database again for every row). A key
+    not found yet is left to the deserializer, which defers it."""
+    model = apps.get_model(data["model"])
+    values = data["fields"]
+    for field in model._meta.get_fields():
+        if not (field.concrete and field.is_relation) or field.name not in values:
+            continue
+        related = field.related_model
+        if not hasattr(related._default_manager, "get_by_natural_key"):
+            continue
+        if field.many_to_many:
+            values[field.name] = [_pk(related, key, found, using) for key in values[field.name]]
+        else:
+            values[field.name] = _pk(related, values[field.name], found, using)
+
+
+def _pk(model, key, found, using):
+    if not isinstance(key, list):
+        return key
+    if (model, tuple(key)) not in found:
+        try:
+            obj = model._default_manager.db_manager(using).get_by_natural_key(*key)
+        except model.DoesNotExist:
+            return key
+        found[model, tuple(key)] = obj.pk
+    return found[model, tuple(key)]
 
 
 def _through_columns(model, name):

@@ -183,14 +183,15 @@ def _both(message, **names):
     return Reason(texts["de"], texts["en"], parts)
 
 
-PLACEHOLDER = re.compile(r"(%\((\w+)\)s)")
+# A named field of %-formatting: "%(country)s".
+FORMAT_FIELD = re.compile(r"(%\((\w+)\)s)")
 
 
 def _parts(message, values):
     """`message % values` as (text, language) parts: "de" for the values quoted in German."""
     parts = []
-    pieces = PLACEHOLDER.split(message)
-    # split() gives text, placeholder, its name, text, placeholder, its name, ..., text.
+    pieces = FORMAT_FIELD.split(message)
+    # split() gives text, field, its name, text, field, its name, ..., text.
     for index in range(0, len(pieces), 3):
         text = pieces[index].replace("%%", "%")
         if text:
