@@ -6,6 +6,7 @@ import statistics
 
 from django.db import connection
 
+from bruecken import fulltext
 from bruecken.actors.models import Organisation, Person
 
 from .timing import percentile, ratio, time_within
@@ -37,8 +38,8 @@ def like(model, text):
 
 
 def page_of(queryset):
-    """What a list page asks: how many, and the first page's ids."""
-    return queryset.count(), list(queryset.values_list("pk", flat=True)[:PAGE])
+    """What a list page asks (`fulltext.Paginator`): how many, and the first page's ids."""
+    return queryset.count(), fulltext.head(queryset.values_list("pk", flat=True), PAGE)
 
 
 def measure(context):

@@ -26,6 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from bruecken import fulltext
 from bruecken.translation import collation_key
 from bruecken.widgets import Picker, SearchedList, SearchedText
 
@@ -87,7 +88,7 @@ def matches(src, queryset, text, limit=LIMIT):
     text = clean_text(text)
     if not text:
         return [], False
-    rows = list(src.rows(src.search(queryset, text))[: limit + 1])
+    rows = fulltext.head(src.rows(src.search(queryset, text)), limit + 1)
     return rows[:limit], len(rows) > limit
 
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.html import conditional_escape, format_html
@@ -16,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_htmx.http import push_url
 
+from bruecken import fulltext
 from bruecken.permissions import require
 from bruecken.translation import is_english, localized, shows_german
 
@@ -69,7 +69,7 @@ def list_page(request, filter_form, build_queryset, template, partial, context=N
     filter_form.is_valid()
     # Filters that do not validate are ignored (and shown with their error); the rest apply.
     data = {k: v for k, v in filter_form.cleaned_data.items() if k not in filter_form.errors}
-    page = Paginator(build_queryset(data), settings.ACTOR_LIST_PAGE_SIZE).get_page(
+    page = fulltext.Paginator(build_queryset(data), settings.ACTOR_LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {**(context or {}), "filter_form": filter_form, "page": page}

@@ -460,7 +460,12 @@ class MembershipQuerySet(PeriodQuerySet):
 
 class Membership(models.Model):
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("person"),
+        # Indexed with the organisation (Meta.indexes), which serves lookups by person as well.
+        db_index=False,
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -480,6 +485,10 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [period_constraint("membership_period")]
+        # "Is this person a member of an organisation of these municipalities" (who may see a
+        # person, `Person.visibility_q`) is asked row by row: from this index alone, without
+        # reading the membership.
+        indexes = [models.Index(fields=["person", "organisation"], name="membership_person_org")]
 
     def __str__(self):
         return f"{self.person} – {self.organisation}"

@@ -379,3 +379,86 @@ def test_inner_parts_in_the_name_before_those_in_the_text(bonn):
     OrganisationFactory(name="Aaa Kreis", municipality=bonn, description="Ein Frauennetzwerk.")
     OrganisationFactory(name="Zzz Frauennetzwerk", municipality=bonn)
     assert names(Organisation.objects.search("netzwerk")) == ["Zzz Frauennetzwerk", "Aaa Kreis"]
+
+
+@pytest.fixture
+def compounds(bonn):
+    """Four names that hold "verein" as a word or prefix, three only inside another word, one
+    only in its description."""
+    for name in ("Verein Ost", "Vereinigte Chöre", "Verein West", "Verein der Freunde"):
+        OrganisationFactory(name=name, municipality=bonn)
+    for name in ("Kulturverein", "Frauenverein", "Aaa Sportverein"):
+        OrganisationFactory(name=name, municipality=bonn)
+    OrganisationFactory(name="Bbb Kreis", municipality=bonn, description="Ein Heimatverein.")
+
+
+@pytest.mark.parametrize("count", range(0, 10))
+@pytest.mark.parametrize("columns", [fulltext.COLUMNS, (fulltext.NAME,)])
+def test_head_is_the_first_rows_of_the_whole_search(compounds, count, columns):
+    searched = Organisation.objects.search("verein", columns)
+    assert fulltext.head(searched, count) == list(searched[:count])
+
+
+def test_head_reads_the_prefix_tier_alone_when_it_has_enough(compounds, django_assert_num_queries):
+    searched = Organisation.objects.search("verein")
+    prefixes = {"Verein der Freunde", "Verein Ost", "Verein West", "Vereinigte Chöre"}
+    with django_assert_num_queries(1):
+        found = fulltext.head(searched, 3)
+    assert found == list(searched[:3])
+    assert set(names(found)) < prefixes
+    # One more than the tier holds: the whole search, inner parts after the prefixes.
+    with django_assert_num_queries(2):
+        found = names(fulltext.head(searched, 6))
+    assert set(found[:4]) == prefixes
+    assert sorted(found[4:]) == ["Aaa Sportverein", "Frauenverein"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # Another order, a later filter, a narrower scope, a union: the same rows.
+        lambda qs: qs.order_by("name"),
+        lambda qs: qs.order_by("name_key"),
+        lambda qs: qs.filter(name__startswith="V"),
+        lambda qs: qs.exclude(name="Verein der Freunde"),
+        lambda qs: qs.filter(pk__in=Organisation.objects.search("west").values("pk")),
+        lambda qs: qs | Organisation.objects.filter(name="Bbb Kreis"),
+    ],
+)
+def test_head_agrees_after_the_queryset_changes(compounds, change):
+    searched = change(Organisation.objects.search("verein"))
+    for count in range(1, 9):
+        assert fulltext.head(searched, count) == list(searched[:count])
+
+
+def test_head_without_word_parts_or_search_slices(compounds):
+    for queryset in (Organisation.objects.search("ve"), Organisation.objects.order_by("name")):
+        assert fulltext.head(queryset, 3) == list(queryset[:3])
+
+
+def test_head_of_two_words_with_a_short_one(compounds, bonn):
+    OrganisationFactory(name="EV Verein", municipality=bonn)
+    OrganisationFactory(name="EV-Kulturverein", municipality=bonn)
+    searched = Organisation.objects.search("ev verein")
+    assert names(fulltext.head(searched, 1)) == ["EV Verein"]
+    assert fulltext.head(searched, 2) == list(searched[:2])
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 4, 7, 8, 20])
+def test_paginator_pages_are_the_slices_of_the_search(compounds, per_page):
+    searched = Organisation.objects.search("verein")
+    paginator = fulltext.Paginator(searched, per_page)
+    seen = []
+    for number in paginator.page_range:
+        page = paginator.page(number)
+        assert list(page.object_list) == list(searched[page.start_index() - 1 : page.end_index()])
+        seen.extend(page.object_list)
+    assert seen == list(searched)
+    assert len(seen) == 8
+
+
+def test_paginator_with_orphans_and_plain_lists(compounds):
+    searched = Organisation.objects.search("verein")
+    page = fulltext.Paginator(searched, 6, orphans=2).page(1)
+    assert list(page.object_list) == list(searched)
+    assert list(fulltext.Paginator([3, 2, 1], 2).page(1).object_list) == [3, 2]

@@ -1,6 +1,7 @@
 """The list queries must show exactly what the rules allow, for every role."""
 
 import pytest
+from django.db import connection
 
 from bruecken.actors.models import Organisation, Person
 
@@ -37,3 +38,17 @@ def test_withdrawn_consent_hides_at_once(world):
     assert not anonymous.has_perm(
         "actors.view_organisation", Organisation.objects.get(pk=public.pk)
     )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the plan of PostgreSQL depends on its statistics"
+)
+def test_a_persons_memberships_are_read_from_the_index_alone(world):
+    """Who may see a person is asked for every row of a list or a search: the memberships of
+    each come from the (person, organisation) index, without reading the membership rows."""
+    coordinator = world["users"]["kiel_coordinator"]
+    sql, params = Person.objects.visible_to(coordinator).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX membership_person_org (person_id=?)" in plan

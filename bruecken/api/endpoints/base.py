@@ -17,6 +17,7 @@ from ninja.renderers import JSONRenderer
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from bruecken import fulltext
 from bruecken.cache import WATCHED_APPS, cached_for_version
 from bruecken.translation import localized
 
@@ -181,7 +182,12 @@ def page(
             queryset = queryset.filter(condition)
     queryset = queryset.order_by(*order)
     count = cached_count(queryset)
-    rows = list(queryset[offset : offset + limit]) if offset < count else []
+    if offset >= count:
+        rows = []
+    elif offset == 0:
+        rows = fulltext.head(queryset, min(limit, count))
+    else:
+        rows = list(queryset[offset : offset + limit])
     if prepare is not None:
         prepare(rows)
 

@@ -6,7 +6,6 @@ shows the first few of each group, a group's own page all of them, page by page.
 from dataclasses import dataclass
 
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -136,13 +135,13 @@ def search(request):
     context = {"form": form, "q": q, "searched": searched, "kind": chosen, "groups": []}
     if chosen:
         searched = _searched(request.user, chosen.rows(request.user), q)
-        page = Paginator(searched, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = fulltext.Paginator(searched, PAGE_SIZE).get_page(request.GET.get("page"))
         _attach_links(request.user, chosen.key, page.object_list)
         context.update(page=page, overview_url=_address(q))
     elif searched:
         for kind in KINDS:
             found = _searched(request.user, kind.rows(request.user), q)
-            rows = _attach_links(request.user, kind.key, list(found[:OVERVIEW_SIZE]))
+            rows = _attach_links(request.user, kind.key, fulltext.head(found, OVERVIEW_SIZE))
             count = len(rows) if len(rows) < OVERVIEW_SIZE else found.count()
             context["groups"].append(
                 {
