@@ -37,7 +37,7 @@ from django.core import paginator
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from django.db.models.sql.where import ExtraWhere
+from django.db.models.sql.where import AND, ExtraWhere
 from django_tasks import task
 
 from . import bulk
@@ -448,26 +448,39 @@ def search(queryset, text, columns=COLUMNS):
     # extra(): the index has no relation Django knows of; the SQL holds only our table and
     # column names, the words go in as parameters.
     searched = queryset.extra(**sql(terms, columns, label))
-    if (tier := _prefix_tier(terms, columns, label)) is not None:
-        # What `head()` may read instead: the ExtraWhere extra() just added, and its tier.
+    if tiers := _best_tiers(terms, columns, label):
+        # What `head()` may read instead: the ExtraWhere extra() just added, and the tiers.
         searched.query.fulltext_tiers = (
             *getattr(searched.query, "fulltext_tiers", ()),
-            (searched.query.where.children[-1], ExtraWhere(*tier)),
+            (searched.query.where.children[-1], tiers),
         )
     return searched.filter(**joined).order_by(RANKED, *ordering)
 
 
+@dataclass(frozen=True)
+class Tier:
+    """The documents of a search that rank above all others: `where` narrows the search to them
+    (an ExtraWhere), `rank` is their search_rank, cheaper to work out within the tier."""
+
+    where: ExtraWhere
+    rank: tuple
+
+
 def head(queryset, count):
     """`list(queryset[:count])`, faster for a search with word parts: most type-ahead and
-    first-page questions are answered by the documents where every word begins a word (the
-    word index, cheap), which rank before all others; only when there are fewer than `count`
-    of those does the whole search (word parts through the trigram index) run. The same rows
-    either way."""
+    first-page questions are answered by the best documents alone, those where every word
+    begins a word in the name, then anywhere (the word index, cheap), which rank before all
+    others; only when they are fewer than `count` does the whole search (word parts through
+    the trigram index) run. The same rows either way."""
     tiers = getattr(queryset.query, "fulltext_tiers", ())
     # Only where the rank of that one search orders the rows (not re-sorted, not searched twice).
     if len(tiers) == 1 and tuple(queryset.query.order_by[:1]) == (RANKED,):
-        narrowed = queryset.all()
-        if _swap(narrowed.query.where, *tiers[0]):
+        full, best = tiers[0]
+        for tier in best:
+            narrowed = queryset.all()
+            if not _swap(narrowed.query.where, full, tier.where):
+                break
+            narrowed.query.extra = {**narrowed.query.extra, "search_rank": tier.rank}
             rows = list(narrowed[:count])
             if len(rows) >= count:
                 return rows
@@ -487,34 +500,38 @@ class Paginator(paginator.Paginator):
         return self._get_page(head(self.object_list, top), number, self)
 
 
-def _swap(node, old, new):
-    """Put `new` where `old` stands in the (cloned) where tree `node`; whether it was there."""
-    for index, child in enumerate(node.children):
+def _swap(where, old, new):
+    """Put `new` where `old` stands in the (cloned) `where`; whether it could. Only as one of
+    the conditions that all must hold: inside an OR or a NOT, the tier would not narrow the
+    rows to its own."""
+    if where.connector != AND or where.negated:
+        return False
+    for index, child in enumerate(where.children):
         if child is old:
-            node.children[index] = new
-            return True
-        if hasattr(child, "children") and _swap(child, old, new):
+            where.children[index] = new
             return True
     return False
 
 
-def _prefix_tier(terms, columns, label):
-    """The condition of the best tier of a search with word parts, as (where, params) of an
-    ExtraWhere: every word as a prefix of a word in `columns`. Its documents rank above all
-    others on both databases (PREFIX_BONUS), so the first rows of the whole search are its
-    first rows whenever it has enough. None without word parts: the search is that already."""
+def _best_tiers(terms, columns, label):
+    """The tiers of a search with word parts, best first (`Tier`); none without word parts (the
+    search is the best tier already). PostgreSQL: every word a prefix in `columns` (+1000).
+    SQLite: every word a prefix in the name (every bonus of `_rank_parts`), then in any of
+    `columns` (the first)."""
     if not any(_is_part(forms) for forms in terms):
-        return None
+        return ()
     if connection.vendor == "postgresql":
         query, params = _tsquery(terms, columns)
-        return [f"{DOCUMENT_TABLE}.vector @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"], [
-            *params,
-            label,
-        ]
-    return [_matching(FTS_TABLE), f"+{DOCUMENT_TABLE}.kind = %s"], [
-        _fts5_query(terms, columns),
-        label,
-    ]
+        where = [f"{DOCUMENT_TABLE}.vector @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"]
+        return (Tier(ExtraWhere(where, [*params, label]), _postgresql_rank(terms, columns)),)
+    parts = _rank_parts(terms, columns)
+    tiers = []
+    for known, tier_columns in ((len(parts), (NAME,)), (1, columns)):
+        if known == 1 or len(parts) > 1:
+            where = [_matching(FTS_TABLE), f"+{DOCUMENT_TABLE}.kind = %s"]
+            params = [_fts5_query(terms, tier_columns), label]
+            tiers.append(Tier(ExtraWhere(where, params), _sqlite_rank(parts, known)))
+    return tuple(tiers)
 
 
 def sql(terms, columns, label):
@@ -540,13 +557,10 @@ def _postgresql(terms, columns, label):
     enough, inside the text of a column (`LIKE`, served by the trigram indexes); ranked by
     ts_rank, documents where the whole query matches as prefixes first."""
     query, query_params = _tsquery(terms, columns)
-    rank = (
-        f"ts_rank({DOCUMENT_TABLE}.vector, {query})"
-        f" + CASE WHEN {DOCUMENT_TABLE}.vector @@ {query} THEN {PREFIX_BONUS} ELSE 0 END"
-    )
+    rank, rank_params = _postgresql_rank(terms, columns)
     searched = {
         "select": {"search_rank": rank},
-        "select_params": [*query_params, *query_params],
+        "select_params": rank_params,
         "tables": [DOCUMENT_TABLE],
     }
     if not any(_is_part(forms) for forms in terms):
@@ -555,18 +569,6 @@ def _postgresql(terms, columns, label):
             "where": [f"{DOCUMENT_TABLE}.vector @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"],
             "params": [*query_params, label],
         }
-    if tuple(columns) != (NAME,) and NAME in columns:
-        # Among the documents found by inner parts, those with them in the name first.
-        inside = []
-        for forms in terms:
-            if _is_part(forms):
-                inside.append(
-                    "({})".format(" OR ".join(f"{DOCUMENT_TABLE}.{NAME} LIKE %s" for _ in forms))
-                )
-                searched["select_params"].extend(f"%{form}%" for form in forms)
-        searched["select"]["search_rank"] += " + CASE WHEN {} THEN {} ELSE 0 END".format(
-            " AND ".join(inside), PREFIX_BONUS // 100
-        )
     where, params = [], []
     for forms in terms:
         word_query, word_params = _tsquery([forms], columns)
@@ -593,11 +595,34 @@ def _postgresql(terms, columns, label):
     }
 
 
+def _postgresql_rank(terms, columns):
+    """ts_rank, and on top PREFIX_BONUS where every word begins a word; with word parts, among
+    the documents found by inner parts, those with them in the name first."""
+    query, query_params = _tsquery(terms, columns)
+    rank = (
+        f"ts_rank({DOCUMENT_TABLE}.vector, {query})"
+        f" + CASE WHEN {DOCUMENT_TABLE}.vector @@ {query} THEN {PREFIX_BONUS} ELSE 0 END"
+    )
+    params = [*query_params, *query_params]
+    if any(_is_part(forms) for forms in terms) and tuple(columns) != (NAME,) and NAME in columns:
+        inside = []
+        for forms in terms:
+            if _is_part(forms):
+                inside.append(
+                    "({})".format(" OR ".join(f"{DOCUMENT_TABLE}.{NAME} LIKE %s" for _ in forms))
+                )
+                params.extend(f"%{form}%" for form in forms)
+        rank += " + CASE WHEN {} THEN {} ELSE 0 END".format(
+            " AND ".join(inside), PREFIX_BONUS // 100
+        )
+    return rank, params
+
+
 def _sqlite(terms, columns, label):
     """Only short words: as prefixes in the word table, ranked by its bm25. With long words: the
     long ones in the trigram table (anywhere in a word, which includes its start), the short
     ones as prefixes in the word table, each table asked once (`IN`, not a join: bm25 over
-    trigrams costs more than the search); ranked in tiers (`_tiers`)."""
+    trigrams costs more than the search); ranked in tiers (`_rank_parts`)."""
     parts = [forms for forms in terms if _is_part(forms)]
     prefixes = [forms for forms in terms if not _is_part(forms)]
     # The unary + keeps SQLite from starting at the documents of the kind (by the index on
@@ -620,7 +645,7 @@ def _sqlite(terms, columns, label):
     if prefixes:
         where.append(_matching(FTS_TABLE))
         params.append(_fts5_query(prefixes, columns))
-    rank, select_params = _tiers(terms, columns)
+    rank, select_params = _sqlite_rank(_rank_parts(terms, columns))
     return {
         "select": {"search_rank": rank},
         "select_params": select_params,
@@ -635,18 +660,17 @@ def _matching(table):
     return f"{DOCUMENT_TABLE}.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"  # noqa: S608
 
 
-def _tiers(terms, columns):
-    """The rank of a search with word parts on SQLite: whole words and prefixes (every word)
-    before words found only inside others, and within each the name before the rest; the
-    queryset's ordering after that."""
-    rank = [f"CASE WHEN {_matching(FTS_TABLE)} THEN {PREFIX_BONUS} ELSE 0 END"]
-    params = [_fts5_query(terms, columns)]
+def _rank_parts(terms, columns):
+    """The rank of a search with word parts on SQLite, as (condition, params, bonus) from the
+    weightiest: every word a whole word or prefix (anywhere in `columns`), before words found
+    only inside others; within each the name before the rest. Each part implies those before
+    it on the rows of the next tier of `_best_tiers` (a prefix in the name is in the name)."""
+    parts = [(_matching(FTS_TABLE), [_fts5_query(terms, columns)], PREFIX_BONUS)]
     if tuple(columns) != (NAME,) and NAME in columns:
-        rank.append(f"CASE WHEN {_matching(FTS_TABLE)} THEN {PREFIX_BONUS // 10} ELSE 0 END")
-        params.append(_fts5_query(terms, (NAME,)))
+        parts.append((_matching(FTS_TABLE), [_fts5_query(terms, (NAME,))], PREFIX_BONUS // 10))
         # The parts in the name: looked for in the (short) name itself, row by row, which is
         # cheaper than the trigram table restricted to a column.
-        inside = []
+        inside, params = [], []
         for forms in terms:
             if _is_part(forms):
                 inside.append(
@@ -655,9 +679,21 @@ def _tiers(terms, columns):
                     )
                 )
                 params.extend(forms)
-        rank.append(
-            "CASE WHEN {} THEN {} ELSE 0 END".format(" AND ".join(inside), PREFIX_BONUS // 100)
-        )
+        parts.append((" AND ".join(inside), params, PREFIX_BONUS // 100))
+    return parts
+
+
+def _sqlite_rank(parts, known=0):
+    """The rank as SQL and params: the sum of the bonuses of the parts that hold. The first
+    `known` parts hold for every row asked (a tier of `head()`): their sum, not looked up."""
+    rank = [str(sum(bonus for _condition, _params, bonus in parts[:known]))] if known else []
+    params = []
+    for condition, condition_params, bonus in parts[known:]:
+        rank.append(f"CASE WHEN {condition} THEN {bonus} ELSE 0 END")
+        params.extend(condition_params)
+    if len(rank) == 1 and known:
+        # An integer alone in ORDER BY would name a column of the result.
+        rank.append("0")
     return " + ".join(rank), params
 
 
