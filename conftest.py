@@ -48,8 +48,10 @@ def test_settings(settings):
 
 @pytest.fixture
 def language_reset():
-    """Requests to /en/ leave English active in this thread: give later tests the default.
-    (Test modules opt in: some tests of the others rely on the language left active.)"""
+    """Requests to /en/ leave English active in this thread: start with the default and give
+    later tests the default. (Test modules opt in: some tests of the others rely on the
+    language left active.)"""
+    translation.deactivate()
     yield
     translation.deactivate()
 
