@@ -73,3 +73,19 @@ def test_runs_on_a_fresh_clone_without_var(tmp_path):
     )
     assert "Generated in" in output and "Target median ≤ 150 ms" in output
     assert database.exists()
+
+
+def test_query_verdict_allows_a_searchs_first_page_its_tiers_only():
+    from bench.actor_list import HEAD_QUERIES, query_verdict
+
+    def measured(*counts):
+        return [
+            {"case": f"filtered, page {page}", "queries": count}
+            for page, count in enumerate(counts, start=1)
+        ]
+
+    assert query_verdict(measured(10, 10)).startswith("yes")
+    assert query_verdict(measured(10 + HEAD_QUERIES, 10)).startswith("yes")
+    assert query_verdict(measured(10 + HEAD_QUERIES + 1, 10)).startswith("NO")
+    # Calls of one request that differ: never constant.
+    assert query_verdict(measured("[7, 8]", 7)).startswith("NO")

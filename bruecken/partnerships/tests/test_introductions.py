@@ -35,8 +35,9 @@ pytestmark = pytest.mark.usefixtures("language_reset", "site_url")
 
 
 @pytest.fixture(autouse=True)
-def english_messages():
+def english_messages(language_reset):
     # The refusals are matched by their English text; the e-mails choose their own language.
+    # After language_reset has given the default language, not before.
     translation.activate("en")
 
 
