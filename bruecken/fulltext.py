@@ -525,12 +525,14 @@ def _best_tiers(terms, columns, label):
         where = [f"{DOCUMENT_TABLE}.vector @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"]
         return (Tier(ExtraWhere(where, [*params, label]), _postgresql_rank(terms, columns)),)
     parts = _rank_parts(terms, columns)
+    # The name's own tier only where the rank tells the name apart (NAME among other columns).
+    levels = [(len(parts), (NAME,))] if len(parts) > 1 else []
+    levels.append((1, columns))
     tiers = []
-    for known, tier_columns in ((len(parts), (NAME,)), (1, columns)):
-        if known == 1 or len(parts) > 1:
-            where = [_matching(FTS_TABLE), f"+{DOCUMENT_TABLE}.kind = %s"]
-            params = [_fts5_query(terms, tier_columns), label]
-            tiers.append(Tier(ExtraWhere(where, params), _sqlite_rank(parts, known)))
+    for known, tier_columns in levels:
+        where = [_matching(FTS_TABLE), f"+{DOCUMENT_TABLE}.kind = %s"]
+        params = [_fts5_query(terms, tier_columns), label]
+        tiers.append(Tier(ExtraWhere(where, params), _sqlite_rank(parts, known)))
     return tuple(tiers)
 
 

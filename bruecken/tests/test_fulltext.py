@@ -394,7 +394,7 @@ def compounds(bonn):
 
 
 @pytest.mark.parametrize("count", range(0, 11))
-@pytest.mark.parametrize("columns", [fulltext.COLUMNS, (fulltext.NAME,)])
+@pytest.mark.parametrize("columns", [fulltext.COLUMNS, (fulltext.NAME,), (fulltext.PUBLIC,)])
 def test_head_is_the_first_rows_of_the_whole_search(compounds, count, columns):
     searched = Organisation.objects.search("verein", columns)
     assert fulltext.head(searched, count) == list(searched[:count])
