@@ -20,6 +20,7 @@ broken or foreign archive leaves nothing half-restored. Only the app and the Dja
 used: no pg_dump, no database-specific file copies."""
 
 import contextlib
+import datetime
 import hashlib
 import json
 import os
@@ -40,6 +41,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -163,6 +165,16 @@ def _rows(using, counts):
             yield row
 
 
+class _ExactEncoder(DjangoJSONEncoder):
+    """Times to the microsecond: Django's encoder keeps milliseconds, and a restore would change
+    every timestamp with a fraction of a millisecond."""
+
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            return o.isoformat().replace("+00:00", "Z")
+        return super().default(o)
+
+
 def _dump(path, using):
     """Write the rows to `path` (JSON Lines); returns the rows per model and the applied
     migrations, both of the one snapshot."""
@@ -171,7 +183,11 @@ def _dump(path, using):
         _snapshot(using)
         with open(path, "w", encoding="utf-8") as dump:
             serializers.serialize(
-                "jsonl", _rows(using, counts), use_natural_foreign_keys=True, stream=dump
+                "jsonl",
+                _rows(using, counts),
+                use_natural_foreign_keys=True,
+                stream=dump,
+                cls=_ExactEncoder,
             )
         migrations = applied_migrations(using)
     return counts, migrations

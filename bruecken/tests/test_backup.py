@@ -124,6 +124,17 @@ def test_every_value_comes_back_as_it_was(world, places):
     assert dumped(places / "after.jsonl") == before
 
 
+def test_timestamps_keep_their_microseconds(world, places):
+    first, second = Organisation.objects.all()[:2]
+    tie = TieFactory(source=first, target=second)
+    moment = datetime(2019, 5, 4, 3, 2, 1, 500, tzinfo=UTC)
+    Tie.objects.filter(pk=tie.pk).update(recorded_at=moment)
+    call_command("backup", str(places / "backup.tar.gz"), verbosity=0)
+    empty(places)
+    call_command("restore", str(places / "backup.tar.gz"), verbosity=0)
+    assert Tie.objects.get(pk=tie.pk).recorded_at == moment
+
+
 def test_manifest_names_format_migrations_counts_and_files(world, places):
     archive = places / "backup.tar.gz"
     call_command("backup", str(archive), verbosity=0)
