@@ -157,6 +157,9 @@ def worker(args):
         execute_from_command_line(["bruecken", "db_worker", "--help"])
         return 0
     django.setup()
+    from bruecken.workers import GracefulWorker
+
+    GracefulWorker.use()
     batch = "--batch" in rest
     if batch and "--reload" not in rest and "--no-reload" not in rest:
         rest.append("--no-reload")
@@ -166,11 +169,11 @@ def worker(args):
     housekeeping = options.housekeeping_interval > 0 and in_worker_process
     failed = False
     stop = threading.Event()
+    handlers = {}
     if in_worker_process:
-        # Until db_worker installs its own handlers (a task under way finishes first), a stop
-        # signal ends the worker at once, but cleanly: the threads stop, the heartbeat goes.
+        # Until db_worker installs its own handlers, a stop signal is kept for them.
         for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, exit_now)
+            handlers[signum] = signal.signal(signum, GracefulWorker.stop_when_started)
     threads = []
     worker_id = worker_id_of(rest)
     if in_worker_process:
@@ -198,16 +201,15 @@ def worker(args):
     try:
         for thread in threads:
             thread.start()
-        # On SIGTERM or Ctrl+C db_worker lets the task under way finish, then returns (or
-        # exits at once when idle); a second signal stops the task.
+        # On SIGTERM or Ctrl+C db_worker lets the task under way finish, then returns (within
+        # its --interval when idle); a second signal stops the task.
         execute_from_command_line(["bruecken", "db_worker", *rest])
     finally:
         stop_threads(stop, threads, worker_id if in_worker_process else None)
+        # As they were: for a caller in the same process (the tests).
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     return 1 if failed else 0
-
-
-def exit_now(signum, frame):
-    sys.exit(0)
 
 
 def stop_threads(stop, threads, worker_id):

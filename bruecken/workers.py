@@ -13,6 +13,7 @@ an import, an export) follows through the handler it registered with `when_lost`
 
 import logging
 import os
+import signal
 import socket
 from datetime import timedelta
 
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands import db_worker
 
 from .models import WorkerHeartbeat
 
@@ -45,6 +47,45 @@ def when_lost(task, handler):
     its row back to waiting) or has failed for good (the app marks its row failed, with a
     message the user sees)."""
     LOST_HANDLERS[task.module_path] = handler
+
+
+class GracefulWorker(db_worker.Worker):
+    """django_tasks_db's worker loop, stopped without raising from the signal handler. Its own
+    handler exits at once when no task runs, raising SystemExit wherever the loop happens to
+    be: inside the COMMIT of a claim the worker then fails with another error and leaves the
+    claimed task RUNNING (django-tasks-db issue #61). Here a stop signal ends the loop after
+    the claim or the wait under way (at most --interval): a claimed task runs, a task under way
+    finishes; a second signal stops it, as before. `bruecken worker` runs db_worker with it."""
+
+    # A stop signal that came while the worker started (`stop_when_started`).
+    stop_requested = False
+
+    @classmethod
+    def use(cls):
+        """db_worker builds its worker by this name (no option for another class)."""
+        cls.stop_requested = False
+        db_worker.Worker = cls
+
+    @classmethod
+    def stop_when_started(cls, signum, frame):
+        """The stop signals' handler until the loop has its own: kept for it. Raising instead
+        would land anywhere in the start-up, where Python drops it (in a callback of the import
+        system) or a library turns it into another error."""
+        cls.stop_requested = True
+
+    def configure_signals(self):
+        super().configure_signals()
+        if self.stop_requested:
+            self.running = False
+
+    def shutdown(self, signum, frame):
+        if not self.running:
+            super().shutdown(signum, frame)
+        logger.warning(
+            "Received %s - shutting down gracefully... (press Ctrl+C again to force)",
+            signal.strsignal(signum),
+        )
+        self.running = False
 
 
 def new_worker_id():

@@ -327,6 +327,80 @@ def test_sigterm_lets_the_task_finish_and_stops_the_worker(database_tasks, tmp_p
     assert not WorkerHeartbeat.objects.filter(worker_id="polite").exists()
 
 
+@pytest.fixture
+def stop_signals():
+    """The handlers a test installs, put back after it."""
+    stop = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
+    handlers = {signum: signal.getsignal(signum) for signum in stop}
+    yield
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+
+
+def graceful_worker(**options):
+    return workers.GracefulWorker(
+        **{
+            "queue_names": ["default"],
+            "interval": 0.01,
+            "batch": False,
+            "backend_name": "default",
+            "startup_delay": False,
+            "max_tasks": None,
+            "worker_id": "graceful",
+            "excluded_queue_names": [],
+            **options,
+        }
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_signal_during_a_claim_lets_the_claimed_task_run(
+    database_tasks, stop_signals, monkeypatch
+):
+    """db_worker's own handler raised SystemExit inside the claim (issue #61 upstream: within
+    its COMMIT the worker failed and the task stayed RUNNING); this one lets the loop end."""
+    claim = DBTaskResult.claim
+
+    def claim_and_be_stopped(result, worker_id):
+        claim(result, worker_id)
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(DBTaskResult, "claim", claim_and_be_stopped)
+    os.environ["BRUECKEN_TEST_TRACE"] = os.devnull
+    try:
+        result = worker_tasks.record.enqueue(1)
+        worker = graceful_worker()
+        worker.configure_signals()
+        worker.run()  # returns: the signal ended the loop
+    finally:
+        del os.environ["BRUECKEN_TEST_TRACE"]
+    assert not worker.running
+    assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
+
+
+def test_a_stop_signal_during_the_start_stops_the_loop_once_it_begins(stop_signals):
+    """Not raised into whatever the start-up is doing (an import, a library's C code), but kept
+    for the loop."""
+    workers.GracefulWorker.use()
+    signal.signal(signal.SIGTERM, workers.GracefulWorker.stop_when_started)
+    signal.raise_signal(signal.SIGTERM)
+    worker = graceful_worker()
+    worker.configure_signals()
+    assert not worker.running
+    workers.GracefulWorker.use()
+    assert graceful_worker().running
+
+
+def test_a_second_stop_signal_stops_the_task_under_way(stop_signals):
+    worker = graceful_worker()
+    worker.configure_signals()
+    signal.raise_signal(signal.SIGTERM)
+    assert not worker.running
+    with pytest.raises(SystemExit) as stopped:
+        signal.raise_signal(signal.SIGINT)
+    assert stopped.value.code == 1
+
+
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_sigterm_stops_an_idle_worker_at_once(database_tasks, tmp_path):
