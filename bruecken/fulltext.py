@@ -521,9 +521,9 @@ def _best_tiers(terms, columns, label):
     if not any(_is_part(forms) for forms in terms):
         return ()
     if connection.vendor == "postgresql":
-        query, params = _tsquery(terms, columns)
-        where = [f"{DOCUMENT_TABLE}.vector @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"]
-        return (Tier(ExtraWhere(where, [*params, label]), _postgresql_rank(terms, columns)),)
+        match, params = _tsmatch(terms, columns)
+        where = [match, f"{DOCUMENT_TABLE}.kind = %s"]
+        return (Tier(ExtraWhere(where, [*params, label]), _postgresql_rank(terms, columns, 1)),)
     parts = _rank_parts(terms, columns)
     # The name's own tier only where the rank tells the name apart (NAME among other columns).
     levels = [(len(parts), (NAME,))] if len(parts) > 1 else []
@@ -532,7 +532,7 @@ def _best_tiers(terms, columns, label):
     for known, tier_columns in levels:
         where = [_matching(FTS_TABLE), f"+{DOCUMENT_TABLE}.kind = %s"]
         params = [_fts5_query(terms, tier_columns), label]
-        tiers.append(Tier(ExtraWhere(where, params), _sqlite_rank(parts, known)))
+        tiers.append(Tier(ExtraWhere(where, params), _bonus_rank(parts, known)))
     return tuple(tiers)
 
 
@@ -558,7 +558,6 @@ def _postgresql(terms, columns, label):
     """Each word as a prefix of the tsvector's words (German stem or as written), or, if long
     enough, inside the text of a column (`LIKE`, served by the trigram indexes); ranked by
     ts_rank, documents where the whole query matches as prefixes first."""
-    query, query_params = _tsquery(terms, columns)
     rank, rank_params = _postgresql_rank(terms, columns)
     searched = {
         "select": {"search_rank": rank},
@@ -566,15 +565,16 @@ def _postgresql(terms, columns, label):
         "tables": [DOCUMENT_TABLE],
     }
     if not any(_is_part(forms) for forms in terms):
+        match, match_params = _tsmatch(terms, columns)
         return {
             **searched,
-            "where": [f"{DOCUMENT_TABLE}.vector @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"],
-            "params": [*query_params, label],
+            "where": [match, f"{DOCUMENT_TABLE}.kind = %s"],
+            "params": [*match_params, label],
         }
     where, params = [], []
     for forms in terms:
-        word_query, word_params = _tsquery([forms], columns)
-        conditions = [f"found.vector @@ {word_query}"]
+        word_match, word_params = _tsmatch([forms], columns, table="found")
+        conditions = [word_match]
         params.extend(word_params)
         if _is_part(forms):
             for form in forms:
@@ -597,16 +597,21 @@ def _postgresql(terms, columns, label):
     }
 
 
-def _postgresql_rank(terms, columns):
+def _postgresql_rank(terms, columns, known=0):
     """ts_rank, and on top PREFIX_BONUS where every word begins a word; with word parts, among
-    the documents found by inner parts, those with them in the name first."""
-    query, query_params = _tsquery(terms, columns)
-    rank = (
-        f"ts_rank({DOCUMENT_TABLE}.vector, {query})"
-        f" + CASE WHEN {DOCUMENT_TABLE}.vector @@ {query} THEN {PREFIX_BONUS} ELSE 0 END"
-    )
-    params = [*query_params, *query_params]
-    if any(_is_part(forms) for forms in terms) and tuple(columns) != (NAME,) and NAME in columns:
+    the documents found by inner parts, those with them in the name first. A search of the
+    names alone with word parts ranks by the bonus only (as on SQLite): the rows of a tier then
+    share their rank and come in the queryset's order (the name), which PostgreSQL can stop
+    early in. `known` as for `_bonus_rank`: every row asked begins every word (a tier)."""
+    parts = any(_is_part(forms) for forms in terms)
+    if parts and tuple(columns) == (NAME,):
+        match, params = _tsmatch(terms, columns)
+        return _bonus_rank([(match, params, PREFIX_BONUS)], known)
+    vector, query, query_params = _tsquery(terms, columns)
+    bonus = f"CASE WHEN {vector} @@ {query} THEN {PREFIX_BONUS} ELSE 0 END"
+    rank = f"ts_rank({vector}, {query}) + {PREFIX_BONUS if known else bonus}"
+    params = [*query_params] if known else [*query_params, *query_params]
+    if parts and NAME in columns:
         inside = []
         for forms in terms:
             if _is_part(forms):
@@ -647,7 +652,7 @@ def _sqlite(terms, columns, label):
     if prefixes:
         where.append(_matching(FTS_TABLE))
         params.append(_fts5_query(prefixes, columns))
-    rank, select_params = _sqlite_rank(_rank_parts(terms, columns))
+    rank, select_params = _bonus_rank(_rank_parts(terms, columns))
     return {
         "select": {"search_rank": rank},
         "select_params": select_params,
@@ -685,9 +690,10 @@ def _rank_parts(terms, columns):
     return parts
 
 
-def _sqlite_rank(parts, known=0):
+def _bonus_rank(parts, known=0):
     """The rank as SQL and params: the sum of the bonuses of the parts that hold. The first
-    `known` parts hold for every row asked (a tier of `head()`): their sum, not looked up."""
+    `known` parts hold for every row asked (a tier of `head()`): their sum, not looked up.
+    SQLite's with word parts, and PostgreSQL's for the names alone with word parts."""
     rank = [str(sum(bonus for _condition, _params, bonus in parts[:known]))] if known else []
     params = []
     for condition, condition_params, bonus in parts[known:]:
@@ -728,8 +734,21 @@ def _fts5_query(terms, columns, prefix=True):
     return query
 
 
-def _tsquery(terms, columns):
-    weights = "".join(PG_WEIGHTS[column] for column in columns)
+def _tsmatch(terms, columns, table=DOCUMENT_TABLE):
+    """Every term as a prefix of a word in `columns` of `table`: the condition and params."""
+    vector, query, params = _tsquery(terms, columns, table)
+    return f"{vector} @@ {query}", params
+
+
+def _tsquery(terms, columns, table=DOCUMENT_TABLE):
+    """The tsvector to ask and the query of every term (any of its forms, German stem or as
+    written) as a prefix of its words in `columns`, with its params. The names alone have a
+    vector of their own (migration 0006): without weights, its GIN index answers the query
+    without reading every row that holds the word in another column."""
+    if tuple(columns) == (NAME,):
+        vector, weights = f"{table}.name_vector", ""
+    else:
+        vector, weights = f"{table}.vector", "".join(PG_WEIGHTS[column] for column in columns)
     groups, params = [], []
     for forms in terms:
         parts = []
@@ -738,4 +757,4 @@ def _tsquery(terms, columns):
                 parts.append(f"to_tsquery('{config}', %s)")
                 params.append(f"{form}:*{weights}")
         groups.append("({})".format(" || ".join(parts)))
-    return "({})".format(" && ".join(groups)), params
+    return vector, "({})".format(" && ".join(groups)), params

@@ -393,6 +393,22 @@ def compounds(bonn):
     OrganisationFactory(name="Ccc Kreis", municipality=bonn, description="Ein Verein für alle.")
 
 
+def test_a_search_of_the_names_ranks_the_same_on_both_databases(compounds, bonn):
+    """Prefixes first, then inner parts, each in the queryset's order (the pickers' order): not
+    by how often a name holds the word (ts_rank would put the repeated name first)."""
+    OrganisationFactory(name="Verein Verein Verein", municipality=bonn)
+    assert names(Organisation.objects.search("verein", (fulltext.NAME,))) == [
+        "Verein der Freunde",
+        "Verein Ost",
+        "Verein Verein Verein",
+        "Verein West",
+        "Vereinigte Chöre",
+        "Aaa Sportverein",
+        "Frauenverein",
+        "Kulturverein",
+    ]
+
+
 @pytest.mark.parametrize("count", range(0, 11))
 @pytest.mark.parametrize("columns", [fulltext.COLUMNS, (fulltext.NAME,), (fulltext.PUBLIC,)])
 def test_head_is_the_first_rows_of_the_whole_search(compounds, count, columns):
