@@ -201,11 +201,13 @@ def bench_user(email, full_name, role=None, **scope):
     return user
 
 
-def analyze():
-    """What autovacuum would do soon after: planner statistics for the new rows (PostgreSQL)."""
+def analyze(vacuum=False):
+    """What autovacuum would do soon after: planner statistics for the new rows (PostgreSQL);
+    with `vacuum`, also the visibility map that lets index-only scans skip the tables (after
+    bulk inserts autovacuum vacuums too)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
 
 
 def refresh_search_index(stdout, force=()):

@@ -32,7 +32,7 @@ from bruecken.programs.models import Program
 from bruecken.website.models import NewsArticle
 
 from . import size_composer, size_directory, size_import, size_search, size_staff
-from .common import check_database, dedicated, migrate
+from .common import analyze, check_database, dedicated, migrate
 from .dataset import (
     DEFAULT_ORGANISATIONS,
     DEFAULT_PEOPLE,
@@ -133,6 +133,7 @@ class Command(DatasetCommand):
         count = Municipality.objects.filter(ags__regex=SYNTHETIC_KEY).count()
         program = prepare_events_program(self, count, WORKSHOPS_PER_PROCESS * count, seed=20253)
         office, coordinator = bench_users()
+        analyze(vacuum=True)
         context = Context(self, options, office, coordinator, program, scale)
         self.stdout.write(
             f"\nReal size (#16) on {connection.vendor}, scale {scale:g}: "

@@ -472,6 +472,8 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="memberships",
         verbose_name=_("organisation"),
+        # Indexed with the person (Meta.indexes), as the person with the organisation.
+        db_index=False,
     )
     role = models.CharField(_("role"), max_length=100, blank=True)
     is_contact = models.BooleanField(_("contact person"), default=False)
@@ -486,9 +488,14 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [period_constraint("membership_period")]
         # "Is this person a member of an organisation of these municipalities" (who may see a
-        # person, `Person.visibility_q`) is asked row by row: from this index alone, without
-        # reading the membership.
-        indexes = [models.Index(fields=["person", "organisation"], name="membership_person_org")]
+        # person, `Person.visibility_q`) is asked from the indexes alone, without reading the
+        # memberships: row by row from the person's side (SQLite), or as the set of the
+        # municipalities' members from the organisations' side (PostgreSQL). Each also serves
+        # the lookups by its first column.
+        indexes = [
+            models.Index(fields=["person", "organisation"], name="membership_person_org"),
+            models.Index(fields=["organisation", "person"], name="membership_org_person"),
+        ]
 
     def __str__(self):
         return f"{self.person} – {self.organisation}"

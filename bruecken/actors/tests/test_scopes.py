@@ -52,3 +52,17 @@ def test_a_persons_memberships_are_read_from_the_index_alone(world):
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "COVERING INDEX membership_person_org (person_id=?)" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_the_members_of_a_coordinators_organisations_are_read_from_the_index_alone(world):
+    """PostgreSQL asks for the set of the municipalities' members once (a hashed subplan): from
+    the (organisation, person) index, not by reading every membership. The table's statistics
+    are too small to plan on here, so a scan of the whole table is made to look dear."""
+    coordinator = world["users"]["kiel_coordinator"]
+    sql, params = Person.objects.visible_to(coordinator).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = " ".join(str(row[0]) for row in cursor.fetchall())
+    assert "membership_org_person on actors_membership" in plan
