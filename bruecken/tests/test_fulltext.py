@@ -486,3 +486,23 @@ def test_paginator_with_orphans_and_plain_lists(compounds):
     page = fulltext.Paginator(searched, 6, orphans=3).page(1)
     assert list(page.object_list) == list(searched)
     assert list(fulltext.Paginator([3, 2, 1], 2).page(1).object_list) == [3, 2]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "𝔄" * 200,
+        " ".join("𝔄𝔅𝔆𝔇𝔈𝔉𝔊𝔋𝔍𝔎"[n % 10] + "𝔏𝔐𝔑𝔒"[n // 10 % 4] for n in range(66)),
+        " ".join(chr(0x4E00 + n) for n in range(100)),
+        "Ä" * 200,
+    ],
+)
+def test_the_longest_names_are_indexed_and_found(bonn, name):
+    """The longest names, in the widest characters, are indexed and found by their names (the
+    names' own tsvector on PostgreSQL, the word index on SQLite)."""
+    assert len(name) <= 200
+    organisation = OrganisationFactory(name=name, municipality=bonn)
+    person = PersonFactory(name=name)
+    word = name.split()[0][:3]
+    assert organisation in Organisation.objects.search(word, (fulltext.NAME,))
+    assert person in Person.objects.search(word, (fulltext.NAME,))
