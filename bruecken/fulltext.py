@@ -438,8 +438,14 @@ def search(queryset, text, columns=COLUMNS):
     terms = query_terms(text)
     if not terms:
         return queryset
-    flush()
     model = queryset.model
+    if is_ranked(queryset):
+        # Searched already: a second join of the index would make its columns ambiguous. The
+        # second search narrows like a filter; the first one's rank orders.
+        return queryset.filter(
+            pk__in=search(model._default_manager.all(), text, columns).values("pk")
+        )
+    flush()
     label = model._meta.label_lower
     # The object's side of the join as a filter, not as SQL text: Django renames the model's
     # table where the queryset becomes a subquery (`filter(organisation__in=searched)`).

@@ -393,6 +393,17 @@ def compounds(bonn):
     OrganisationFactory(name="Ccc Kreis", municipality=bonn, description="Ein Verein für alle.")
 
 
+def test_a_searched_queryset_searched_again_is_narrowed(compounds):
+    searched = Organisation.objects.search("verein").search("ost west", (fulltext.NAME,))
+    assert names(searched) == []
+    searched = Organisation.objects.search("verein").search("freunde")
+    assert names(searched) == ["Verein der Freunde"]
+    both = Organisation.objects.search("verein").search("kreis")
+    assert names(both) == ["Ccc Kreis", "Bbb Kreis"]
+    assert fulltext.head(both, 1) == list(both[:1])
+    assert both.count() == 2
+
+
 def test_a_search_of_the_names_ranks_the_same_on_both_databases(compounds, bonn):
     """Prefixes first, then inner parts, each in the queryset's order (the pickers' order): not
     by how often a name holds the word (ts_rank would put the repeated name first)."""
