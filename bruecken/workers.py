@@ -18,7 +18,7 @@ import socket
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands import db_worker
@@ -86,6 +86,19 @@ class GracefulWorker(db_worker.Worker):
             signal.strsignal(signum),
         )
         self.running = False
+
+    def run_task(self, db_task_result):
+        """db_worker's, except that a task whose row was deleted while it ran (by hand, by a
+        clean-up) is logged instead of ending the worker: recording its outcome fails, and so
+        does recording that failure."""
+        from django_tasks_db.models import DBTaskResult
+
+        try:
+            super().run_task(db_task_result)
+        except DatabaseError:
+            if DBTaskResult.objects.filter(pk=db_task_result.pk).exists():
+                raise
+            logger.warning("Task %s was deleted while it ran", db_task_result.pk)
 
 
 def new_worker_id():

@@ -378,6 +378,24 @@ def test_a_stop_signal_during_a_claim_lets_the_claimed_task_run(
     assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_task_whose_row_is_deleted_while_it_runs_does_not_end_the_worker(
+    database_tasks, tmp_path, caplog
+):
+    trace = tmp_path / "trace"
+    os.environ["BRUECKEN_TEST_TRACE"] = str(trace)
+    try:
+        worker_tasks.delete_own_result.enqueue()
+        after = worker_tasks.record.enqueue(7)
+        graceful_worker(batch=True).run()  # runs both, then returns
+    finally:
+        del os.environ["BRUECKEN_TEST_TRACE"]
+    assert trace_lines(trace)[0] == "deleted"
+    assert trace_lines(trace)[1].startswith("ran 7 ")
+    assert DBTaskResult.objects.get(pk=after.id).status == "SUCCESSFUL"
+    assert "was deleted while it ran" in caplog.text
+
+
 def test_a_stop_signal_during_the_start_stops_the_loop_once_it_begins(stop_signals):
     """Not raised into whatever the start-up is doing (an import, a library's C code), but kept
     for the loop."""

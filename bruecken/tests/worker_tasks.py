@@ -28,6 +28,15 @@ def sleep(seconds):
     return seconds
 
 
+@task(takes_context=True)
+def delete_own_result(context):
+    """Deletes the row of its own run, as a clean-up by hand might while it runs."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk=context.task_result.id).delete()
+    _trace("deleted")
+
+
 def lost_run(task, *args, attempts=1):
     """Queue `task` in the database and make it look claimed half an hour ago by a worker
     since gone (after `attempts - 1` earlier ones): what `recover_lost_tasks` looks for. Needs
