@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings as project_settings
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from bruecken import cli, housekeeping, workers
@@ -396,9 +397,11 @@ def test_a_task_whose_row_is_deleted_while_it_runs_does_not_end_the_worker(
     assert "was deleted while it ran" in caplog.text
 
 
-def test_a_stop_signal_during_the_start_stops_the_loop_once_it_begins(stop_signals):
+def test_a_stop_signal_during_the_start_stops_the_loop_once_it_begins(stop_signals, monkeypatch):
     """Not raised into whatever the start-up is doing (an import, a library's C code), but kept
     for the loop."""
+    # use() replaces db_worker's class for the whole process: as it was after the test.
+    monkeypatch.setattr(db_worker, "Worker", db_worker.Worker)
     workers.GracefulWorker.use()
     signal.signal(signal.SIGTERM, workers.GracefulWorker.stop_when_started)
     signal.raise_signal(signal.SIGTERM)
