@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from bruecken import bulk
 from bruecken.accounts import roles
 from bruecken.accounts.audit import record
 from bruecken.accounts.models import AuditEntry
@@ -58,6 +59,7 @@ def _table(run):
 
 
 @transaction.atomic
+@bulk.collector_paused()
 def create_import(user, kind, uploaded, on_duplicate=OnDuplicate.SKIP):
     """Store the upload privately, read its header row and suggest the column mapping."""
     require(user, "transfer.import_data")
@@ -197,6 +199,7 @@ def _store_values(run, importer):
     ]
 
 
+@bulk.collector_paused()
 def run_check(run_id):
     """The dry run: read and check every row, write nothing but the findings."""
     run = ImportRun.objects.select_related("created_by").get(pk=run_id)
@@ -268,6 +271,7 @@ def _delete_file(run):
         run.file = ""
 
 
+@bulk.collector_paused()
 def run_commit(run_id):
     """Check the file again; with no problems, write it all in one transaction."""
     run = ImportRun.objects.select_related("created_by").get(pk=run_id)
