@@ -436,7 +436,8 @@ LOGGING = {
         "client_errors": {
             "()": "django.utils.log.CallbackFilter",
             "callback": without_client_error_traceback,
-        }
+        },
+        "tokens": {"()": "bruecken.logs.RedactTokens"},
     },
     "formatters": {
         "django.server": {
@@ -446,8 +447,12 @@ LOGGING = {
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["client_errors"]},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors", "tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["tokens"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

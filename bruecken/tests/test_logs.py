@@ -9,7 +9,8 @@ from datetime import datetime
 
 from gunicorn.config import Config
 
-from bruecken.logs import GunicornLogger, JsonFormatter
+from bruecken.logs import GunicornLogger, JsonFormatter, RedactTokens
+from bruecken.tokens import new_token
 
 
 def record(**extra):
@@ -107,6 +108,71 @@ def gunicorn_handler():
         if getattr(handler, "_gunicorn", False)
     )
     return handler
+
+
+def redact(record):
+    assert RedactTokens().filter(record) is True
+    return record
+
+
+def test_the_token_of_a_personal_link_is_masked():
+    token = new_token()
+    for path, masked in [
+        (f"/de/datenschutz/link/{token}/", "/de/datenschutz/link/[token]/"),
+        (f"/de/link/{token}/export/", "/de/link/[token]/export/"),
+        (f"/en/events/calendar/people/{token}.ics", "/en/events/calendar/people/[token].ics"),
+        # A password reset link (uid, then timestamp and hash).
+        (
+            "/de/konto/reset/MTI/cd2b4b-5f8e2a9c0b1d3e4f5a6b7c8d9e0f1a2b/",
+            "/de/konto/reset/MTI/[token]/",
+        ),
+    ]:
+        assert redact(record(args=(path,))).getMessage() == f"Not Found: {masked}"
+    line = '"GET /de/link/%s/ HTTP/1.1" 404 179'
+    assert token not in redact(record(msg=line, args=(token,))).getMessage()
+
+
+def test_paths_without_tokens_stay_as_they_are():
+    for path in ["/de/nirgends/", "/de/akteure/organisationen/123/", "/de/link/kurz/"]:
+        assert redact(record(args=(path,))).getMessage() == f"Not Found: {path}"
+
+
+def test_the_token_is_masked_in_the_json_path_and_the_traceback(rf):
+    token = new_token()
+    request = rf.get(f"/de/link/{token}/")
+    try:
+        raise ValueError(f"no page at /de/link/{token}/")
+    except ValueError:
+        entry = redact(record(request=request, status_code=500, exc_info=sys.exc_info()))
+    line = JsonFormatter().format(entry)
+    assert token not in line
+    assert json.loads(line)["path"] == "/de/link/[token]/"
+    assert "ValueError: no page at /de/link/[token]/" in json.loads(line)["exception"]
+    assert token not in logging.Formatter().format(entry)
+
+
+def test_the_settings_mask_tokens_in_both_formats(tmp_path):
+    token = new_token()
+    script = (
+        "import django, logging; django.setup(); "
+        f"logging.getLogger('django.request').warning('Not Found: %s', '/de/link/{token}/'); "
+        "logging.getLogger('django.server').info("
+        f"'\"%s\" %s %s', 'GET /de/link/{token}/ HTTP/1.1', '200', '42')"
+    )
+    for log_format in ("text", "json"):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bruecken.settings",
+            "LOG_FORMAT": log_format,
+            "DEBUG": "false",
+            "SECRET_KEY": "tests-only-secret-key-not-used-anywhere-else-0123456789",
+            "BRUECKEN_VAR_DIR": str(tmp_path),
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        assert result.stderr.count("/de/link/[token]/") == 2, result.stderr
+        assert token not in result.stderr
 
 
 def test_gunicorn_logs_to_stdout(settings):
