@@ -17,7 +17,7 @@ from bruecken.web import staff_area
 
 from . import services
 from .forms import GoalForm, MinutesForm, RatingForm, ResultForm
-from .views import _event_url, _get_event, _part_form
+from .view_helpers import event_url, get_event, part_form
 
 
 def _organisations(request, event, selected=()):
@@ -39,11 +39,11 @@ def _organisations(request, event, selected=()):
 
 @staff_area
 def goal_add(request, pk):
-    event = _get_event(request, pk)
+    event = get_event(request, pk)
     if event.kind != WorkshopKind.INITIATIVE or not event.process_id:
         raise Http404(_("Goals are set at the initiative workshop."))
     form = GoalForm(request.POST or None, organisations=_organisations(request, event))
-    return _part_form(
+    return part_form(
         request,
         event,
         form,
@@ -69,7 +69,7 @@ def goal_edit(request, pk):
     form = GoalForm(
         request.POST or None, instance=goal, organisations=_organisations(request, event, selected)
     )
-    return _part_form(
+    return part_form(
         request,
         event,
         form,
@@ -94,8 +94,8 @@ def _result_form(request, event, instance=None):
 
 @staff_area
 def result_add(request, pk):
-    event = _get_event(request, pk)
-    return _part_form(
+    event = get_event(request, pk)
+    return part_form(
         request,
         event,
         _result_form(request, event),
@@ -114,7 +114,7 @@ def result_edit(request, pk):
     event = result.workshop
     require(request.user, "events.facilitate_event", event)
     history_rows = result.status_changes.select_related("changed_by")
-    return _part_form(
+    return part_form(
         request,
         event,
         _result_form(request, event, result),
@@ -130,7 +130,7 @@ def result_edit(request, pk):
 
 @staff_area
 def ratings(request, pk):
-    event = _get_event(request, pk)
+    event = get_event(request, pk)
     if event.kind != WorkshopKind.EVALUATION or not event.process_id:
         raise Http404(_("Goals are rated at the evaluation workshop of their process."))
     if not request.user.has_perm("events.rate_goals", event):
@@ -174,7 +174,7 @@ def ratings(request, pk):
                     ngettext("%(count)s rating saved.", "%(count)s ratings saved.", len(changed))
                     % {"count": len(changed)},
                 )
-                return redirect(_event_url(event, "ratings-heading"))
+                return redirect(event_url(event, "ratings-heading"))
     return render(
         request,
         "events/ratings.html",
@@ -184,7 +184,7 @@ def ratings(request, pk):
 
 @staff_area
 def minutes(request, pk):
-    event = _get_event(request, pk)
+    event = get_event(request, pk)
     form = MinutesForm(request.POST or None, initial={"minutes": event.minutes})
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -193,7 +193,7 @@ def minutes(request, pk):
         else:
             services.update_minutes(request.user, event, form.cleaned_data["minutes"])
             messages.success(request, _("Minutes saved."))
-            return redirect(_event_url(event, "minutes-heading"))
+            return redirect(event_url(event, "minutes-heading"))
     return render(
         request, "events/minutes_form.html", {"event": event, "form": form, "preview": preview}
     )

@@ -54,37 +54,11 @@ from .overview import (
     mark_shown_organisations,
     workshop_state,
 )
+from .view_helpers import event_url, get_event, part_form
 
 Status = Registration.Status
 HISTORY_LENGTH = 50
 SIGN_IN_SPARE_ROWS = 5
-
-
-def _get_event(request, pk, permission="events.facilitate_event"):
-    event = get_object_or_404(
-        Event.objects.select_related("program", "process__municipality"), pk=pk
-    )
-    require(request.user, permission, event)
-    return event
-
-
-def _event_url(event, anchor=""):
-    url = reverse("events:event_detail", args=[event.pk])
-    return f"{url}#{anchor}" if anchor else url
-
-
-def _part_form(request, event, form, template, save, anchor, context=None, **options):
-    """The form of a part of an event (agenda item, document, goal, result); once saved, back
-    to that part of the event's page (`anchor`)."""
-    return form_page(
-        request,
-        form,
-        template,
-        {"event": event, **(context or {})},
-        save,
-        success_url=_event_url(event, anchor),
-        **options,
-    )
 
 
 def _current_memberships(prefix=""):
@@ -126,7 +100,7 @@ def _delegates_by_municipality(event, confirmed):
 
 @staff_area
 def event_detail(request, pk):
-    event = _get_event(request, pk)
+    event = get_event(request, pk)
     now = timezone.now()
     groups = _registration_groups(event)
     mark_shown_memberships(request.user, [r.person for group in groups.values() for r in group])
@@ -203,7 +177,7 @@ def event_create(request, program_pk):
 
 @staff_area
 def event_edit(request, pk):
-    event = _get_event(request, pk, "events.manage_event")
+    event = get_event(request, pk, "events.manage_event")
     if event.is_cancelled:
         messages.error(request, _("This event has been cancelled."))
         return redirect(event)
@@ -223,7 +197,7 @@ def _people_to_tell(event):
 
 @staff_area
 def event_reschedule(request, pk):
-    event = _get_event(request, pk, "events.manage_event")
+    event = get_event(request, pk, "events.manage_event")
     if event.is_cancelled:
         messages.error(request, _("This event has been cancelled."))
         return redirect(event)
@@ -242,7 +216,7 @@ def event_reschedule(request, pk):
 
 @staff_area
 def event_cancel(request, pk):
-    event = _get_event(request, pk, "events.manage_event")
+    event = get_event(request, pk, "events.manage_event")
 
     def cancel():
         try:
@@ -271,7 +245,7 @@ def event_cancel(request, pk):
         + " "
         + _("This cannot be undone; registrations stay on record."),
         confirm=_("Cancel the event"),
-        back_url=_event_url(event),
+        back_url=event_url(event),
         template="events/event_cancel.html",
         context={"event": event},
     )
@@ -299,9 +273,9 @@ def _agenda_people(request, event, current=None):
 
 @staff_area
 def agenda_add(request, pk):
-    event = _get_event(request, pk)
+    event = get_event(request, pk)
     form = AgendaItemForm(request.POST or None, people=_agenda_people(request, event))
-    return _part_form(
+    return part_form(
         request,
         event,
         form,
@@ -323,7 +297,7 @@ def agenda_edit(request, pk):
             request,
             lambda: services.delete_agenda_item(request.user, item),
             done=_("Agenda item removed."),
-            then=_event_url(event, "agenda-heading"),
+            then=event_url(event, "agenda-heading"),
             question=fill(_("Remove the agenda item “%(title)s”?"), title=content(item, "title")),
             consequence=_("The item is removed from the agenda. This cannot be undone."),
             confirm=_("Remove agenda item"),
@@ -335,7 +309,7 @@ def agenda_edit(request, pk):
         instance=item,
         people=_agenda_people(request, event, item.responsible_id),
     )
-    return _part_form(
+    return part_form(
         request,
         event,
         form,
@@ -351,9 +325,9 @@ def agenda_edit(request, pk):
 
 @staff_area
 def document_add(request, pk):
-    event = _get_event(request, pk)
+    event = get_event(request, pk)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    return _part_form(
+    return part_form(
         request,
         event,
         form,
@@ -393,11 +367,11 @@ def document_delete(request, pk):
         request,
         lambda: services.delete_document(request.user, document),
         done=_("“%(title)s” was removed.") % {"title": document.title},
-        then=_event_url(event, "documents-heading"),
+        then=event_url(event, "documents-heading"),
         question=fill(_("Remove the document “%(title)s”?"), title=german(document.title)),
         consequence=_("The file is deleted and nobody can download it any more."),
         confirm=_("Remove document"),
-        back_url=_event_url(event, "documents-heading"),
+        back_url=event_url(event, "documents-heading"),
     )
 
 
@@ -425,7 +399,7 @@ def _invitation_candidates(request, event):
 
 @staff_area
 def invite(request, pk):
-    event = _get_event(request, pk, "events.manage_event")
+    event = get_event(request, pk, "events.manage_event")
     candidates = _invitation_candidates(request, event)
     choice_form = _choice_form(event, candidates)
     email_form = InviteByEmailForm(prefix="new")
@@ -439,7 +413,7 @@ def invite(request, pk):
                 apply_form_error(email_form, error)
             else:
                 messages.success(request, _("%(name)s is invited.") % {"name": person.name})
-                return redirect(_event_url(event, "invitations-heading"))
+                return redirect(event_url(event, "invitations-heading"))
     elif request.method == "POST":
         choice_form = _choice_form(event, candidates, request.POST)
         if choice_form.is_valid():
@@ -453,7 +427,7 @@ def invite(request, pk):
                     ngettext("%(count)s person invited.", "%(count)s people invited.", len(created))
                     % {"count": len(created)},
                 )
-                return redirect(_event_url(event, "invitations-heading"))
+                return redirect(event_url(event, "invitations-heading"))
     if event.is_cancelled:
         messages.warning(request, _("This event has been cancelled."))
     context = {"event": event, "circle_only": _circle_only(event)}
@@ -463,7 +437,7 @@ def invite(request, pk):
 
 @staff_area
 def participant_add(request, pk):
-    event = _get_event(request, pk, "events.manage_event")
+    event = get_event(request, pk, "events.manage_event")
     candidates = Person.objects.visible_to(request.user).exclude(
         Exists(
             Registration.objects.filter(
@@ -492,7 +466,7 @@ def participant_add(request, pk):
                     waiting,
                 ) % {"count": waiting}
             messages.success(request, message)
-            return redirect(_event_url(event, "registrations-heading"))
+            return redirect(event_url(event, "registrations-heading"))
     context = {"event": event, "circle_only": _circle_only(event), "choice_form": choice_form}
     return render(request, "events/participant_add.html", context)
 
@@ -525,7 +499,7 @@ def registration_cancel(request, pk):
     )
     event = registration.event
     require(request.user, "events.manage_event", event)
-    back_url = _event_url(event, "registrations-heading")
+    back_url = event_url(event, "registrations-heading")
 
     def cancel():
         try:
@@ -610,7 +584,7 @@ def _attendance_row(request, event, registration, error):
 
 @staff_area
 def attendance(request, pk):
-    event = _get_event(request, pk)
+    event = get_event(request, pk)
     if request.method == "POST":
         form = AttendanceForm(
             request.POST, registrations=event.registrations.filter(status=Status.CONFIRMED)
@@ -647,7 +621,7 @@ def attendance(request, pk):
 
 @staff_area
 def sign_in_sheet(request, pk):
-    event = _get_event(request, pk)
+    event = get_event(request, pk)
     registrations = list(_confirmed(event))
     mark_shown_memberships(request.user, [r.person for r in registrations])
     return render(
