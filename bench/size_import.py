@@ -118,8 +118,9 @@ def delete_imported():
         # Each deleted entry's foreign key check asks the subjects by entry: with statistics
         # from before the import (an empty table), PostgreSQL plans that as a scan of all
         # subjects, once per entry (hours for 500,000 entries).
+        tables = [connection.ops.quote_name(m._meta.db_table) for m in (AuditSubject, AuditEntry)]
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE accounts_auditsubject, accounts_auditentry")
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
     entries = AuditEntry.objects.filter(object_type__in=AUDITED)
     AuditSubject.objects.filter(entry__in=entries)._raw_delete(connection.alias)
     entries._raw_delete(connection.alias)

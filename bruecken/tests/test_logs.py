@@ -62,24 +62,32 @@ def test_an_exception_goes_into_the_same_line():
     assert "ValueError: kaputt\nzweite Zeile" in exception
 
 
+def stderr_of(script, tmp_path, log_format=None):
+    """What `script` logs in a fresh process with the production settings (LOG_FORMAT unset:
+    the default)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bruecken.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "tests-only-secret-key-not-used-anywhere-else-0123456789",
+        "BRUECKEN_VAR_DIR": str(tmp_path),
+    }
+    env.pop("LOG_FORMAT", None)
+    if log_format:
+        env["LOG_FORMAT"] = log_format
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    return result.stderr
+
+
 def test_the_settings_log_json_lines_with_log_format_json(tmp_path):
     script = (
         "import django, logging; django.setup(); "
         "logging.getLogger('bruecken.test').warning('Grüße %s', 'aus Bonn'); "
         "logging.getLogger('django.request').error('Kaputt', exc_info=ValueError('x'))"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bruecken.settings",
-        "LOG_FORMAT": "json",
-        "DEBUG": "false",
-        "SECRET_KEY": "tests-only-secret-key-not-used-anywhere-else-0123456789",
-        "BRUECKEN_VAR_DIR": str(tmp_path),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
-    )
-    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    lines = [json.loads(line) for line in stderr_of(script, tmp_path, "json").splitlines()]
     assert [(line["logger"], line["message"]) for line in lines] == [
         ("bruecken.test", "Grüße aus Bonn"),
         ("django.request", "Kaputt"),
@@ -89,13 +97,7 @@ def test_the_settings_log_json_lines_with_log_format_json(tmp_path):
 
 def test_plain_text_stays_the_default(tmp_path):
     script = "import django, logging; django.setup(); logging.getLogger('x').warning('Hallo')"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bruecken.settings", "DEBUG": "false"}
-    env.pop("LOG_FORMAT", None)
-    env["SECRET_KEY"] = "tests-only-secret-key-not-used-anywhere-else-0123456789"
-    result = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
-    )
-    assert result.stderr == "Hallo\n"
+    assert stderr_of(script, tmp_path) == "Hallo\n"
 
 
 def gunicorn_handler():
@@ -160,19 +162,9 @@ def test_the_settings_mask_tokens_in_both_formats(tmp_path):
         f"'\"%s\" %s %s', 'GET /de/link/{token}/ HTTP/1.1', '200', '42')"
     )
     for log_format in ("text", "json"):
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "bruecken.settings",
-            "LOG_FORMAT": log_format,
-            "DEBUG": "false",
-            "SECRET_KEY": "tests-only-secret-key-not-used-anywhere-else-0123456789",
-            "BRUECKEN_VAR_DIR": str(tmp_path),
-        }
-        result = subprocess.run(
-            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
-        )
-        assert result.stderr.count("/de/link/[token]/") == 2, result.stderr
-        assert token not in result.stderr
+        stderr = stderr_of(script, tmp_path, log_format)
+        assert stderr.count("/de/link/[token]/") == 2, stderr
+        assert token not in stderr
 
 
 def test_gunicorn_logs_to_stdout(settings):
