@@ -17,7 +17,7 @@ from django.urls import reverse
 from bruecken import fulltext
 from bruecken.accounts.models import Role, RoleAssignment
 from bruecken.actors.models import EngagementForm, Organisation, Person, Topic
-from bruecken.fulltext import DOCUMENT_TABLE, query_terms
+from bruecken.fulltext import query_terms
 from bruecken.places.models import Country, WorldRegion
 
 from .common import check_database, client_settings, dedicated, fetch, migrate, staff_client
@@ -276,14 +276,11 @@ class BaselineQuery:
             # The full-text search's own SQL (bruecken/fulltext.py): what the view adds around
             # it is what this baseline measures.
             search = fulltext.sql(terms, fulltext.COLUMNS, "actors.organisation")
-            joins = (
-                f"INNER JOIN {DOCUMENT_TABLE} ON {DOCUMENT_TABLE}.{q('object_id')} = o.{q('id')}"
-            )
-            joins += "".join(
-                f" CROSS JOIN {table}" for table in search["tables"] if table != DOCUMENT_TABLE
-            )
-            conditions += search["where"]
-            args += search["params"]
+            # A join the planner orders (SQLite's CROSS JOIN would fix the order).
+            joins = "".join(f", {table}" for table in search["tables"])
+            key, key_args = search["key"]
+            conditions += [*search["where"], f"o.{q('id')} = ({key})"]
+            args += [*search["params"], *key_args]
             rank = f"({search['select']['search_rank']}) DESC"
             rank_args = search.get("select_params", [])
 

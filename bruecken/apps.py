@@ -12,6 +12,13 @@ class BrueckenConfig(AppConfig):
 
         cache.connect_signals()
 
+        from django.db.backends.signals import connection_created
+
+        from . import fulltext
+
+        # The SQL function the word-part table's triggers call (SQLite).
+        connection_created.connect(fulltext.install_functions, dispatch_uid="fulltext-functions")
+
         from . import housekeeping, workers
 
         # Tasks whose worker died: queued again or failed, never RUNNING for ever.

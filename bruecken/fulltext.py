@@ -17,9 +17,15 @@ matches as a prefix ("äthiop" finds "Äthiopischer"), all words must occur.
 
 Word parts: a query word of PART_LENGTH (3) letters or more also matches inside a word, so that
 German compounds are found by their parts ("verein" finds "Kulturverein", "netzwerk"
-"Frauennetzwerk"). A second index serves it (bruecken/migrations/0005): trigram GIN indexes
-(pg_trgm) for `LIKE '%verein%'` on PostgreSQL, an FTS5 table with the trigram tokenizer on
-SQLite. Documents where every word begins a word rank before those found by inner parts only.
+"Frauennetzwerk"). A second index serves it: trigram GIN indexes (pg_trgm) for
+`LIKE '%verein%'` on PostgreSQL (bruecken/migrations/0005), on SQLite an FTS5 table of every
+word's endings (`word_parts`: "kulturverein" also as "ulturverein", …, "verein", …), where a
+part is a prefix (bruecken/migrations/0007). Documents where every word begins a word rank
+before those found by inner parts only.
+
+Keys: a document's id is its object's id in the number range of its kind (`document_key`), so
+that on SQLite the FTS5 tables' row ids name the objects themselves: a search joins them to the
+model's table without reading the documents (a lookup each, most of a big search's time).
 
 Changes reach the index on their own: saves, deletions and many-to-many changes of registered
 models queue their objects, which are indexed on commit, and before any search on the same
@@ -35,6 +41,7 @@ from dataclasses import dataclass
 
 from django.core import paginator
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.db.models.sql.where import AND, ExtraWhere
@@ -45,7 +52,8 @@ from . import bulk
 # How the index tables are called (bruecken/migrations/0002_searchdocument.py creates them).
 DOCUMENT_TABLE = "bruecken_searchdocument"
 FTS_TABLE = "bruecken_searchdocument_fts"
-# The trigram table: words found inside other words (bruecken/migrations/0005).
+# The word-part table on SQLite: the endings of words, to find words inside others
+# (`word_parts`, bruecken/migrations/0007).
 PARTS_TABLE = "bruecken_searchdocument_parts"
 GERMAN = "bruecken_german"
 SIMPLE = "bruecken_simple"
@@ -58,7 +66,8 @@ PG_WEIGHTS = {NAME: "A", PUBLIC: "B", PRIVATE: "C"}
 BM25_WEIGHTS = "10.0, 3.0, 1.0"
 
 MAX_QUERY_WORDS = 10
-# Longer words are cut: still a prefix of what they would have matched.
+# Longer words are cut: still a prefix of what they would have matched. Word parts are looked
+# for in that many letters of a word too (a word of 10,000 letters has 58 endings, not 10,000).
 MAX_WORD_LENGTH = 60
 CHUNK = 2000
 # The PostgreSQL advisory lock that serialises writes to the index (any number of our own).
@@ -125,6 +134,26 @@ def query_terms(text):
     return terms
 
 
+def word_parts(text):
+    """The endings of PART_LENGTH letters or more of the words of folded `text` (their first
+    MAX_WORD_LENGTH letters; each word whole too), for SQLite's word-part table: a part inside
+    a word is the start of one of them. The SQL function `bruecken_word_parts`."""
+    parts = []
+    for word in WORD.findall(text or ""):
+        word = word[:MAX_WORD_LENGTH]
+        parts.extend(word[start:] for start in range(len(word) - PART_LENGTH + 1))
+    return " ".join(parts)
+
+
+def install_functions(sender=None, connection=None, **kwargs):
+    """Give a new SQLite connection the SQL function the word-part table's triggers call
+    (connected to `connection_created` in bruecken/apps.py)."""
+    if connection is not None and connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "bruecken_word_parts", 1, word_parts, deterministic=True
+        )
+
+
 # The registry
 
 
@@ -142,17 +171,26 @@ class Spec:
 
 
 REGISTRY = {}
+# Each kind's number (`register`): its documents' ids lie in its range of 2**KEY_BITS.
+NUMBERS = {}
+KEY_BITS = 40
 # The rows whose names documents hold (a country, a language, a topic): their label ->
 # [(the searchable model's label, its many-to-many field)].
 NAMED_BY = {}
 
 
-def register(model, *, name, public=(), private=()):
+def register(model, *, number, name, public=(), private=()):
     """Make `model` searchable (call it in the app's `ready()`): its documents are kept up to
-    date on save, on delete and when its many-to-many fields among the parts change."""
+    date on save, on delete and when its many-to-many fields among the parts change. `number`
+    is the kind's for good (its documents' ids, `document_key`): never another model's, never
+    changed without a migration that moves the documents (as bruecken/migrations/0007)."""
     spec = Spec(tuple(name), tuple(public), tuple(private))
     label = model._meta.label_lower
+    taken = {other: n for other, n in NUMBERS.items() if n == number and other != label}
+    if taken or not 0 < number < 2 ** (63 - KEY_BITS):
+        raise ValueError(f"{label}: no free kind number: {number}")
     REGISTRY[label] = spec
+    NUMBERS[label] = number
     post_save.connect(_saved, sender=model, dispatch_uid=f"fulltext-save-{label}")
     post_delete.connect(_deleted, sender=model, dispatch_uid=f"fulltext-delete-{label}")
     for field_name in spec.fields():
@@ -172,6 +210,20 @@ def register(model, *, name, public=(), private=()):
             post_save.connect(
                 _renamed, sender=related, dispatch_uid=f"fulltext-renamed-{related_label}"
             )
+
+
+def key_range(label):
+    """The lowest and highest id the documents of the kind `label` may have."""
+    low = NUMBERS[label] << KEY_BITS
+    return low, low + (1 << KEY_BITS) - 1
+
+
+def document_key(label, object_id):
+    """The id of the document of `label`'s object `object_id`."""
+    low, high = key_range(label)
+    if not 0 < object_id <= high - low:
+        raise ValueError(f"{label} {object_id}: no id a document can have")
+    return low + object_id
 
 
 def has_private(model):
@@ -365,8 +417,11 @@ def reindex(model, ids=None, *, spec=None):
             chunk = ids[start : start + CHUNK]
             if replaced:
                 documents.filter(object_id__in=chunk).delete()
-            rows = [(label, pk, *texts) for pk, texts in _documents(model, spec, chunk).items()]
-            bulk.insert_rows(DOCUMENT_TABLE, ["kind", "object_id", *COLUMNS], rows)
+            rows = [
+                (document_key(label, pk), label, pk, *texts)
+                for pk, texts in _documents(model, spec, chunk).items()
+            ]
+            bulk.insert_rows(DOCUMENT_TABLE, ["id", "kind", "object_id", *COLUMNS], rows)
 
 
 def _lock():
@@ -447,28 +502,50 @@ def search(queryset, text, columns=COLUMNS):
         )
     flush()
     label = model._meta.label_lower
-    # The object's side of the join as a filter, not as SQL text: Django renames the model's
-    # table where the queryset becomes a subquery (`filter(organisation__in=searched)`).
-    joined = {"pk": RawSQL(f"{DOCUMENT_TABLE}.object_id", [])}  # noqa: S611 - our table
     ordering = list(queryset.query.order_by or model._meta.ordering or ["pk"])
-    # extra(): the index has no relation Django knows of; the SQL holds only our table and
-    # column names, the words go in as parameters.
-    searched = queryset.extra(**sql(terms, columns, label))
+    searched, joined = _joined(queryset, sql(terms, columns, label))
     if tiers := _best_tiers(terms, columns, label):
-        # What `head()` may read instead: the ExtraWhere extra() just added, and the tiers.
+        # What `head()` may read instead: the conditions and table this search added, and the
+        # tiers.
+        added = Added(searched.query.where.children[-2], joined, searched.query.extra_tables[-1:])
         searched.query.fulltext_tiers = (
             *getattr(searched.query, "fulltext_tiers", ()),
-            (searched.query.where.children[-1], tiers),
+            (added, tiers),
         )
-    return searched.filter(**joined).order_by(RANKED, *ordering)
+    return searched.order_by(RANKED, *ordering)
+
+
+def _joined(queryset, built):
+    """`queryset` with the search `built` (as `sql()` returns it) added, and the condition that
+    joins the index to the model's table."""
+    built = dict(built)
+    key, key_params = built.pop("key")
+    # extra(): the index has no relation Django knows of; the SQL holds only our table and
+    # column names, the words go in as parameters.
+    searched = queryset.extra(**built)
+    # The object's side of the join as a filter, not as SQL text: Django renames the model's
+    # table where the queryset becomes a subquery (`filter(organisation__in=searched)`).
+    searched = searched.filter(pk=RawSQL(key, key_params))  # noqa: S611 - our names only
+    return searched, searched.query.where.children[-1]
+
+
+@dataclass(frozen=True)
+class Added:
+    """What a search added to its queryset's query: its ExtraWhere, the join to the index, the
+    index table (`QuerySet.extra(tables=…)`)."""
+
+    where: ExtraWhere
+    joined: object
+    tables: tuple
 
 
 @dataclass(frozen=True)
 class Tier:
-    """The documents of a search that rank above all others: `where` narrows the search to them
-    (an ExtraWhere), `rank` is their search_rank, cheaper to work out within the tier."""
+    """The documents of a search that rank above all others, as a search of their own (`sql()`
+    form: an index table, the conditions, the key); `rank` is their search_rank, cheaper to
+    work out within the tier."""
 
-    where: ExtraWhere
+    search: dict
     rank: tuple
 
 
@@ -476,21 +553,41 @@ def head(queryset, count):
     """`list(queryset[:count])`, faster for a search with word parts: most type-ahead and
     first-page questions are answered by the best documents alone, those where every word
     begins a word in the name, then anywhere (the word index, cheap), which rank before all
-    others; only when they are fewer than `count` does the whole search (word parts through
-    the trigram index) run. The same rows either way."""
+    others; only when they are fewer than `count` does the whole search run, whose rank sorts
+    every document found by word parts. The same rows either way."""
     tiers = getattr(queryset.query, "fulltext_tiers", ())
     # Only where the rank of that one search orders the rows (not re-sorted, not searched twice).
     if len(tiers) == 1 and tuple(queryset.query.order_by[:1]) == (RANKED,):
-        full, best = tiers[0]
+        added, best = tiers[0]
         for tier in best:
-            narrowed = queryset.all()
-            if not _swap(narrowed.query.where, full, tier.where):
+            narrowed = _tier(queryset, added, tier)
+            if narrowed is None:
                 break
-            narrowed.query.extra = {**narrowed.query.extra, "search_rank": tier.rank}
             rows = list(narrowed[:count])
             if len(rows) >= count:
                 return rows
     return list(queryset[:count])
+
+
+def _tier(queryset, added, tier):
+    """`queryset` with the search `added` replaced by the search of `tier`; None where it cannot
+    be: only as conditions that all must hold (inside an OR or a NOT, the tier would not narrow
+    the rows to its own)."""
+    narrowed = queryset.all()
+    query = narrowed.query
+    where = query.where
+    present = [
+        any(child is node for child in where.children) for node in (added.where, added.joined)
+    ]
+    if where.connector != AND or where.negated or not all(present):
+        return None
+    where.children = [
+        child for child in where.children if child is not added.where and child is not added.joined
+    ]
+    query.extra_tables = tuple(table for table in query.extra_tables if table not in added.tables)
+    query.extra = {**query.extra, "search_rank": tier.rank}
+    narrowed, _joined_again = _joined(narrowed, {**tier.search, "select": {}})
+    return narrowed
 
 
 class Paginator(paginator.Paginator):
@@ -506,51 +603,51 @@ class Paginator(paginator.Paginator):
         return self._get_page(head(self.object_list, top), number, self)
 
 
-def _swap(where, old, new):
-    """Put `new` where `old` stands in the (cloned) `where`; whether it could. Only as one of
-    the conditions that all must hold: inside an OR or a NOT, the tier would not narrow the
-    rows to its own."""
-    if where.connector != AND or where.negated:
-        return False
-    for index, child in enumerate(where.children):
-        if child is old:
-            where.children[index] = new
-            return True
-    return False
-
-
 def _best_tiers(terms, columns, label):
     """The tiers of a search with word parts, best first (`Tier`); none without word parts (the
     search is the best tier already). PostgreSQL: every word a prefix in `columns` (+1000).
     SQLite: every word a prefix in the name (every bonus of `_rank_parts`), then in any of
-    `columns` (the first)."""
+    `columns` (the first); from the word table alone."""
     if not any(_is_part(forms) for forms in terms):
         return ()
     if connection.vendor == "postgresql":
         match, params = _tsmatch(terms, columns)
-        where = [match, f"{DOCUMENT_TABLE}.kind = %s"]
-        return (Tier(ExtraWhere(where, [*params, label]), _postgresql_rank(terms, columns, 1)),)
-    parts = _rank_parts(terms, columns)
+        search = {
+            "tables": [DOCUMENT_TABLE],
+            "where": [match, f"{DOCUMENT_TABLE}.kind = %s"],
+            "params": [*params, label],
+            "key": (f"{DOCUMENT_TABLE}.object_id", []),
+        }
+        return (Tier(search, _postgresql_rank(terms, columns, 1)),)
+    parts = _rank_parts(terms, columns, label, FTS_TABLE)
     # The name's own tier only where the rank tells the name apart (NAME among other columns).
     levels = [(len(parts), (NAME,))] if len(parts) > 1 else []
     levels.append((1, columns))
+    low, _high = key_range(label)
     tiers = []
     for known, tier_columns in levels:
-        where = [_matching(FTS_TABLE), f"+{DOCUMENT_TABLE}.kind = %s"]
-        params = [_fts5_query(terms, tier_columns), label]
-        tiers.append(Tier(ExtraWhere(where, params), _bonus_rank(parts, known)))
+        where, params = _table_match(FTS_TABLE, _fts5_query(terms, tier_columns), label)
+        search = {
+            "tables": [FTS_TABLE],
+            "where": where,
+            "params": params,
+            "key": (f"{FTS_TABLE}.rowid - %s", [low]),
+        }
+        tiers.append(Tier(search, _bonus_rank(parts, known)))
     return tuple(tiers)
 
 
 def sql(terms, columns, label):
     """The search as SQL for the documents of `label`: `select` (search_rank), `tables`,
-    `where` and their parameters, in the form of `QuerySet.extra()` (the benchmarks' plain SQL
-    baseline uses the same)."""
+    `where` and their parameters, in the form of `QuerySet.extra()`, and `key`: the SQL of the
+    id of the object found and its parameters, to join the model's table by (the benchmarks'
+    plain SQL baseline uses the same)."""
     build = _postgresql if connection.vendor == "postgresql" else _sqlite
     return build(terms, columns, label)
 
 
-# Words this long match inside other words too (trigrams: shorter ones have none to look up).
+# Words this long match inside other words too (shorter ones: as prefixes only; PostgreSQL's
+# trigrams have none to look up).
 PART_LENGTH = 3
 # What a document where every word begins a word gets on top of its rank: more than any rank.
 PREFIX_BONUS = 1000
@@ -569,6 +666,7 @@ def _postgresql(terms, columns, label):
         "select": {"search_rank": rank},
         "select_params": rank_params,
         "tables": [DOCUMENT_TABLE],
+        "key": (f"{DOCUMENT_TABLE}.object_id", []),
     }
     if not any(_is_part(forms) for forms in terms):
         match, match_params = _tsmatch(terms, columns)
@@ -632,67 +730,79 @@ def _postgresql_rank(terms, columns, known=0):
 
 
 def _sqlite(terms, columns, label):
-    """Only short words: as prefixes in the word table, ranked by its bm25. With long words: the
-    long ones in the trigram table (anywhere in a word, which includes its start), the short
-    ones as prefixes in the word table, each table asked once (`IN`, not a join: bm25 over
-    trigrams costs more than the search); ranked in tiers (`_rank_parts`)."""
-    parts = [forms for forms in terms if _is_part(forms)]
-    prefixes = [forms for forms in terms if not _is_part(forms)]
-    # The unary + keeps SQLite from starting at the documents of the kind (by the index on
-    # kind) and looking each of them up in the full-text results: those come first, once.
-    kind = f"+{DOCUMENT_TABLE}.kind = %s"
-    if not parts:
+    """Only short words: as prefixes in the word table, ranked by its bm25. With long words: as
+    prefixes of the endings of words in the word-part table (anywhere in a word, its start
+    included), the short ones as prefixes in the word table (`IN`, asked once); ranked in tiers
+    (`_rank_parts`). The table the query reads first is joined to the model by its row ids, the
+    documents' keys (`document_key`): no document is read."""
+    low, _high = key_range(label)
+    if not any(_is_part(forms) for forms in terms):
+        where, params = _table_match(FTS_TABLE, _fts5_query(terms, columns), label)
         return {
             # bm25 is lower for better matches; negated, the rank means the same on both.
             "select": {"search_rank": f"-bm25({FTS_TABLE}, {BM25_WEIGHTS})"},
-            "tables": [DOCUMENT_TABLE, FTS_TABLE],
-            "where": [
-                f"{FTS_TABLE} MATCH %s",
-                f"{DOCUMENT_TABLE}.id = {FTS_TABLE}.rowid",
-                kind,
-            ],
-            "params": [_fts5_query(terms, columns), label],
+            "tables": [FTS_TABLE],
+            "where": where,
+            "params": params,
+            "key": (f"{FTS_TABLE}.rowid - %s", [low]),
         }
-    where = [_matching(PARTS_TABLE)]
-    params = [_fts5_query(parts, columns, prefix=False)]
-    if prefixes:
-        where.append(_matching(FTS_TABLE))
-        params.append(_fts5_query(prefixes, columns))
-    rank, select_params = _bonus_rank(_rank_parts(terms, columns))
+    where, params = _parts_match(terms, columns, label)
+    rank, select_params = _bonus_rank(_rank_parts(terms, columns, label, PARTS_TABLE))
     return {
         "select": {"search_rank": rank},
         "select_params": select_params,
-        "tables": [DOCUMENT_TABLE],
-        "where": [*where, kind],
-        "params": [*params, label],
+        "tables": [PARTS_TABLE],
+        "where": where,
+        "params": params,
+        "key": (f"{PARTS_TABLE}.rowid - %s", [low]),
     }
 
 
-def _matching(table):
-    # Our table names only; the words are a parameter. Not correlated: it runs once.
-    return f"{DOCUMENT_TABLE}.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"  # noqa: S608
+def _table_match(table, query, label):
+    """`table` (in FROM) matching `query` among the documents of `label`: conditions, params."""
+    low, high = key_range(label)
+    return [f"{table} MATCH %s", f"{table}.rowid BETWEEN %s AND %s"], [query, low, high]
 
 
-def _rank_parts(terms, columns):
+def _parts_match(terms, columns, label):
+    """The word-part table (in FROM) holding every long word in `columns`, and the word table
+    every short one as a prefix: conditions and params."""
+    parts = [forms for forms in terms if _is_part(forms)]
+    prefixes = [forms for forms in terms if not _is_part(forms)]
+    where, params = _table_match(PARTS_TABLE, _fts5_query(parts, columns), label)
+    if prefixes:
+        matching, matching_params = _matching(
+            FTS_TABLE, _fts5_query(prefixes, columns), label, PARTS_TABLE
+        )
+        where.append(matching)
+        params.extend(matching_params)
+    return where, params
+
+
+def _matching(table, query, label, outer):
+    """The row of the index table `outer` (in FROM) among the documents of `label` in `table`
+    matching `query`: the condition and its params. Not correlated: the subquery runs once. The
+    unary + keeps SQLite from handing the ids to `outer`, which would then run its own MATCH
+    once for each of them."""
+    sql = (
+        f"+{outer}.rowid IN (SELECT rowid FROM {table} "  # noqa: S608 - our table names
+        f"WHERE {table} MATCH %s AND rowid BETWEEN %s AND %s)"
+    )
+    return sql, [query, *key_range(label)]
+
+
+def _rank_parts(terms, columns, label, outer):
     """The rank of a search with word parts on SQLite, as (condition, params, bonus) from the
     weightiest: every word a whole word or prefix (anywhere in `columns`), before words found
     only inside others; within each the name before the rest. Each part implies those before
-    it on the rows of the next tier of `_best_tiers` (a prefix in the name is in the name)."""
-    parts = [(_matching(FTS_TABLE), [_fts5_query(terms, columns)], PREFIX_BONUS)]
+    it on the rows of the next tier of `_best_tiers` (a prefix in the name is in the name).
+    `outer`: the index table the query reads first."""
+    parts = [(*_matching(FTS_TABLE, _fts5_query(terms, columns), label, outer), PREFIX_BONUS)]
     if tuple(columns) != (NAME,) and NAME in columns:
-        parts.append((_matching(FTS_TABLE), [_fts5_query(terms, (NAME,))], PREFIX_BONUS // 10))
-        # The parts in the name: looked for in the (short) name itself, row by row, which is
-        # cheaper than the trigram table restricted to a column.
-        inside, params = [], []
-        for forms in terms:
-            if _is_part(forms):
-                inside.append(
-                    "({})".format(
-                        " OR ".join(f"instr({DOCUMENT_TABLE}.{NAME}, %s) > 0" for _ in forms)
-                    )
-                )
-                params.extend(forms)
-        parts.append((" AND ".join(inside), params, PREFIX_BONUS // 100))
+        in_name = _fts5_query(terms, (NAME,))
+        parts.append((*_matching(FTS_TABLE, in_name, label, outer), PREFIX_BONUS // 10))
+        inside = _fts5_query([forms for forms in terms if _is_part(forms)], (NAME,))
+        parts.append((*_matching(PARTS_TABLE, inside, label, outer), PREFIX_BONUS // 100))
     return parts
 
 
@@ -720,18 +830,27 @@ class Searchable:
         filter: `public()` or `visible_to()` still decide what is seen."""
         return search(self, text, columns)
 
+    def __or__(self, other):
+        """The rows of a search and others, by their ids, in the model's order: in one query,
+        SQLite's full-text condition cannot be a branch of an OR."""
+        if not (is_ranked(self) or is_ranked(other)):
+            return super().__or__(other)
+        return self.model._default_manager.filter(
+            Q(pk__in=self.values("pk")) | Q(pk__in=other.values("pk"))
+        )
+
 
 def is_ranked(queryset):
     """Whether `queryset` is a search's, with a `search_rank` to order by."""
     return "search_rank" in queryset.query.extra_select
 
 
-def _fts5_query(terms, columns, prefix=True):
-    """Every term (any of its forms) in `columns`: as a prefix of a word (the word table), or
-    (prefix=False, the trigram table) as a string anywhere."""
+def _fts5_query(terms, columns):
+    """Every term (any of its forms) in `columns` as a prefix of a word (the word table) or of
+    the ending of a word (the word-part table)."""
 
     def phrase(form):
-        return '"{}"{}'.format(form.replace('"', '""'), "*" if prefix else "")
+        return '"{}"*'.format(form.replace('"', '""'))
 
     groups = ["({})".format(" OR ".join(phrase(form) for form in forms)) for forms in terms]
     query = " AND ".join(groups)

@@ -11,6 +11,7 @@ def register():
     # All of an organisation that the search covers is shown wherever it is seen.
     fulltext.register(
         Organisation,
+        number=1,
         name=["name"],
         public=[
             "description",
@@ -27,5 +28,9 @@ def register():
     # A person's countries only those who see private details read (`search_as`); their e-mail
     # address is in no document: it is found whole, by those who may read it (`search_as`).
     fulltext.register(
-        Person, name=["name"], public=["competences", "languages"], private=["countries"]
+        Person,
+        number=2,
+        name=["name"],
+        public=["competences", "languages"],
+        private=["countries"],
     )

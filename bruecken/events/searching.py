@@ -8,6 +8,7 @@ from .models import Event
 def register():
     fulltext.register(
         Event,
+        number=3,
         name=["title", "title_en"],
         public=["description", "description_en", "topic", "venue"],
     )

@@ -6,4 +6,4 @@ from .models import Recommendation
 
 
 def register():
-    fulltext.register(Recommendation, name=["title"], public=["text"])
+    fulltext.register(Recommendation, number=6, name=["title"], public=["text"])

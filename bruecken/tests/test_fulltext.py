@@ -517,3 +517,115 @@ def test_the_longest_names_are_indexed_and_found(bonn, name):
     word = name.split()[0][:3]
     assert organisation in Organisation.objects.search(word, (fulltext.NAME,))
     assert person in Person.objects.search(word, (fulltext.NAME,))
+
+
+def test_word_parts_are_the_endings_of_words():
+    assert fulltext.word_parts("kulturverein ev") == (
+        "kulturverein ulturverein lturverein turverein urverein rverein verein erein rein ein"
+    )
+    assert fulltext.word_parts("") == ""
+
+
+def test_word_parts_of_a_huge_word_are_bounded():
+    """A word of 10,000 letters gives the endings of its first MAX_WORD_LENGTH letters, not
+    10,000 endings (50 million letters)."""
+    parts = fulltext.word_parts("a" * 10_000).split()
+    assert len(parts) == fulltext.MAX_WORD_LENGTH - fulltext.PART_LENGTH + 1
+    assert max(map(len, parts)) == fulltext.MAX_WORD_LENGTH
+
+
+def test_a_huge_word_in_a_document_is_indexed_and_found_by_its_parts(bonn):
+    organisation = OrganisationFactory(
+        name="Riesenwort", municipality=bonn, description="x" * 5 + "netzwerk" + "y" * 10_000
+    )
+    assert list(Organisation.objects.search("netzwerk")) == [organisation]
+
+
+def test_documents_are_keyed_by_kind_and_object(verein, bonn):
+    from bruecken.models import SearchDocument
+
+    fulltext.flush()
+    person = PersonFactory(name="Abebe Bekele")
+    fulltext.flush()
+    documents = dict(SearchDocument.objects.values_list("kind", "id"))
+    assert documents["actors.organisation"] == fulltext.document_key(
+        "actors.organisation", verein.pk
+    )
+    assert documents["actors.person"] == fulltext.document_key("actors.person", person.pk)
+    low, high = fulltext.key_range("actors.person")
+    assert low <= documents["actors.person"] <= high < fulltext.key_range("events.event")[0]
+
+
+@pytest.mark.parametrize("object_id", [0, -1, 2**40])
+def test_an_object_id_outside_its_kinds_range_has_no_key(object_id):
+    with pytest.raises(ValueError):
+        fulltext.document_key("actors.organisation", object_id)
+
+
+def test_a_kind_number_is_one_models_alone():
+    with pytest.raises(ValueError, match="no free kind number"):
+        fulltext.register(Person, number=fulltext.NUMBERS["actors.organisation"], name=["name"])
+    with pytest.raises(ValueError, match="no free kind number"):
+        fulltext.register(Person, number=2**23, name=["name"])
+    assert fulltext.NUMBERS["actors.person"] == 2
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own index tables")
+def test_a_search_on_sqlite_reads_no_document(compounds):
+    """The index tables' row ids are the documents' keys: the count, the tiers of the first page
+    and the whole search join them to the model's table, without the documents table (a lookup
+    for every match), and no index table runs its MATCH once per row (the row ids of a
+    subquery handed to it: "INDEX 0:=")."""
+    import re
+
+    from django.test.utils import CaptureQueriesContext
+
+    documents = re.compile(rf"\b{fulltext.DOCUMENT_TABLE}\b")
+    for text, columns in (
+        ("verein", fulltext.COLUMNS),
+        ("ver", fulltext.COLUMNS),
+        ("kre", ("name",)),
+    ):
+        searched = Organisation.objects.search(text, columns)
+        with CaptureQueriesContext(connection) as queries:
+            searched.count()
+            fulltext.head(searched, 3)
+            list(searched)
+        assert len(queries) >= 3
+        for query in queries.captured_queries:
+            assert not documents.search(query["sql"]), query["sql"]
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                plan = [row[-1] for row in cursor.fetchall()]
+            assert not any("INDEX 0:=" in step for step in plan), plan
+
+
+def test_the_migration_moves_documents_to_their_keys(verein):
+    """0007 on documents numbered one after the other (as before it): keyed, still found, in
+    both index tables."""
+    import importlib
+
+    from django.apps import apps
+
+    from bruecken.models import SearchDocument
+
+    fulltext.flush()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {fulltext.DOCUMENT_TABLE} SET id = 7")  # noqa: S608
+    assert SearchDocument.objects.get().pk == 7
+    migration = importlib.import_module("bruecken.migrations.0007_search_keys_and_word_endings")
+
+    class Editor:
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    migration.rekey(apps, Editor())
+    assert SearchDocument.objects.get().pk == fulltext.document_key(
+        "actors.organisation", verein.pk
+    )
+    assert names(Organisation.objects.search("äthiop")) == [verein.name]
+    assert names(Organisation.objects.search("thiopisch")) == [verein.name]
