@@ -137,7 +137,9 @@ def query_terms(text):
 def word_parts(text):
     """The endings of PART_LENGTH letters or more of the words of folded `text` (their first
     MAX_WORD_LENGTH letters; each word whole too), for SQLite's word-part table: a part inside
-    a word is the start of one of them. The SQL function `bruecken_word_parts`."""
+    a word is the start of one of them. The SQL function `bruecken_word_parts`. The table is
+    contentless: its triggers delete a document by what this gives for its text, so a change
+    here needs a migration that builds the table anew."""
     parts = []
     for word in WORD.findall(text or ""):
         word = word[:MAX_WORD_LENGTH]
