@@ -506,10 +506,11 @@ def search(queryset, text, columns=COLUMNS):
     label = model._meta.label_lower
     ordering = list(queryset.query.order_by or model._meta.ordering or ["pk"])
     searched, joined = _joined(queryset, sql(terms, columns, label))
+    # The conditions and table this search added: what `count()` and `head()` recognise.
+    added = Added(searched.query.where.children[-2], joined, searched.query.extra_tables[-1:])
+    searched.query.fulltext_search = added
     if tiers := _best_tiers(terms, columns, label):
-        # What `head()` may read instead: the conditions and table this search added, and the
-        # tiers.
-        added = Added(searched.query.where.children[-2], joined, searched.query.extra_tables[-1:])
+        # What `head()` may read instead.
         searched.query.fulltext_tiers = (
             *getattr(searched.query, "fulltext_tiers", ()),
             (added, tiers),
@@ -590,6 +591,32 @@ def _tier(queryset, added, tier):
     query.extra = {**query.extra, "search_rank": tier.rank}
     narrowed, _joined_again = _joined(narrowed, {**tier.search, "select": {}})
     return narrowed
+
+
+def index_count(queryset):
+    """`queryset.count()`, from the index alone where `queryset` is a search among all of a
+    model's rows (no other condition, join or limit: the program office's lists, the API):
+    every object has one document (kept on commit, and before any search), so the documents
+    found are the objects found, and the model's rows need not be read, a lookup for each."""
+    query = queryset.query
+    added = getattr(query, "fulltext_search", None)
+    alone = (
+        added is not None
+        and queryset._result_cache is None
+        and query.where.connector == AND
+        and not query.where.negated
+        and sorted(map(id, query.where.children)) == sorted(map(id, (added.where, added.joined)))
+        and tuple(query.extra_tables) == added.tables
+        and len(query.alias_map) <= 1
+        and not (query.distinct or query.combinator or query.is_sliced or query.group_by)
+    )
+    if not alone:
+        return None
+    flush()
+    where, params = added.where.as_sql(None, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {added.tables[0]} WHERE {where}", params)  # noqa: S608
+        return cursor.fetchone()[0]
 
 
 class Paginator(paginator.Paginator):
@@ -831,6 +858,10 @@ class Searchable:
         from three letters on anywhere in a word) in `columns`, best first. It narrows like a
         filter: `public()` or `visible_to()` still decide what is seen."""
         return search(self, text, columns)
+
+    def count(self):
+        counted = index_count(self)
+        return super().count() if counted is None else counted
 
     def __or__(self, other):
         """The rows of a search and others, by their ids, in the model's order: in one query,

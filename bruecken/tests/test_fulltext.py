@@ -629,3 +629,44 @@ def test_the_migration_moves_documents_to_their_keys(verein):
     )
     assert names(Organisation.objects.search("äthiop")) == [verein.name]
     assert names(Organisation.objects.search("thiopisch")) == [verein.name]
+
+
+@pytest.mark.parametrize("text", ["verein", "ve", "verein ost", "kreis heimat"])
+def test_the_count_of_a_search_among_all_rows_reads_the_index_alone(compounds, text):
+    import re
+
+    from django.test.utils import CaptureQueriesContext
+
+    table = re.compile(rf"\b{Organisation._meta.db_table}\b")
+    searched = Organisation.objects.search(text)
+    with CaptureQueriesContext(connection) as queries:
+        counted = searched.count()
+    assert counted == len(list(searched)) > 0
+    assert not table.search(queries.captured_queries[-1]["sql"])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda qs: qs.filter(name__startswith="V"),
+        lambda qs: qs.exclude(name="Verein Ost"),
+        lambda qs: qs.filter(municipality__name="Bonn"),
+        lambda qs: qs.filter(pk__in=Organisation.objects.search("west").values("pk")),
+        lambda qs: qs.distinct(),
+        lambda qs: qs[:2],
+        lambda qs: qs[1:],
+        lambda qs: qs | Organisation.objects.filter(name="Bbb Kreis"),
+    ],
+)
+def test_the_count_of_a_narrower_search_is_the_rows(compounds, change):
+    searched = change(Organisation.objects.search("verein"))
+    assert searched.count() == len(list(searched))
+
+
+def test_the_index_count_follows_writes_of_the_same_transaction(compounds, bonn):
+    searched = Organisation.objects.search("verein")
+    before = searched.count()
+    OrganisationFactory(name="Neuer Verein", municipality=bonn)
+    Organisation.objects.get(name="Verein Ost").delete()
+    assert searched.count() == before == len(list(searched))
+    assert Organisation.objects.search("verein").count() == before
