@@ -51,6 +51,10 @@ ENDINGS = [
         tokenize='unicode61 remove_diacritics 2', prefix='3'
     )
     """,
+    # An import writes some sixty endings a person: merging segments eight to a level rather
+    # than four halves the merging (200,000 people imported: 81 s -> 57 s), searches as quick.
+    "INSERT INTO bruecken_searchdocument_parts (bruecken_searchdocument_parts, rank) "
+    "VALUES ('automerge', 8)",
     "CREATE TRIGGER bruecken_searchdocument_parts_insert AFTER INSERT ON bruecken_searchdocument "
     f"BEGIN {INSERT} END",
     "CREATE TRIGGER bruecken_searchdocument_parts_delete AFTER DELETE ON bruecken_searchdocument "

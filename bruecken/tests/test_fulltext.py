@@ -670,3 +670,11 @@ def test_the_index_count_follows_writes_of_the_same_transaction(compounds, bonn)
     Organisation.objects.get(name="Verein Ost").delete()
     assert searched.count() == before == len(list(searched))
     assert Organisation.objects.search("verein").count() == before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own index tables")
+def test_the_word_part_table_merges_eight_segments_to_a_level():
+    """Set by migration 0007: an import's endings are merged half as often (bench-size)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT v FROM {fulltext.PARTS_TABLE}_config WHERE k = 'automerge'")  # noqa: S608
+        assert cursor.fetchone() == (8,)
