@@ -52,6 +52,8 @@ from . import bulk
 # How the index tables are called (bruecken/migrations/0002_searchdocument.py creates them).
 DOCUMENT_TABLE = "bruecken_searchdocument"
 FTS_TABLE = "bruecken_searchdocument_fts"
+# The id of the object found where the documents table is the index (PostgreSQL): SQL, params.
+DOCUMENT_KEY = (f"{DOCUMENT_TABLE}.object_id", [])
 # The word-part table on SQLite: the endings of words, to find words inside others
 # (`word_parts`, bruecken/migrations/0007).
 PARTS_TABLE = "bruecken_searchdocument_parts"
@@ -188,7 +190,7 @@ def register(model, *, number, name, public=(), private=()):
     changed without a migration that moves the documents (as bruecken/migrations/0007)."""
     spec = Spec(tuple(name), tuple(public), tuple(private))
     label = model._meta.label_lower
-    taken = {other: n for other, n in NUMBERS.items() if n == number and other != label}
+    taken = any(n == number and other != label for other, n in NUMBERS.items())
     if taken or not 0 < number < 2 ** (63 - KEY_BITS):
         raise ValueError(f"{label}: no free kind number: {number}")
     REGISTRY[label] = spec
@@ -578,15 +580,10 @@ def _tier(queryset, added, tier):
     the rows to its own)."""
     narrowed = queryset.all()
     query = narrowed.query
-    where = query.where
-    present = [
-        any(child is node for child in where.children) for node in (added.where, added.joined)
-    ]
-    if where.connector != AND or where.negated or not all(present):
+    others = _other_conditions(query, added)
+    if others is None:
         return None
-    where.children = [
-        child for child in where.children if child is not added.where and child is not added.joined
-    ]
+    query.where.children = others
     query.extra_tables = tuple(table for table in query.extra_tables if table not in added.tables)
     query.extra = {**query.extra, "search_rank": tier.rank}
     narrowed, _joined_again = _joined(narrowed, {**tier.search, "select": {}})
@@ -603,9 +600,7 @@ def index_count(queryset):
     alone = (
         added is not None
         and queryset._result_cache is None
-        and query.where.connector == AND
-        and not query.where.negated
-        and sorted(map(id, query.where.children)) == sorted(map(id, (added.where, added.joined)))
+        and _other_conditions(query, added) == []
         and tuple(query.extra_tables) == added.tables
         and len(query.alias_map) <= 1
         and not (query.distinct or query.combinator or query.is_sliced or query.group_by)
@@ -617,6 +612,17 @@ def index_count(queryset):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {added.tables[0]} WHERE {where}", params)  # noqa: S608
         return cursor.fetchone()[0]
+
+
+def _other_conditions(query, added):
+    """The conditions of `query` besides those the search `added` put there; None unless all
+    must hold and the search's are among them (inside an OR or a NOT, they would not narrow the
+    rows to the search's own)."""
+    where = query.where
+    ours = [child for child in where.children if child is added.where or child is added.joined]
+    if where.connector != AND or where.negated or len(ours) != 2:
+        return None
+    return [child for child in where.children if all(child is not our for our in ours)]
 
 
 class Paginator(paginator.Paginator):
@@ -645,14 +651,13 @@ def _best_tiers(terms, columns, label):
             "tables": [DOCUMENT_TABLE],
             "where": [match, f"{DOCUMENT_TABLE}.kind = %s"],
             "params": [*params, label],
-            "key": (f"{DOCUMENT_TABLE}.object_id", []),
+            "key": DOCUMENT_KEY,
         }
         return (Tier(search, _postgresql_rank(terms, columns, 1)),)
     parts = _rank_parts(terms, columns, label, FTS_TABLE)
     # The name's own tier only where the rank tells the name apart (NAME among other columns).
     levels = [(len(parts), (NAME,))] if len(parts) > 1 else []
     levels.append((1, columns))
-    low, _high = key_range(label)
     tiers = []
     for known, tier_columns in levels:
         where, params = _table_match(FTS_TABLE, _fts5_query(terms, tier_columns), label)
@@ -660,7 +665,7 @@ def _best_tiers(terms, columns, label):
             "tables": [FTS_TABLE],
             "where": where,
             "params": params,
-            "key": (f"{FTS_TABLE}.rowid - %s", [low]),
+            "key": _rowid_key(FTS_TABLE, label),
         }
         tiers.append(Tier(search, _bonus_rank(parts, known)))
     return tuple(tiers)
@@ -695,7 +700,7 @@ def _postgresql(terms, columns, label):
         "select": {"search_rank": rank},
         "select_params": rank_params,
         "tables": [DOCUMENT_TABLE],
-        "key": (f"{DOCUMENT_TABLE}.object_id", []),
+        "key": DOCUMENT_KEY,
     }
     if not any(_is_part(forms) for forms in terms):
         match, match_params = _tsmatch(terms, columns)
@@ -764,7 +769,6 @@ def _sqlite(terms, columns, label):
     included), the short ones as prefixes in the word table (`IN`, asked once); ranked in tiers
     (`_rank_parts`). The table the query reads first is joined to the model by its row ids, the
     documents' keys (`document_key`): no document is read."""
-    low, _high = key_range(label)
     if not any(_is_part(forms) for forms in terms):
         where, params = _table_match(FTS_TABLE, _fts5_query(terms, columns), label)
         return {
@@ -773,7 +777,7 @@ def _sqlite(terms, columns, label):
             "tables": [FTS_TABLE],
             "where": where,
             "params": params,
-            "key": (f"{FTS_TABLE}.rowid - %s", [low]),
+            "key": _rowid_key(FTS_TABLE, label),
         }
     where, params = _parts_match(terms, columns, label)
     rank, select_params = _bonus_rank(_rank_parts(terms, columns, label, PARTS_TABLE))
@@ -783,8 +787,14 @@ def _sqlite(terms, columns, label):
         "tables": [PARTS_TABLE],
         "where": where,
         "params": params,
-        "key": (f"{PARTS_TABLE}.rowid - %s", [low]),
+        "key": _rowid_key(PARTS_TABLE, label),
     }
+
+
+def _rowid_key(table, label):
+    """The id of the object found, from the row id of the FTS5 table `table` (its document's
+    key, `document_key`): SQL and params."""
+    return f"{table}.rowid - %s", [key_range(label)[0]]
 
 
 def _table_match(table, query, label):
