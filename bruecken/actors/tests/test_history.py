@@ -51,8 +51,9 @@ def test_english_history_reads_in_english(client, office, person, registered):
     html = page(client, office, person, "en").decode()
     assert "bestätigt" not in html and "vom Veranstaltungsteam" not in html
     assert "<td>confirmed</td>" in html and "<td>added by the organisers</td>" in html
-    # The time in Berlin (UTC+1 in December), in the English format; not the stored text.
-    assert "2026-12-07" not in html
+    # The time in Berlin (UTC+1 in December), in the English format; not the stored text (which
+    # begins so; the entries made today carry today's date in their <time> elements).
+    assert "2026-12-07 18:23" not in html
     assert "<td>Dec. 7, 2026, 7:23 p.m.</td>" in html
     # The German title the entry keeps is marked as German; the status in parentheses is not.
     assert '“<span lang="de">Abena Schulz – Initiativworkshop Kiel </span>(confirmed)”' in html

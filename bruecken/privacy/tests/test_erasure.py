@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from bruecken import personal_data
 from bruecken.accounts.audit import history
@@ -30,7 +31,8 @@ def test_due_on_is_one_month_later():
 def test_record_request_by_the_office(amina, office):
     request = erasure.record_request(amina, by_user=office, note="Brief vom 3.12.")
     assert request.is_pending and not request.by_the_person
-    assert request.due_on == erasure.due_on(request.requested_at.date())
+    # From the day in Berlin (after 23:00 UTC in winter, the next day there).
+    assert request.due_on == erasure.due_on(timezone.localdate(request.requested_at))
     # A second one for the same person is the same request.
     assert erasure.record_request(amina, by_user=office) == request
     assert history(amina).filter(object_type="privacy.erasurerequest").exists()
