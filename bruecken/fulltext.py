@@ -17,11 +17,10 @@ matches as a prefix ("äthiop" finds "Äthiopischer"), all words must occur.
 
 Word parts: a query word of PART_LENGTH (3) letters or more also matches inside a word, so that
 German compounds are found by their parts ("verein" finds "Kulturverein", "netzwerk"
-"Frauennetzwerk"). A second index serves it: trigram GIN indexes (pg_trgm) for
-`LIKE '%verein%'` on PostgreSQL (bruecken/migrations/0005), on SQLite an FTS5 table of every
-word's endings (`word_parts`: "kulturverein" also as "ulturverein", …, "verein", …), where a
-part is a prefix (bruecken/migrations/0007). Documents where every word begins a word rank
-before those found by inner parts only.
+"Frauennetzwerk"). A second index serves it, of every word's endings (`word_parts`:
+"kulturverein" also as "ulturverein", …, "verein", …), where a part is a prefix: an FTS5 table
+on SQLite (bruecken/migrations/0007), a tsvector with a GIN index on PostgreSQL (0008).
+Documents where every word begins a word rank before those found by inner parts only.
 
 Keys: a document's id is its object's id in the number range of its kind (`document_key`), so
 that on SQLite the FTS5 tables' row ids name the objects themselves: a search joins them to the
@@ -640,33 +639,34 @@ class Paginator(paginator.Paginator):
 
 def _best_tiers(terms, columns, label):
     """The tiers of a search with word parts, best first (`Tier`); none without word parts (the
-    search is the best tier already). PostgreSQL: every word a prefix in `columns` (+1000).
-    SQLite: every word a prefix in the name (every bonus of `_rank_parts`), then in any of
-    `columns` (the first); from the word table alone."""
+    search is the best tier already): every word a prefix in the name (every bonus of
+    `_rank_parts`), then in any of `columns` (the first); from the word index alone."""
     if not any(_is_part(forms) for forms in terms):
         return ()
-    if connection.vendor == "postgresql":
-        match, params = _tsmatch(terms, columns)
-        search = {
-            "tables": [DOCUMENT_TABLE],
-            "where": [match, f"{DOCUMENT_TABLE}.kind = %s"],
-            "params": [*params, label],
-            "key": DOCUMENT_KEY,
-        }
-        return (Tier(search, _postgresql_rank(terms, columns, 1)),)
-    parts = _rank_parts(terms, columns, label, FTS_TABLE)
+    postgresql = connection.vendor == "postgresql"
+    outer = DOCUMENT_TABLE if postgresql else FTS_TABLE
+    parts = _rank_parts(terms, columns, label, outer)
     # The name's own tier only where the rank tells the name apart (NAME among other columns).
     levels = [(len(parts), (NAME,))] if len(parts) > 1 else []
     levels.append((1, columns))
     tiers = []
     for known, tier_columns in levels:
-        where, params = _table_match(FTS_TABLE, _fts5_query(terms, tier_columns), label)
-        search = {
-            "tables": [FTS_TABLE],
-            "where": where,
-            "params": params,
-            "key": _rowid_key(FTS_TABLE, label),
-        }
+        if postgresql:
+            match, params = _tsmatch(terms, tier_columns)
+            search = {
+                "tables": [DOCUMENT_TABLE],
+                "where": [match, f"{DOCUMENT_TABLE}.kind = %s"],
+                "params": [*params, label],
+                "key": DOCUMENT_KEY,
+            }
+        else:
+            where, params = _table_match(FTS_TABLE, _fts5_query(terms, tier_columns), label)
+            search = {
+                "tables": [FTS_TABLE],
+                "where": where,
+                "params": params,
+                "key": _rowid_key(FTS_TABLE, label),
+            }
         tiers.append(Tier(search, _bonus_rank(parts, known)))
     return tuple(tiers)
 
@@ -680,8 +680,8 @@ def sql(terms, columns, label):
     return build(terms, columns, label)
 
 
-# Words this long match inside other words too (shorter ones: as prefixes only; PostgreSQL's
-# trigrams have none to look up).
+# Words this long match inside other words too (shorter ones: as prefixes only: a word has too
+# many endings of one or two letters to tell much apart).
 PART_LENGTH = 3
 # What a document where every word begins a word gets on top of its rank: more than any rank.
 PREFIX_BONUS = 1000
@@ -692,75 +692,54 @@ def _is_part(forms):
 
 
 def _postgresql(terms, columns, label):
-    """Each word as a prefix of the tsvector's words (German stem or as written), or, if long
-    enough, inside the text of a column (`LIKE`, served by the trigram indexes); ranked by
-    ts_rank, documents where the whole query matches as prefixes first."""
-    rank, rank_params = _postgresql_rank(terms, columns)
-    searched = {
-        "select": {"search_rank": rank},
-        "select_params": rank_params,
-        "tables": [DOCUMENT_TABLE],
-        "key": DOCUMENT_KEY,
-    }
+    """Only short words: as prefixes of the tsvector's words (German stem or as written), ranked
+    by ts_rank. With long words: each also as the prefix of an ending of a word in the
+    word-part vector (anywhere in a word); ranked in tiers (`_rank_parts`), as on SQLite."""
+    searched = {"tables": [DOCUMENT_TABLE], "key": DOCUMENT_KEY}
     if not any(_is_part(forms) for forms in terms):
-        match, match_params = _tsmatch(terms, columns)
+        vector, query, query_params = _tsquery(terms, columns)
         return {
             **searched,
-            "where": [match, f"{DOCUMENT_TABLE}.kind = %s"],
-            "params": [*match_params, label],
+            "select": {"search_rank": f"ts_rank({vector}, {query})"},
+            "select_params": query_params,
+            "where": [f"{vector} @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"],
+            "params": [*query_params, label],
         }
-    where, params = [], []
+    where, params = [f"{DOCUMENT_TABLE}.kind = %s"], [label]
     for forms in terms:
-        word_match, word_params = _tsmatch([forms], columns, table="found")
-        conditions = [word_match]
-        params.extend(word_params)
+        # Also the German stem as a prefix: "Äthiopien" finds "Äthiopischer" (a tier of
+        # `head()` may find it so, and must be among the rows of the whole search).
+        condition, condition_params = _tsmatch([forms], columns)
         if _is_part(forms):
-            for form in forms:
-                for column in columns:
-                    conditions.append(f"found.{column} LIKE %s")
-                    params.append(f"%{form}%")
-        where.append("({})".format(" OR ".join(conditions)))
-    # The matching ids first, once (an ARRAY of an uncorrelated subquery is an InitPlan): planned
-    # alone, that takes the indexes (a BitmapOr of the tsvector and trigram indexes), and the
-    # documents are then fetched by their ids. As a join condition, the planner may scan every
-    # document of the kind and run LIKE on their whole text, or loop over both sides.
-    matching = (
-        f"{DOCUMENT_TABLE}.id = ANY(ARRAY(SELECT found.id FROM {DOCUMENT_TABLE} AS found "  # noqa: S608
-        "WHERE {}))".format(" AND ".join(where))
-    )
+            condition = f"({condition} OR {DOCUMENT_TABLE}.parts @@ %s::tsquery)"
+            condition_params = [*condition_params, _parts_tsquery([forms], columns)]
+        where.append(condition)
+        params.extend(condition_params)
+    rank, rank_params = _bonus_rank(_rank_parts(terms, columns, label, DOCUMENT_TABLE))
     return {
         **searched,
-        "where": [matching, f"{DOCUMENT_TABLE}.kind = %s"],
-        "params": [*params, label],
+        "select": {"search_rank": rank},
+        "select_params": rank_params,
+        "where": where,
+        "params": params,
     }
 
 
-def _postgresql_rank(terms, columns, known=0):
-    """ts_rank, and on top PREFIX_BONUS where every word begins a word; with word parts, among
-    the documents found by inner parts, those with them in the name first. A search of the
-    names alone with word parts ranks by the bonus only (as on SQLite): the rows of a tier then
-    share their rank and come in the queryset's order (the name), which PostgreSQL can stop
-    early in. `known` as for `_bonus_rank`: every row asked begins every word (a tier)."""
-    parts = any(_is_part(forms) for forms in terms)
-    if parts and tuple(columns) == (NAME,):
-        match, params = _tsmatch(terms, columns)
-        return _bonus_rank([(match, params, PREFIX_BONUS)], known)
-    vector, query, query_params = _tsquery(terms, columns)
-    bonus = f"CASE WHEN {vector} @@ {query} THEN {PREFIX_BONUS} ELSE 0 END"
-    rank = f"ts_rank({vector}, {query}) + {PREFIX_BONUS if known else bonus}"
-    params = [*query_params] if known else [*query_params, *query_params]
-    if parts and NAME in columns:
-        inside = []
-        for forms in terms:
-            if _is_part(forms):
-                inside.append(
-                    "({})".format(" OR ".join(f"{DOCUMENT_TABLE}.{NAME} LIKE %s" for _ in forms))
-                )
-                params.extend(f"%{form}%" for form in forms)
-        rank += " + CASE WHEN {} THEN {} ELSE 0 END".format(
-            " AND ".join(inside), PREFIX_BONUS // 100
-        )
-    return rank, params
+# The letter each column's endings carry in PostgreSQL's word-part vector (migration 0008).
+PART_TAGS = {NAME: "a", PUBLIC: "b", PRIVATE: "c"}
+
+
+def _parts_tsquery(terms, columns):
+    """Every term (any of its forms) as the prefix of an ending of a word in `columns`: the text
+    of a tsquery, whose lexemes are taken as written (they carry their column's tag)."""
+
+    def lexeme(tag, form):
+        return "'{}':*".format((tag + form).replace("\\", "\\\\").replace("'", "''"))
+
+    return " & ".join(
+        "({})".format(" | ".join(lexeme(PART_TAGS[c], form) for form in forms for c in columns))
+        for forms in terms
+    )
 
 
 def _sqlite(terms, columns, label):
@@ -831,24 +810,50 @@ def _matching(table, query, label, outer):
 
 
 def _rank_parts(terms, columns, label, outer):
-    """The rank of a search with word parts on SQLite, as (condition, params, bonus) from the
-    weightiest: every word a whole word or prefix (anywhere in `columns`), before words found
-    only inside others; within each the name before the rest. Each part implies those before
-    it on the rows of the next tier of `_best_tiers` (a prefix in the name is in the name).
-    `outer`: the index table the query reads first."""
-    parts = [(*_matching(FTS_TABLE, _fts5_query(terms, columns), label, outer), PREFIX_BONUS)]
+    """The rank of a search with word parts, as (condition, params, bonus) from the weightiest:
+    every word a whole word or prefix (anywhere in `columns`), before words found only inside
+    others; within each the name before the rest. Each part implies those before it on the rows
+    of the next tier of `_best_tiers` (a prefix in the name is in the name). `outer`: the index
+    table the query reads first."""
+    postgresql = connection.vendor == "postgresql"
+    if postgresql and tuple(columns) == (NAME,):
+        # The names' vector is small: read on each row found.
+        anywhere = _tsmatch(terms, columns)
+    elif postgresql:
+        match, params = _tsmatch(terms, columns, table="found")
+        # Asked once (a hashed subplan): the whole document's vector of each row found would
+        # be read otherwise.
+        anywhere = (
+            f"{DOCUMENT_TABLE}.id IN (SELECT found.id FROM {DOCUMENT_TABLE} AS found "  # noqa: S608
+            f"WHERE {match} AND found.kind = %s)",
+            [*params, label],
+        )
+    else:
+        anywhere = _matching(FTS_TABLE, _fts5_query(terms, columns), label, outer)
+    parts = [(*anywhere, PREFIX_BONUS)]
     if tuple(columns) != (NAME,) and NAME in columns:
-        in_name = _fts5_query(terms, (NAME,))
-        parts.append((*_matching(FTS_TABLE, in_name, label, outer), PREFIX_BONUS // 10))
-        inside = _fts5_query([forms for forms in terms if _is_part(forms)], (NAME,))
-        parts.append((*_matching(PARTS_TABLE, inside, label, outer), PREFIX_BONUS // 100))
+        inside = [forms for forms in terms if _is_part(forms)]
+        if postgresql:
+            # The name and its vector are small: read on each row found.
+            in_name = _tsmatch(terms, (NAME,))
+            inside_name = (
+                " AND ".join(
+                    "({})".format(" OR ".join(f"{DOCUMENT_TABLE}.{NAME} LIKE %s" for _ in forms))
+                    for forms in inside
+                ),
+                [f"%{form}%" for forms in inside for form in forms],
+            )
+        else:
+            in_name = _matching(FTS_TABLE, _fts5_query(terms, (NAME,)), label, outer)
+            inside_name = _matching(PARTS_TABLE, _fts5_query(inside, (NAME,)), label, outer)
+        parts.append((*in_name, PREFIX_BONUS // 10))
+        parts.append((*inside_name, PREFIX_BONUS // 100))
     return parts
 
 
 def _bonus_rank(parts, known=0):
     """The rank as SQL and params: the sum of the bonuses of the parts that hold. The first
-    `known` parts hold for every row asked (a tier of `head()`): their sum, not looked up.
-    SQLite's with word parts, and PostgreSQL's for the names alone with word parts."""
+    `known` parts hold for every row asked (a tier of `head()`): their sum, not looked up."""
     rank = [str(sum(bonus for _condition, _params, bonus in parts[:known]))] if known else []
     params = []
     for condition, condition_params, bonus in parts[known:]:
@@ -915,6 +920,9 @@ def _tsquery(terms, columns, table=DOCUMENT_TABLE):
     without reading every row that holds the word in another column."""
     if tuple(columns) == (NAME,):
         vector, weights = f"{table}.name_vector", ""
+    elif tuple(columns) == COLUMNS:
+        # Every weight is no weight: the GIN index then answers without rechecking each row.
+        vector, weights = f"{table}.vector", ""
     else:
         vector, weights = f"{table}.vector", "".join(PG_WEIGHTS[column] for column in columns)
     groups, params = [], []

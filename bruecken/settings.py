@@ -176,7 +176,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         # secure_delete: SQLite zeroes the pages it frees, so erased personal data leaves no
         # copy in the database file (bruecken/privacy/erasure.py). cache_size: 64 MB of pages
-        # per connection at most (default 2 MB): the full-text search's trigram index would
+        # per connection at most (default 2 MB): the full-text search's word-part table would
         # otherwise push the documents out between two searches (bruecken/fulltext.py).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; "

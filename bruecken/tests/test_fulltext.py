@@ -436,13 +436,13 @@ def test_head_reads_the_prefix_tier_alone_when_it_has_enough(compounds, django_a
         found = fulltext.head(searched, 3)
     assert found == list(searched[:3])
     assert set(names(found)) < prefixes
-    # One more than the names hold: on SQLite the documents with the word anywhere next.
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+    # One more than the names hold: the documents with the word anywhere next.
+    with django_assert_num_queries(2):
         found = fulltext.head(searched, 5)
     assert found == list(searched[:5])
     assert set(names(found)) == {*prefixes, "Ccc Kreis"}
     # More than those: the whole search, inner parts after the prefixes.
-    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
+    with django_assert_num_queries(3):
         found = names(fulltext.head(searched, 7))
     assert set(found[:5]) == {*prefixes, "Ccc Kreis"}
     assert sorted(found[5:]) == ["Aaa Sportverein", "Frauenverein"]
@@ -532,6 +532,31 @@ def test_word_parts_of_a_huge_word_are_bounded():
     parts = fulltext.word_parts("a" * 10_000).split()
     assert len(parts) == fulltext.MAX_WORD_LENGTH - fulltext.PART_LENGTH + 1
     assert max(map(len, parts)) == fulltext.MAX_WORD_LENGTH
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's word-part vector")
+@pytest.mark.parametrize(
+    "text",
+    ["", "kulturverein ev", "a" * 10_000 + " netzwerk", "2024abc 12 x", "አዲስ αθήνα kyiv"],
+)
+def test_postgresql_word_parts_are_those_of_python(text):
+    """The generated column's endings (migration 0008) are `word_parts`, each tagged."""
+    folded = fulltext.document_text(text)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT bruecken_word_parts('a', %s)", [folded])
+        endings = cursor.fetchone()[0]
+    assert endings == ["a" + part for part in fulltext.word_parts(folded).split()]
+
+
+def test_a_word_part_search_finds_in_the_columns_asked_only(bonn):
+    OrganisationFactory(name="Kulturverein", municipality=bonn, description="Ein Netzwerk")
+    found = Organisation.objects.search
+    assert names(found("urverein", columns=(fulltext.NAME,))) == ["Kulturverein"]
+    assert names(found("etzwerk", columns=(fulltext.NAME,))) == []
+    assert names(found("etzwerk", columns=(fulltext.PUBLIC,))) == ["Kulturverein"]
+    assert names(found("urverein etzwerk")) == ["Kulturverein"]
+    # Query syntax of either database is only text.
+    assert names(found("urverein' | 'a:*")) == []
 
 
 def test_a_huge_word_in_a_document_is_indexed_and_found_by_its_parts(bonn):
