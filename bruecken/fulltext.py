@@ -19,8 +19,10 @@ Word parts: a query word of PART_LENGTH (3) letters or more also matches inside 
 German compounds are found by their parts ("verein" finds "Kulturverein", "netzwerk"
 "Frauennetzwerk"). A second index serves it, of every word's endings (`word_parts`:
 "kulturverein" also as "ulturverein", …, "verein", …), where a part is a prefix: an FTS5 table
-on SQLite (bruecken/migrations/0007), a tsvector with a GIN index on PostgreSQL (0008).
-Documents where every word begins a word rank before those found by inner parts only.
+on SQLite (bruecken/migrations/0007), a tsvector with a GIN index on PostgreSQL (0008; there
+the first 4,000 endings of a part of a document, for a tsvector's 1 MB: a word further on in a
+huge text is found whole and as a prefix, not by an inner part). Documents where every word
+begins a word rank before those found by inner parts only.
 
 Keys: a document's id is its object's id in the number range of its kind (`document_key`), so
 that on SQLite the FTS5 tables' row ids name the objects themselves: a search joins them to the
