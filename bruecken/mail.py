@@ -1,14 +1,32 @@
-"""Sending a batch of e-mails from a background task (the events' notifications, the notices of
-contact messages), and the privacy footer of e-mails to people without an account."""
+"""E-mails from templates, sending a batch of them from a background task (the events'
+notifications, the notices of contact messages), and the privacy footer of e-mails to people
+without an account."""
 
 import logging
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 logger = logging.getLogger(__name__)
+
+
+def templated_email(template, context, to, *, footer="", **options):
+    """An e-mail to the one address `to` from the templates `<template>_subject.txt` (its
+    lines joined into one) and `<template>.txt`, in the active language, with `footer` after the
+    body; `options` as for EmailMessage (reply_to, headers)."""
+    subject = render_to_string(f"{template}_subject.txt", context)
+    body = render_to_string(f"{template}.txt", context)
+    if footer:
+        body = body.rstrip("\n") + "\n\n" + footer
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        **options,
+    )
 
 
 class NotSent(Exception):

@@ -9,9 +9,7 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task
 
-from bruecken.mail import send_each
+from bruecken.mail import send_each, templated_email
 from bruecken.permissions import require
 
 from .audit import record
@@ -138,14 +136,7 @@ def reset_notice(account):
             "account": account,
             "security_url": settings.SITE_URL + reverse("accounts:security"),
         }
-        subject = render_to_string("accounts/email/second_factor_reset_subject.txt", context)
-        body = render_to_string("accounts/email/second_factor_reset.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[account.email],
-    )
+        return templated_email("accounts/email/second_factor_reset", context, account.email)
 
 
 @task()

@@ -7,16 +7,14 @@ password it replaces (Django's token generator)."""
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
-from bruecken.mail import send_each
+from bruecken.mail import send_each, templated_email
 
 from .models import User
 
@@ -39,14 +37,7 @@ def build_message(user):
             "reset_url": settings.SITE_URL + path,
             "valid_hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
         }
-        subject = render_to_string("accounts/email/password_reset_subject.txt", context)
-        body = render_to_string("accounts/email/password_reset.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    )
+        return templated_email("accounts/email/password_reset", context, user.email)
 
 
 @task()

@@ -13,14 +13,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bruecken.mail import NotSent, privacy_footer, send_each
+from bruecken.mail import NotSent, privacy_footer, send_each, templated_email
 from bruecken.permissions import require
 from bruecken.tokens import hash_token, new_token
 
@@ -126,16 +124,13 @@ def build_invitation_email(invitation, token):
             "expires_at": timezone.localtime(invitation.expires_at),
             "site_url": settings.SITE_URL,
         }
-        subject = render_to_string("accounts/invitations/email/invitation_subject.txt", context)
-        body = render_to_string("accounts/invitations/email/invitation.txt", context)
         # No account yet: what is kept of the invitation, and the privacy policy.
-        body = body.rstrip("\n") + "\n\n" + privacy_footer()
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[invitation.email],
-    )
+        return templated_email(
+            "accounts/invitations/email/invitation",
+            context,
+            invitation.email,
+            footer=privacy_footer(),
+        )
 
 
 def _send_after_commit(invitation, token):

@@ -10,9 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,7 +19,7 @@ from django_tasks import task
 from bruecken.accounts import audit
 from bruecken.accounts import services as account_services
 from bruecken.accounts.models import AccountInvitation, Role, User
-from bruecken.mail import privacy_footer, send_each
+from bruecken.mail import privacy_footer, send_each, templated_email
 from bruecken.permissions import require
 
 from . import services
@@ -220,17 +218,9 @@ def decline(user, listing_request, reason):
 def _message(template, context, language, to, requester=False):
     with translation.override(language):
         context = {**context, "contact_url": settings.SITE_URL + reverse("website:contact")}
-        subject = render_to_string(f"actors/listing/email/{template}_subject.txt", context)
-        body = render_to_string(f"actors/listing/email/{template}.txt", context)
-        if requester:
-            # Someone without an account (and without a registry entry yet).
-            body = body.rstrip("\n") + "\n\n" + privacy_footer()
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    )
+        # The requester has no account (and no registry entry yet).
+        footer = privacy_footer() if requester else ""
+        return templated_email(f"actors/listing/email/{template}", context, to, footer=footer)
 
 
 def received_messages(listing_request):

@@ -2,12 +2,10 @@
 advice; sent by the worker after the housekeeping's commit."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-from bruecken.mail import send_each
+from bruecken.mail import send_each, templated_email
 
 from .models import Advice
 
@@ -30,14 +28,7 @@ def reminder_message(advice):
             "advisor": advisor,
             "url": settings.SITE_URL + advice.get_absolute_url(),
         }
-        subject = render_to_string("advisory/email/reminder_subject.txt", context)
-        body = render_to_string("advisory/email/reminder.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[advisor.email],
-    )
+        return templated_email("advisory/email/reminder", context, advisor.email)
 
 
 @task()

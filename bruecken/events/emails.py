@@ -10,8 +10,6 @@ it when a transaction commits)."""
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +17,7 @@ from django.utils.translation import ngettext
 from django_tasks import task
 
 from bruecken.actors.models import Person
-from bruecken.mail import NotSent, privacy_footer, send_each  # noqa: F401 (NotSent: raised by send_notification)
+from bruecken.mail import NotSent, privacy_footer, send_each, templated_email  # noqa: F401 (NotSent: raised by send_notification)
 from bruecken.privacy import guest
 
 from .calendars import ics_for_events
@@ -158,14 +156,12 @@ def _message(kind, context):
             context["answer_url"] = _absolute("participate:invitation", context["token"])
         if context.get("manage_token"):
             context["manage_url"] = _absolute("participate:registration", context["manage_token"])
-        subject = render_to_string(f"events/email/{kind}_subject.txt", context)
-        body = render_to_string(f"events/email/{kind}.txt", context)
         # Someone without an account: their personal link to their data and to unsubscribe.
         footer, headers = guest.footer(person)
-        if footer:
-            body = body.rstrip("\n") + "\n\n" + footer
+        message = templated_email(
+            f"events/email/{kind}", context, person.email, footer=footer, headers=headers
+        )
         registration = context.get("registration")
-        attachment = None
         if (
             kind in CALENDAR_KINDS
             and event.starts_at
@@ -173,15 +169,7 @@ def _message(kind, context):
             and registration.status == Registration.Status.CONFIRMED
         ):
             attachment = ics_for_events(event.title, [event])
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[person.email],
-        headers=headers,
-    )
-    if attachment is not None:
-        message.attach("event.ics", attachment, "text/calendar; method=PUBLISH")
+            message.attach("event.ics", attachment, "text/calendar; method=PUBLISH")
     return message
 
 
@@ -219,17 +207,15 @@ def public_registration_message(event, values, confirm_url):
         "hours": settings.PUBLIC_REGISTRATION_LINK_HOURS,
         "days": days,
     }
-    subject = render_to_string("events/email/public_registration_link_subject.txt", context)
-    body = render_to_string("events/email/public_registration_link.txt", context)
     # No person record yet, so no personal link: what is kept, and for how long.
     note = ngettext(
         "Unless you confirm, we delete your details after %(days)s day.",
         "Unless you confirm, we delete your details after %(days)s days.",
         days,
     ) % {"days": days}
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body.rstrip("\n") + "\n\n" + privacy_footer(note=note),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[values["email"]],
+    return templated_email(
+        "events/email/public_registration_link",
+        context,
+        values["email"],
+        footer=privacy_footer(note=note),
     )

@@ -4,13 +4,11 @@ decision (to the recommendation's author, with the reviewer's comment). Nobody i
 they did themselves."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
 from bruecken.accounts.models import Role, User
-from bruecken.mail import send_each
+from bruecken.mail import send_each, templated_email
 
 from .models import Recommendation, RecommendationStatus, ReviewComment
 
@@ -28,14 +26,7 @@ def _message(template, context, user):
             **context,
             "url": settings.SITE_URL + context["recommendation"].get_absolute_url(),
         }
-        subject = render_to_string(f"guide/email/{template}_subject.txt", context)
-        body = render_to_string(f"guide/email/{template}.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    )
+        return templated_email(f"guide/email/{template}", context, user.email)
 
 
 def reviewers():

@@ -3,13 +3,11 @@ and the answer link (built by `introductions.send_introduction_emails` while the
 known), and the short notices after the answers."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bruecken.mail import privacy_footer
+from bruecken.mail import privacy_footer, templated_email
 
 from .models import Answer
 
@@ -38,15 +36,7 @@ def _footer():
 def _message(template, context, to, language):
     with translation.override(language):
         context = {**context, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"partnerships/email/{template}_subject.txt", context)
-        body = render_to_string(f"partnerships/email/{template}.txt", context)
-        body = body.rstrip("\n") + "\n\n" + _footer()
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    )
+        return templated_email(f"partnerships/email/{template}", context, to, footer=_footer())
 
 
 def introduction_message(introduction, answer, token):

@@ -16,10 +16,8 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -30,7 +28,7 @@ from bruecken.accounts.models import AuditEntry, Role, RoleAssignment, User
 from bruecken.actors.models import Organisation, Person
 from bruecken.actors.personal_data import namesake_keys
 from bruecken.actors.signals import announce_consent_withdrawn
-from bruecken.mail import send_each
+from bruecken.mail import send_each, templated_email
 from bruecken.permissions import require
 
 from . import ledger
@@ -304,16 +302,7 @@ def orphaned_messages(organisation_ids):
                     for organisation in organisations
                 ]
             }
-            subject = render_to_string("privacy/email/orphaned_subject.txt", context)
-            body = render_to_string("privacy/email/orphaned.txt", context)
-        messages.append(
-            EmailMessage(
-                subject=" ".join(subject.split()),
-                body=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[account.email],
-            )
-        )
+            messages.append(templated_email("privacy/email/orphaned", context, account.email))
     return messages
 
 

@@ -5,15 +5,13 @@ Queued when the message is committed and sent by the worker, like the events' e-
 program office, each in its own language. Replies go straight to the sender."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
 from bruecken.accounts.models import Role, User
-from bruecken.mail import send_each
+from bruecken.mail import send_each, templated_email
 
 
 def message_received(message):
@@ -41,17 +39,14 @@ def build_messages(contact_message):
                 "message": contact_message,
                 "inbox_url": settings.SITE_URL + reverse("website:editorial_messages"),
             }
-            subject = render_to_string("website/email/message_received_subject.txt", context)
-            body = render_to_string("website/email/message_received.txt", context)
-        messages.append(
-            EmailMessage(
-                subject=" ".join(subject.split()),
-                body=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[address],
-                reply_to=[contact_message.email],
+            messages.append(
+                templated_email(
+                    "website/email/message_received",
+                    context,
+                    address,
+                    reply_to=[contact_message.email],
+                )
             )
-        )
     return messages
 
 
