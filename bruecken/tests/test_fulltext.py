@@ -83,7 +83,7 @@ def test_word_parts_keep_umlaut_folding(bonn):
 
 
 def test_short_words_stay_prefixes(bonn):
-    # Two letters have no trigram: "ev" finds "EV-Gruppe", not every "…ev…" inside a word.
+    # Two letters are no word part: "ev" finds "EV-Gruppe", not every "…ev…" inside a word.
     OrganisationFactory(name="EV-Gruppe", municipality=bonn)
     OrganisationFactory(name="Levante", municipality=bonn)
     assert names(Organisation.objects.search("ev")) == ["EV-Gruppe"]
