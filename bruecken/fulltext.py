@@ -645,32 +645,35 @@ def _best_tiers(terms, columns, label):
     `_rank_parts`), then in any of `columns` (the first); from the word index alone."""
     if not any(_is_part(forms) for forms in terms):
         return ()
-    postgresql = connection.vendor == "postgresql"
-    outer = DOCUMENT_TABLE if postgresql else FTS_TABLE
+    outer = DOCUMENT_TABLE if connection.vendor == "postgresql" else FTS_TABLE
     parts = _rank_parts(terms, columns, label, outer)
     # The name's own tier only where the rank tells the name apart (NAME among other columns).
     levels = [(len(parts), (NAME,))] if len(parts) > 1 else []
     levels.append((1, columns))
-    tiers = []
-    for known, tier_columns in levels:
-        if postgresql:
-            match, params = _tsmatch(terms, tier_columns)
-            search = {
-                "tables": [DOCUMENT_TABLE],
-                "where": [match, f"{DOCUMENT_TABLE}.kind = %s"],
-                "params": [*params, label],
-                "key": DOCUMENT_KEY,
-            }
-        else:
-            where, params = _table_match(FTS_TABLE, _fts5_query(terms, tier_columns), label)
-            search = {
-                "tables": [FTS_TABLE],
-                "where": where,
-                "params": params,
-                "key": _rowid_key(FTS_TABLE, label),
-            }
-        tiers.append(Tier(search, _bonus_rank(parts, known)))
-    return tuple(tiers)
+    return tuple(
+        Tier(_prefix_search(terms, tier_columns, label), _bonus_rank(parts, known))
+        for known, tier_columns in levels
+    )
+
+
+def _prefix_search(terms, columns, label):
+    """Every word as a prefix of a word in `columns`, from the word index alone: the search in
+    the form of `sql()`, without its rank."""
+    if connection.vendor == "postgresql":
+        match, params = _tsmatch(terms, columns)
+        return {
+            "tables": [DOCUMENT_TABLE],
+            "where": [match, f"{DOCUMENT_TABLE}.kind = %s"],
+            "params": [*params, label],
+            "key": DOCUMENT_KEY,
+        }
+    where, params = _table_match(FTS_TABLE, _fts5_query(terms, columns), label)
+    return {
+        "tables": [FTS_TABLE],
+        "where": where,
+        "params": params,
+        "key": _rowid_key(FTS_TABLE, label),
+    }
 
 
 def sql(terms, columns, label):
@@ -697,15 +700,12 @@ def _postgresql(terms, columns, label):
     """Only short words: as prefixes of the tsvector's words (German stem or as written), ranked
     by ts_rank. With long words: each also as the prefix of an ending of a word in the
     word-part vector (anywhere in a word); ranked in tiers (`_rank_parts`), as on SQLite."""
-    searched = {"tables": [DOCUMENT_TABLE], "key": DOCUMENT_KEY}
     if not any(_is_part(forms) for forms in terms):
         vector, query, query_params = _tsquery(terms, columns)
         return {
-            **searched,
+            **_prefix_search(terms, columns, label),
             "select": {"search_rank": f"ts_rank({vector}, {query})"},
             "select_params": query_params,
-            "where": [f"{vector} @@ {query}", f"{DOCUMENT_TABLE}.kind = %s"],
-            "params": [*query_params, label],
         }
     where, params = [f"{DOCUMENT_TABLE}.kind = %s"], [label]
     for forms in terms:
@@ -719,7 +719,8 @@ def _postgresql(terms, columns, label):
         params.extend(condition_params)
     rank, rank_params = _bonus_rank(_rank_parts(terms, columns, label, DOCUMENT_TABLE))
     return {
-        **searched,
+        "tables": [DOCUMENT_TABLE],
+        "key": DOCUMENT_KEY,
         "select": {"search_rank": rank},
         "select_params": rank_params,
         "where": where,
@@ -751,14 +752,10 @@ def _sqlite(terms, columns, label):
     (`_rank_parts`). The table the query reads first is joined to the model by its row ids, the
     documents' keys (`document_key`): no document is read."""
     if not any(_is_part(forms) for forms in terms):
-        where, params = _table_match(FTS_TABLE, _fts5_query(terms, columns), label)
         return {
+            **_prefix_search(terms, columns, label),
             # bm25 is lower for better matches; negated, the rank means the same on both.
             "select": {"search_rank": f"-bm25({FTS_TABLE}, {BM25_WEIGHTS})"},
-            "tables": [FTS_TABLE],
-            "where": where,
-            "params": params,
-            "key": _rowid_key(FTS_TABLE, label),
         }
     where, params = _parts_match(terms, columns, label)
     rank, select_params = _bonus_rank(_rank_parts(terms, columns, label, PARTS_TABLE))
