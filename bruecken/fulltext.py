@@ -72,6 +72,9 @@ MAX_QUERY_WORDS = 10
 # Longer words are cut: still a prefix of what they would have matched. Word parts are looked
 # for in that many letters of a word too (a word of 10,000 letters has 58 endings, not 10,000).
 MAX_WORD_LENGTH = 60
+# A column's text in the index: about 7,000 words. PostgreSQL's tsvector holds at most 1 MB, and
+# 50,000 letters of distinct short words give 175 KB in each of the document vector's three columns.
+MAX_COLUMN_TEXT = 50_000
 CHUNK = 2000
 # The PostgreSQL advisory lock that serialises writes to the index (any number of our own).
 INDEX_LOCK = 4_711_016
@@ -119,10 +122,15 @@ def transliterated(word):
 
 def document_text(*texts):
     """The folded words of `texts`, followed by the umlaut spelling of those written with
-    "ae", "oe" or "ue"."""
+    "ae", "oe" or "ue"; at most MAX_COLUMN_TEXT letters, cut at a word's end."""
     found = [word for text in texts for word in _words(text)]
     extra = [other for word in found if (other := transliterated(word)) != word]
-    return " ".join(found + extra)
+    text = " ".join(found + extra)
+    if len(text) <= MAX_COLUMN_TEXT:
+        return text
+    # The letter after the cut tells whether it falls at a word's end.
+    kept = text[: MAX_COLUMN_TEXT + 1].rpartition(" ")[0]
+    return kept or text[:MAX_COLUMN_TEXT]
 
 
 def query_terms(text):

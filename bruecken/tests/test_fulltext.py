@@ -569,6 +569,33 @@ def test_a_huge_text_of_distinct_long_words_is_indexed(bonn):
     assert list(Organisation.objects.search(words[-1])) == [organisation]
 
 
+def test_a_megabyte_of_distinct_words_in_a_description_is_saved_and_found(bonn):
+    """The forms take texts of megabytes (Django's upload limit is 2.5 MB); PostgreSQL's tsvector
+    holds at most 1 MB. A column's text is cut to `MAX_COLUMN_TEXT` letters at a word's end: the
+    organisation is saved, and found by its first words."""
+    words = [f"w{n:06x}" for n in range(150_000)]
+    description = " ".join(words)
+    assert len(description) > 1_000_000
+    organisation = OrganisationFactory(
+        name="Riesenbeschreibung",
+        municipality=bonn,
+        description=description,
+        description_en=description[::-1],
+        competences=description.upper(),
+    )
+    assert list(Organisation.objects.search(words[0])) == [organisation]
+    assert list(Organisation.objects.search(words[-1])) == []
+    kept = fulltext.document_text(description)
+    assert len(kept) <= fulltext.MAX_COLUMN_TEXT
+    assert kept.split() == words[: len(kept.split())]
+
+
+def test_a_column_of_one_huge_word_is_cut_too():
+    assert fulltext.document_text("x" * 80_000) == "x" * fulltext.MAX_COLUMN_TEXT
+    text = "ab " * (fulltext.MAX_COLUMN_TEXT // 3 + 1) + "cd"
+    assert fulltext.document_text(text).split()[-1] == "ab"
+
+
 def test_a_word_part_search_finds_in_the_columns_asked_only(bonn):
     OrganisationFactory(name="Kulturverein", municipality=bonn, description="Ein Netzwerk")
     found = Organisation.objects.search
