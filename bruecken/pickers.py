@@ -13,7 +13,7 @@ import base64
 import pickle
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django import forms
@@ -61,12 +61,21 @@ class Source:
 
 
 SOURCES = {}
+# A field's `offered`: what its source offers (see PickerMixin.offered).
+SOURCE_ROWS = object()
 
 
 def register(name, *, model, objects, search, label=str, hint=None, related=(), keys=("pk",)):
     SOURCES[name] = Source(
         name, model, objects, search, label, hint or (lambda obj: ""), tuple(related), keys
     )
+
+
+def register_part(name, *, of, objects):
+    """A source offering part of the rows of the source `of` (registered before), searched,
+    shown and keyed alike: a field that accepts more than its search offers names it
+    (`offered = SOURCE_ROWS`) instead of signing its narrower queryset into every page."""
+    SOURCES[name] = replace(SOURCES[of], name=name, objects=objects)
 
 
 def source(name):
@@ -176,8 +185,9 @@ class PickerMixin:
     multiple = False
     # A form may name its rows otherwise (e.g. an organisation the user may not see).
     item_of = None
-    # What the search offers, where narrower than what validates (`queryset`): the directory
-    # offers the countries that occur, and takes any from a shared address.
+    # What the search offers, where narrower than what validates (`queryset`): a queryset,
+    # signed into the search's address, or SOURCE_ROWS: the rows of the field's source as
+    # anyone may choose them (the directory offers the countries that occur, takes any).
     offered = None
 
     def __init__(self, queryset=None, *, source=None, **kwargs):
@@ -219,10 +229,16 @@ class PickerMixin:
         params = {}
         if self.key != "pk":
             params["key"] = self.key
-        offered = self.queryset if self.offered is None else self.offered
-        if offered.query.where:
-            params["scope"] = scope_token(offered)
+        if self.offered is not SOURCE_ROWS and self._offered().query.where:
+            params["scope"] = scope_token(self._offered())
         return urlencode(params)
+
+    def _offered(self):
+        if self.offered is SOURCE_ROWS:
+            from django.contrib.auth.models import AnonymousUser
+
+            return self.source.objects(AnonymousUser())
+        return self.queryset if self.offered is None else self.offered
 
     def limit_to(self, user):
         """Offer what `user` may choose from: the source's own scope."""
@@ -253,8 +269,7 @@ class PickerMixin:
         return self.source.item(obj, self.key)
 
     def matches(self, text):
-        offered = self.queryset if self.offered is None else self.offered
-        rows, more = matches(self.source, offered, text)
+        rows, more = matches(self.source, self._offered(), text)
         return [self.item(obj) for obj in rows], more
 
     def prepare_value(self, value):

@@ -185,6 +185,29 @@ def test_select_lists_offer_what_published_organisations_have(client, registry, 
         assert sorted(value for value in found if value) == sorted(offered), (name, typed)
 
 
+def test_the_pickers_search_what_occurs_by_their_sources_name(client, registry, leipzig):
+    """The typing search asks the directory's own sources: no signed scope in the page, and
+    the search offers what occurs among published organisations to anyone."""
+    _response, html = get(client, "website:directory")
+    urls = dict(
+        (name, url.replace("&amp;", "&"))
+        for url, name in re.findall(r'data-url="([^"]+)" data-name="([^"]+)"', html)
+    )
+    assert urls == {
+        "municipality": reverse("picker", args=["directory-municipalities"]) + "?",
+        "country": reverse("picker", args=["directory-countries"]) + "?key=code",
+        "language": reverse("picker", args=["directory-languages"]) + "?key=code",
+    }
+    for url, typed, offered in [
+        (urls["country"], "äthi", ["ET"]),
+        (urls["country"], "peru", []),
+        (urls["language"], "amhar", ["am"]),
+        (urls["municipality"], "leip", [str(leipzig.pk)]),
+    ]:
+        found = client.get(f"{url}&q={typed}").json()["results"]
+        assert [item["value"] for item in found] == offered, (url, typed)
+
+
 def test_a_selected_value_stays_selected_though_nobody_has_it(client, registry):
     # E.g. a shared address from before the last organisation engaged in Peru withdrew.
     response, html = get(client, "website:directory", query="?country=PE&kind=foundation")

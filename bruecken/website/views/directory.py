@@ -4,6 +4,8 @@ The directory uses the staff list's filter code and list page (`actors.filters`,
 `bruecken.web.list_page`): the same GET parameters, shareable addresses, and htmx updating the
 results in place. Its select lists offer only what occurs among the published organisations."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
@@ -21,18 +23,14 @@ from bruecken.actors.models import (
     Topic,
 )
 from bruecken.cache import cached_for_version, cached_page
+from bruecken.pickers import SOURCE_ROWS, PickerField
 from bruecken.places.models import Country, Language, Municipality, WorldRegion
 from bruecken.programs.models import Program
-from bruecken.translation import sorted_by_name
+from bruecken.translation import is_english, sorted_by_name
 from bruecken.web import list_page
 from bruecken.widgets import FastSelect
 
-
-def _occurring(model, field):
-    """The rows of `model` that some published organisation refers to through `field` (a
-    many-to-many field of Organisation)."""
-    used = Exists(Organisation.objects.public().filter(**{field: OuterRef("pk")}))
-    return model.objects.filter(used)
+from ..pickers import occurring
 
 
 class DirectoryFilterForm(FilterForm):
@@ -43,26 +41,30 @@ class DirectoryFilterForm(FilterForm):
     region = NamedChoiceField(
         WorldRegion.objects.all(), label=_("World region"), empty_label=_("all")
     )
+    municipality = PickerField(
+        Municipality.objects.all(),
+        source="directory-municipalities",
+        label=_("Municipality"),
+        required=False,
+    )
     country = NamedPickerField(
-        Country.objects.all(), source="countries", label=_("Country of engagement")
+        Country.objects.all(), source="directory-countries", label=_("Country of engagement")
     )
     topic = NamedChoiceField(Topic.objects.all(), label=_("Topic"), empty_label=_("all"))
     form = NamedChoiceField(
         EngagementForm.objects.all(), label=_("Form of engagement"), empty_label=_("all")
     )
-    language = NamedPickerField(Language.objects.all(), source="languages", label=_("Language"))
+    language = NamedPickerField(
+        Language.objects.all(), source="directory-languages", label=_("Language")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         everything = ("", _("all"))
         facets = public_facets()
         # Many: typed and picked, among the values that occur (any still validates).
-        public = Organisation.objects.public()
-        self.fields["municipality"].offered = Municipality.objects.filter(
-            Exists(public.filter(municipality=OuterRef("pk")))
-        )
-        self.fields["country"].offered = _occurring(Country, "countries")
-        self.fields["language"].offered = _occurring(Language, "languages")
+        for name in ("municipality", "country", "language"):
+            self.fields[name].offered = SOURCE_ROWS
         for name in ("region", "topic", "form"):
             options = facets[name]
             selected = self.data.get(name)
@@ -96,19 +98,17 @@ def public_facets():
 
     def compute():
         public = Organisation.objects.public()
-        countries = sorted_by_name(_occurring(Country, "countries").select_related("region"))
+        countries = sorted_by_name(occurring(Country, "countries").select_related("region"))
         regions = {country.region.code: country.region for country in countries}
-        municipalities = Municipality.objects.filter(
-            Exists(public.filter(municipality=OuterRef("pk")))
-        ).order_by("name")
+        municipalities = occurring(Municipality, "municipality").order_by("name")
         return {
             "municipality": [(m.pk, m.name) for m in municipalities],
             "country": [(c.code, c.name) for c in countries],
             "region": [(r.code, r.name) for r in sorted_by_name(regions.values())],
-            "topic": [(t.code, t.name) for t in _occurring(Topic, "topics")],
-            "form": [(f.code, f.name) for f in _occurring(EngagementForm, "engagement_forms")],
+            "topic": [(t.code, t.name) for t in occurring(Topic, "topics")],
+            "form": [(f.code, f.name) for f in occurring(EngagementForm, "engagement_forms")],
             "language": [
-                (lang.code, lang.name) for lang in sorted_by_name(_occurring(Language, "languages"))
+                (lang.code, lang.name) for lang in sorted_by_name(occurring(Language, "languages"))
             ],
             "kind": set(public.order_by().values_list("kind", flat=True).distinct()),
         }
@@ -116,16 +116,63 @@ def public_facets():
     return cached_for_version("directory-facets", compute)
 
 
-# What a card of the directory shows of an organisation; the rest of its row stays unread.
-CARD_FIELDS = ("name", "kind", "is_demo", "municipality__name")
+@dataclass(frozen=True)
+class Card:
+    """What the directory shows of an organisation, in the page's language."""
+
+    pk: int
+    name: str
+    kind: str
+    is_demo: bool
+    municipality: str
+    countries: tuple
+    forms: tuple
+
+
+def cards(ids):
+    """The cards of the organisations `ids`, in that order: three queries of plain values (a
+    page's model instances, with their countries and forms, were a third of its time)."""
+    english = is_english()
+    kinds = dict(OrganisationKind.choices)
+
+    def names(field, order):
+        through = Organisation._meta.get_field(field).remote_field.through
+        target = Organisation._meta.get_field(field).m2m_reverse_field_name()
+        named = {}
+        rows = (
+            through.objects.filter(organisation__in=ids)
+            .order_by(*(f"{target}__{key}" for key in order))
+            .values_list("organisation_id", f"{target}__name_de", f"{target}__name_en")
+        )
+        for organisation, german, other in rows:
+            named.setdefault(organisation, []).append(other if english else german)
+        return named
+
+    countries = names("countries", ("code",))
+    forms = names("engagement_forms", ("position", "pk"))
+    rows = Organisation.objects.filter(pk__in=ids).values_list(
+        "pk", "name", "kind", "is_demo", "municipality__name"
+    )
+    found = {
+        pk: Card(
+            pk,
+            name,
+            kinds.get(kind, kind),
+            is_demo,
+            municipality,
+            tuple(countries.get(pk, ())),
+            tuple(forms.get(pk, ())),
+        )
+        for pk, name, kind, is_demo, municipality in rows
+    }
+    return [found[pk] for pk in ids if pk in found]
 
 
 class Results:
     """The directory's matches for its paginator, in a constant number of queries: the count,
-    then the page's organisations (only what a card shows) with their countries and forms of
-    engagement as lists (`listed_countries`, `listed_forms`). A search runs once: the ids of
-    every match in order give the count and the page (counting, then slicing, would run it
-    twice, and it is most of a page's time); the page's rows are then loaded by id."""
+    then the page's cards. A search runs once: the ids of every match in order give the count
+    and the page (counting, then slicing, would run it twice, and it is most of a page's
+    time)."""
 
     def __init__(self, queryset):
         self.queryset = queryset
@@ -148,30 +195,9 @@ class Results:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             raise TypeError("The directory's results are read a page at a time.")
-        if not self.ranked:
-            return list(_cards(self.queryset)[index])
-        ids = self._matching_ids()[index]
-        found = {card.pk: card for card in _cards(Organisation.objects.filter(pk__in=ids))}
-        return [found[pk] for pk in ids if pk in found]
-
-
-def _cards(queryset):
-    return (
-        queryset.select_related("municipality")
-        .only(*CARD_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "countries",
-                queryset=Country.objects.only("code", "name_de", "name_en").order_by("code"),
-                to_attr="listed_countries",
-            ),
-            Prefetch(
-                "engagement_forms",
-                queryset=EngagementForm.objects.only("name_de", "name_en", "position"),
-                to_attr="listed_forms",
-            ),
-        )
-    )
+        if self.ranked:
+            return cards(self._matching_ids()[index])
+        return cards(list(self.queryset.values_list("pk", flat=True)[index]))
 
 
 @cached_page
