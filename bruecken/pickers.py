@@ -229,8 +229,10 @@ class PickerMixin:
         params = {}
         if self.key != "pk":
             params["key"] = self.key
-        if self.offered is not SOURCE_ROWS and self._offered().query.where:
-            params["scope"] = scope_token(self._offered())
+        if self.offered is not SOURCE_ROWS:
+            offered = self._offered()
+            if offered.query.where:
+                params["scope"] = scope_token(offered)
         return urlencode(params)
 
     def _offered(self):

@@ -287,3 +287,32 @@ def test_names_that_start_with_the_text_come_first(client, reference_data):
         "Bonn",
         "Abonnenten",
     ]
+
+
+def test_a_part_of_a_source_searches_and_shows_its_rows_alike(client, bonn, kiel):
+    """`register_part`: the rows of another source, narrowed for everyone, found by its search,
+    shown with its labels; a field offering them names the source instead of a signed scope."""
+    pickers.register_part(
+        "test-kiel-only",
+        of="municipalities",
+        objects=lambda user: Municipality.objects.filter(pk=kiel.pk),
+    )
+    try:
+        part, whole = pickers.source("test-kiel-only"), pickers.source("municipalities")
+        assert (part.search, part.label, part.hint, part.keys) == (
+            whole.search,
+            whole.label,
+            whole.hint,
+            whole.keys,
+        )
+        assert search(client, "test-kiel-only", "kiel")["results"][0]["value"] == str(kiel.pk)
+        assert search(client, "test-kiel-only", "bonn")["results"] == []
+        field = pickers.PickerField(Municipality.objects.all(), source="test-kiel-only")
+        field.offered = pickers.SOURCE_ROWS
+        assert "scope" not in field.url_query()
+        assert [item["value"] for item in field.matches("bonn")[0]] == []
+        assert [item["value"] for item in field.matches("kiel")[0]] == [str(kiel.pk)]
+        # Any municipality still validates.
+        assert field.clean(str(bonn.pk)) == bonn
+    finally:
+        del pickers.SOURCES["test-kiel-only"]
