@@ -135,12 +135,12 @@ def cards(ids):
     english = is_english()
     kinds = dict(OrganisationKind.choices)
 
-    def names(field, order):
-        through = Organisation._meta.get_field(field).remote_field.through
-        target = Organisation._meta.get_field(field).m2m_reverse_field_name()
+    def names(field_name, order):
+        field = Organisation._meta.get_field(field_name)
+        target = field.m2m_reverse_field_name()
         named = {}
         rows = (
-            through.objects.filter(organisation__in=ids)
+            field.remote_field.through.objects.filter(organisation__in=ids)
             .order_by(*(f"{target}__{key}" for key in order))
             .values_list("organisation_id", f"{target}__name_de", f"{target}__name_en")
         )
