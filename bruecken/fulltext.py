@@ -3,7 +3,8 @@
 Every searchable model registers the fields its search document is made of (`register`, in its
 app's `ready()`); the document is kept in `bruecken.models.SearchDocument` (one row per object,
 its text folded by `fold`) and indexed by the database: a generated `tsvector` column with a GIN
-index on PostgreSQL (German stemming and unaccent, and the unstemmed words for type-ahead), an
+index on PostgreSQL (German stemming and unaccent, and the unstemmed words for type-ahead; the
+organisations' documents in indexes of their own, migration 0009), an
 external-content FTS5 table on SQLite (both created in bruecken/migrations/0002). `search()`
 joins the index to a queryset and orders by relevance (ts_rank, bm25), so it combines with
 `public()` and `visible_to()` like any filter.

@@ -643,6 +643,55 @@ def test_a_kind_number_is_one_models_alone():
     assert fulltext.NUMBERS["actors.person"] == 2
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN indexes")
+@pytest.mark.parametrize(
+    "model, indexes",
+    [
+        (Organisation, "bruecken_searchdocument_{}_actors_organisation"),
+        (Person, "bruecken_searchdocument_{} "),
+    ],
+)
+@pytest.mark.parametrize(
+    "text, columns",
+    [("verein", fulltext.COLUMNS), ("ver", fulltext.COLUMNS), ("kre", ("name",))],
+)
+def test_a_search_on_postgresql_reads_the_indexes_of_its_kind(
+    compounds, bonn, model, indexes, text, columns
+):
+    """Every query of a search (count, tiers, the whole search) can find its documents through
+    GIN indexes that hold its kind (migration 0009): the organisations' own, the other kinds'
+    for people. Neither reads the table, nor the kind's rows in the unique index."""
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    PersonFactory(name="Vera Kreis", competences="Vereinsarbeit im Kulturverein", municipality=bonn)
+    searched = model.objects.search(text, columns)
+    with CaptureQueriesContext(connection) as queries:
+        assert searched.count()
+        fulltext.head(searched, 3)
+        list(searched)
+    plans = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The tables are tiny here: reading them whole, or the kind's rows by the unique index,
+        # would be cheapest. Both taken away until the rollback: only GIN indexes are left.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            f"ALTER TABLE {fulltext.DOCUMENT_TABLE} DROP CONSTRAINT unique_search_document"
+        )
+        for query in queries.captured_queries:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        transaction.set_rollback(True)
+    read = [plan for plan in plans if fulltext.DOCUMENT_TABLE in plan]
+    assert read
+    for plan in read:
+        assert f"Seq Scan on {fulltext.DOCUMENT_TABLE}" not in plan, plan
+        assert any(
+            indexes.format(vector) in plan.replace("\n", " ") + " "
+            for vector in ("vector", "name_vector", "parts")
+        ), plan
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own index tables")
 def test_a_search_on_sqlite_reads_no_document(compounds):
     """The index tables' row ids are the documents' keys: the count, the tiers of the first page
