@@ -14,6 +14,8 @@
 #
 # Nothing to do on SQLite, whose index tables take the kind's key range (`fulltext.key_range`).
 
+import importlib
+
 from django.db import migrations
 
 ORGANISATION = "actors.organisation"
@@ -57,13 +59,8 @@ POSTGRESQL_REVERSE = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
+# Runs the statements on PostgreSQL only, as 0008 does.
+_run = importlib.import_module("bruecken.migrations.0008_search_word_endings_postgresql")._run
 
 
 class Migration(migrations.Migration):
