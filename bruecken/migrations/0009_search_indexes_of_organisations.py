@@ -10,7 +10,7 @@
 # (directory, pickers, lists, API). With an index of their own for people too, PostgreSQL
 # misjudged how many of 230,000 documents a prefix finds and read the whole table instead
 # (60 → 250 ms); their searches read the indexes of the other kinds as before. Each document is
-# in one set of indexes (the organisations' in both, reindexing them took half as long again).
+# in one set of indexes: with the organisations' in both sets, reindexing them took 55 % longer.
 #
 # Nothing to do on SQLite, whose index tables take the kind's key range (`fulltext.key_range`).
 
