@@ -619,9 +619,32 @@ def index_count(queryset):
         return None
     flush()
     where, params = added.where.as_sql(None, connection)
+    sql = f"SELECT COUNT(*) FROM {added.tables[0]} WHERE {where}"  # noqa: S608 - our names
+    if connection.vendor == "postgresql":
+        return _count_through_indexes(sql, params)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {added.tables[0]} WHERE {where}", params)  # noqa: S608
+        cursor.execute(sql, params)
         return cursor.fetchone()[0]
+
+
+def _count_through_indexes(sql, params):
+    """The count `sql` on PostgreSQL, which overestimates what a prefix finds (a German stem and
+    the word as written are both in the vector: a document counts twice) and then reads the
+    whole table instead of the GIN indexes: 101 ms instead of 8 for "dolmetschen" among 229,110
+    people. Through the indexes it is never much slower."""
+    # A local setting lasts to the end of the outermost transaction: within another one, it is
+    # set back by hand.
+    within_another = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        )
+        before = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        count = cursor.fetchone()[0]
+        if within_another:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+        return count
 
 
 def _other_conditions(query, added):
