@@ -5,6 +5,8 @@ Tests run as production does, with DEBUG off, so they need a key; this one exist
 import os
 import tempfile
 
+import pytest
+
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DEBUG", "false")
@@ -19,3 +21,26 @@ os.environ.setdefault("WEBSITE_CACHE_SECONDS", "0")
 # Staff tests sign in the program office without a second factor; the accounts tests turn the
 # requirement on where they test it.
 os.environ.setdefault("MFA_REQUIRED_FOR_PROGRAM_OFFICE", "false")
+
+
+DATABASE_FIXTURES = frozenset({"db", "transactional_db"})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef, request):
+    """A test must say that it uses the database (a fixture argument or the django_db mark), not
+    only ask for it while it runs (`request.getfixturevalue`): pytest-django orders it among
+    the tests without one, after the browser tests, and on PostgreSQL the connection it opens
+    there is never closed, so that the test database cannot be dropped at the end."""
+    item = request.node
+    if (
+        fixturedef.argname in DATABASE_FIXTURES
+        and isinstance(item, pytest.Function)
+        and fixturedef.argname not in item.fixturenames
+        and item.get_closest_marker("django_db") is None
+    ):
+        pytest.fail(
+            f"{item.nodeid} asks for the database only while it runs: add the fixture "
+            "`db` to its arguments or mark it with `pytest.mark.django_db`.",
+            pytrace=False,
+        )

@@ -49,6 +49,7 @@ class TestProgramList:
         assert "/accounts/login/" in response["Location"]
 
 
+@pytest.mark.django_db
 class TestNavigation:
     @pytest.mark.parametrize("who", ["office", "bonn_coordinator", "bonn_facilitator"])
     def test_programs_in_main_navigation(self, client, request, who):
