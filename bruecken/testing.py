@@ -38,6 +38,8 @@ def pytest_fixture_setup(fixturedef, request):
         and isinstance(item, pytest.Function)
         and fixturedef.argname not in item.fixturenames
         and item.get_closest_marker("django_db") is None
+        # pytest-django's own way for the browser tests, which it orders as using the database.
+        and "live_server" not in item.fixturenames
     ):
         pytest.fail(
             f"{item.nodeid} asks for the database only while it runs: add the fixture "
