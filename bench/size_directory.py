@@ -13,9 +13,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.management.base import CommandError
-from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -26,7 +24,8 @@ from .website import (
     Case,
     Server,
     check,
-    collect_static,
+    collected_static,
+    kept_static_root,
     result_count,
     server_database_url,
     server_environ,
@@ -50,19 +49,6 @@ def cases():
             Case("directory", f"directory, {label}", settings.LANGUAGE_CODE, path, expected)
         )
     return found
-
-
-def static_is_current(root):
-    """Whether `root` holds the collected static files newer than every source file (collecting
-    and compressing them takes minutes on a busy machine)."""
-    manifest = root / "staticfiles.json"
-    if not manifest.exists():
-        return False
-    newest = 0.0
-    for finder in finders.get_finders():
-        for path, storage in finder.list([]):
-            newest = max(newest, Path(storage.path(path)).stat().st_mtime)
-    return manifest.stat().st_mtime > newest
 
 
 def fresh(path, token, number):
@@ -165,20 +151,14 @@ def measure(context):
     database_url = server_database_url()
     token = secrets.token_hex(4)
     results = {}
-    # Kept between runs beside the database (collecting takes a while on a busy machine).
-    static_root = Path(connection.settings_dict["NAME"]).parent / "bench-size-static"
-    if connection.vendor != "sqlite":
-        static_root = Path(settings.VAR_DIR) / "bench-size-static"
+    static_root = kept_static_root("bench-size-static")
     with tempfile.TemporaryDirectory(prefix="bench-size-") as tmp:
         environ = {
             **server_environ(database_url, static_root, options["workers"]),
             "DJANGO_SETTINGS_MODULE": "bench.server_settings",
         }
-        if static_is_current(static_root):
-            write(f"\nPublic directory: reusing the static files in {static_root} …")
-        else:
-            write(f"\nPublic directory: collecting the static files into {static_root} …")
-            collect_static(environ)
+        write("\nPublic directory:")
+        collected_static(environ, write)
         seconds = settings.WEBSITE_CACHE_SECONDS or 600
         with Server({**environ, "WEBSITE_CACHE_SECONDS": str(seconds)}, Path(tmp) / "a.log") as s:
             static = static_median(s, options["requests"])

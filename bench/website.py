@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -140,9 +141,9 @@ class Command(DatasetCommand):
         runs = {}
         invalidation = None
         with tempfile.TemporaryDirectory(prefix="bench-website-") as tmp:
-            environ = server_environ(database_url, Path(tmp) / "static", options["workers"])
-            self.stdout.write("Collecting the static files (as for production) …")
-            collect_static(environ)
+            static_root = kept_static_root("bench-website-static")
+            environ = server_environ(database_url, static_root, options["workers"])
+            collected_static(environ, self.stdout.write)
             for label, seconds in (("on", on_seconds), ("off", 0)):
                 self.stdout.write(
                     f"Measuring with the page cache {label} (WEBSITE_CACHE_SECONDS={seconds}) …"
@@ -488,6 +489,37 @@ def server_environ(database_url, static_root, workers):
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def kept_static_root(name):
+    """Where a benchmark keeps the collected static files between runs: beside its SQLite
+    database, else in var/ (collecting takes a while on a busy machine)."""
+    if connection.vendor == "sqlite":
+        return Path(connection.settings_dict["NAME"]).resolve().parent / name
+    return Path(settings.VAR_DIR) / name
+
+
+def static_is_current(root):
+    """Whether `root` holds the collected static files newer than every source file."""
+    manifest = root / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    newest = 0.0
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            newest = max(newest, Path(storage.path(path)).stat().st_mtime)
+    return manifest.stat().st_mtime > newest
+
+
+def collected_static(environ, write):
+    """The collected static files in the environment's STATIC_ROOT: collected again only when a
+    source file is newer than them."""
+    root = Path(environ["STATIC_ROOT"])
+    if static_is_current(root):
+        write(f"Reusing the static files in {root} …")
+    else:
+        write(f"Collecting the static files (as for production) into {root} …")
+        collect_static(environ)
 
 
 def collect_static(environ):

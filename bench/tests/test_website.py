@@ -3,7 +3,9 @@
 The command starts gunicorn, another process, which cannot open the tests' in-memory database:
 the full run goes through `python -m bench` on a database file of its own."""
 
+import os
 import re
+import time
 from functools import partial
 
 import pytest
@@ -52,13 +54,26 @@ def test_serves_the_pages_and_prints_the_figures(tmp_path):
     before, withdrawn, restored = (int(number) for number in counts.groups())
     assert withdrawn == before - 1 and restored == before
 
+    assert "Collecting the static files (as for production) into" in output
     again = bench(database, *SMALL)
+    assert f"Reusing the static files in {tmp_path / 'bench-website-static'}" in again
     assert "Reusing the synthetic dataset: 300 organisations, 500 people." in again
     assert "Reusing the synthetic program" in again
     assert "Generated in" not in again
     # The organisation whose consent was withdrawn has it again.
     with_consent = r"\((\d+) with consent"
     assert re.search(with_consent, again)[1] == re.search(with_consent, output)[1]
+
+
+def test_collected_static_files_are_current_until_a_source_file_is_newer(tmp_path):
+    assert not website.static_is_current(tmp_path)
+    manifest = tmp_path / "staticfiles.json"
+    manifest.write_text("{}")
+    os.utime(manifest, (0, 0))
+    assert not website.static_is_current(tmp_path)
+    later = time.time() + 3600
+    os.utime(manifest, (later, later))
+    assert website.static_is_current(tmp_path)
 
 
 def test_stops_the_server_on_an_error(tmp_path):
