@@ -27,7 +27,9 @@ begins a word rank before those found by inner parts only.
 
 Keys: a document's id is its object's id in the number range of its kind (`document_key`), so
 that on SQLite the FTS5 tables' row ids name the objects themselves: a search joins them to the
-model's table without reading the documents (a lookup each, most of a big search's time).
+model's table without reading the documents (a lookup each, most of a big search's time). On
+PostgreSQL, the documents of a model registered with an `order` keep its sort key: a search in
+the model's order sorts the documents found and looks up a page's objects alone.
 
 Changes reach the index on their own: saves, deletions and many-to-many changes of registered
 models queue their objects, which are indexed on commit, and before any search on the same
@@ -56,6 +58,8 @@ DOCUMENT_TABLE = "bruecken_searchdocument"
 FTS_TABLE = "bruecken_searchdocument_fts"
 # The id of the object found where the documents table is the index (PostgreSQL): SQL, params.
 DOCUMENT_KEY = (f"{DOCUMENT_TABLE}.object_id", [])
+# The column of a document's place in its model's order (`register(order=…)`).
+SORT_KEY = "sort_key"
 # The word-part table on SQLite: the endings of words, to find words inside others
 # (`word_parts`, bruecken/migrations/0007).
 PARTS_TABLE = "bruecken_searchdocument_parts"
@@ -174,11 +178,13 @@ def install_functions(sender=None, connection=None, **kwargs):
 @dataclass(frozen=True)
 class Spec:
     """What a model's search document is made of: field names for each part. A many-to-many
-    field contributes the names of its rows (German and English where they have both)."""
+    field contributes the names of its rows (German and English where they have both).
+    `order`: the text field the model is ordered by, kept as the document's sort key."""
 
     name: tuple
     public: tuple
     private: tuple
+    order: str = ""
 
     def fields(self):
         return (*self.name, *self.public, *self.private)
@@ -193,12 +199,14 @@ KEY_BITS = 40
 NAMED_BY = {}
 
 
-def register(model, *, number, name, public=(), private=()):
+def register(model, *, number, name, public=(), private=(), order=""):
     """Make `model` searchable (call it in the app's `ready()`): its documents are kept up to
     date on save, on delete and when its many-to-many fields among the parts change. `number`
     is the kind's for good (its documents' ids, `document_key`): never another model's, never
-    changed without a migration that moves the documents (as bruecken/migrations/0007)."""
-    spec = Spec(tuple(name), tuple(public), tuple(private))
+    changed without a migration that moves the documents (as bruecken/migrations/0007).
+    `order`: the text field first in the model's ordering, for a big model whose searches are
+    ordered by it on PostgreSQL from the documents alone (`search`)."""
+    spec = Spec(tuple(name), tuple(public), tuple(private), order)
     label = model._meta.label_lower
     taken = any(n == number and other != label for other, n in NUMBERS.items())
     if taken or not 0 < number < 2 ** (63 - KEY_BITS):
@@ -420,7 +428,7 @@ def reindex(model, ids=None, *, spec=None):
     with transaction.atomic():
         _lock()
         if ids is None:
-            documents.delete()
+            _delete(documents)
             ids = list(model._base_manager.order_by("pk").values_list("pk", flat=True))
             replaced = False
         else:
@@ -430,12 +438,20 @@ def reindex(model, ids=None, *, spec=None):
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             if replaced:
-                documents.filter(object_id__in=chunk).delete()
+                _delete(documents.filter(object_id__in=chunk))
             rows = [
                 (document_key(label, pk), label, pk, *texts)
                 for pk, texts in _documents(model, spec, chunk).items()
             ]
-            bulk.insert_rows(DOCUMENT_TABLE, ["id", "kind", "object_id", *COLUMNS], rows)
+            sort_key = [SORT_KEY] if spec.order else []
+            bulk.insert_rows(DOCUMENT_TABLE, ["id", "kind", "object_id", *COLUMNS, *sort_key], rows)
+
+
+def _delete(documents):
+    """DELETE the `documents`, without reading them first as `QuerySet.delete()` does where any
+    receiver listens to deletions: also for the data migrations (0003, 0005), which run before
+    the table has the model's later columns (`sort_key`, 0010)."""
+    documents._raw_delete(documents.db)
 
 
 def _lock():
@@ -454,24 +470,29 @@ def reindex_all():
 
 
 def _documents(model, spec, ids):
-    """{pk: (name, public, private)} for the objects `ids` of `model` that exist: one query for
-    their own fields and one for each many-to-many field."""
+    """{pk: (name, public, private)} for the objects `ids` of `model` that exist, and their
+    sort key at the end where `spec` has an order: one query for their own fields and one for
+    each many-to-many field."""
     fields = {name: model._meta.get_field(name) for name in spec.fields()}
     own = [name for name, field in fields.items() if not field.many_to_many]
     texts = {pk: {name: [] for name in fields} for pk in ids}
-    found = set()
-    for row in model._base_manager.filter(pk__in=ids).values_list("pk", *own):
-        found.add(row[0])
-        for name, value in zip(own, row[1:], strict=True):
+    found = {}
+    order = [spec.order] if spec.order else []
+    for row in model._base_manager.filter(pk__in=ids).values_list("pk", *order, *own):
+        found[row[0]] = tuple(value or "" for value in row[1 : 1 + len(order)])
+        for name, value in zip(own, row[1 + len(order) :], strict=True):
             texts[row[0]][name].append("" if value is None else str(value))
     for name, field in fields.items():
         if field.many_to_many:
             for pk, value in _related_names(field, ids):
                 texts[pk][name].append(value)
     return {
-        pk: tuple(
-            document_text(*(value for name in part for value in texts[pk][name]))
-            for part in (spec.name, spec.public, spec.private)
+        pk: (
+            *(
+                document_text(*(value for name in part for value in texts[pk][name]))
+                for part in (spec.name, spec.public, spec.private)
+            ),
+            *found[pk],
         )
         for pk in ids
         if pk in found
@@ -517,7 +538,11 @@ def search(queryset, text, columns=COLUMNS):
     flush()
     label = model._meta.label_lower
     ordering = list(queryset.query.order_by or model._meta.ordering or ["pk"])
-    searched, joined = _joined(queryset, sql(terms, columns, label))
+    built = sql(terms, columns, label)
+    if _sorted_by_documents(label, ordering):
+        built["select"] = {**built["select"], "search_key": f"{DOCUMENT_TABLE}.{SORT_KEY}"}
+        ordering = ["search_key", "pk"]
+    searched, joined = _joined(queryset, built)
     # The conditions and table this search added: what `count()` and `head()` recognise.
     added = Added(searched.query.where.children[-2], joined, searched.query.extra_tables[-1:])
     searched.query.fulltext_search = added
@@ -528,6 +553,23 @@ def search(queryset, text, columns=COLUMNS):
             (added, tiers),
         )
     return searched.order_by(RANKED, *ordering)
+
+
+def _sorted_by_documents(label, ordering):
+    """Whether a search of `label` in `ordering` may order by the documents' sort keys instead:
+    on PostgreSQL, where the model is ordered by its registered `order` field (then by id).
+    There the best documents are sorted before any object is read, and only those of the page
+    are looked up, where sorting by the model's column looked up every object found first
+    (3,775 of them for "jugendaustausch"), or walked the model's order testing each document.
+    SQLite joins its index tables to the model without reading any document, and keeps the
+    model's order."""
+    order = REGISTRY[label].order
+    return (
+        connection.vendor == "postgresql"
+        and bool(order)
+        and ordering[0] == order
+        and all(field in ("pk", "id") for field in ordering[1:])
+    )
 
 
 def _joined(queryset, built):

@@ -39,6 +39,8 @@ class SearchDocument(models.Model):
     name = models.TextField(default="")
     public = models.TextField(default="")
     private = models.TextField(default="")
+    # The object's place in its model's order where it registered one (`fulltext.register`).
+    sort_key = models.TextField(default="")
 
     class Meta:
         verbose_name = _("search document")

@@ -8,7 +8,10 @@ from .models import Organisation, Person
 
 
 def register():
-    # All of an organisation that the search covers is shown wherever it is seen.
+    # All of an organisation that the search covers is shown wherever it is seen. Searches sort
+    # its documents by name_key (`order`): the picker's slowest word 39 → 19 ms at 50,000. Not
+    # the people's: 229,110 documents, many found by three letters of a name, where walking the
+    # name index is faster (a coordinator's picker 16 → 45 ms sorted by the documents).
     fulltext.register(
         Organisation,
         number=1,
@@ -24,6 +27,7 @@ def register():
             "topics",
             "engagement_forms",
         ],
+        order="name_key",
     )
     # A person's countries only those who see private details read (`search_as`); their e-mail
     # address is in no document: it is found whole, by those who may read it (`search_as`).

@@ -845,3 +845,92 @@ def test_the_word_part_table_merges_eight_segments_to_a_level():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT v FROM {fulltext.PARTS_TABLE}_config WHERE k = 'automerge'")  # noqa: S608
         assert cursor.fetchone() == (8,)
+
+
+def sort_keys(model):
+    from bruecken.models import SearchDocument
+
+    fulltext.flush()
+    documents = SearchDocument.objects.filter(kind=model._meta.label_lower)
+    return dict(documents.values_list("object_id", "sort_key"))
+
+
+def test_an_organisations_document_keeps_its_name_key_as_sort_key(verein, bonn):
+    assert sort_keys(Organisation) == {verein.pk: verein.name_key}
+    verein.name = "Zuletzt genannter Verein"
+    verein.save()
+    verein.refresh_from_db()
+    assert sort_keys(Organisation) == {verein.pk: verein.name_key}
+    # A write past the signals, then the reindex the bulk import calls.
+    Organisation.objects.filter(pk=verein.pk).update(name="Anfang", name_key="anfang")
+    fulltext.reindex(Organisation, [verein.pk])
+    assert sort_keys(Organisation) == {verein.pk: "anfang"}
+    # People registered no order: their searches keep the model's.
+    person = PersonFactory(name="Abebe Kebede", municipality=bonn)
+    assert sort_keys(Person) == {person.pk: ""}
+
+
+def test_the_migration_fills_the_sort_keys_of_existing_documents(compounds):
+    import importlib
+
+    from django.apps import apps
+
+    from bruecken.models import SearchDocument
+
+    expected = sort_keys(Organisation)
+    assert len(expected) == 9
+    SearchDocument.objects.update(sort_key="")
+    migration = importlib.import_module("bruecken.migrations.0010_search_sort_key")
+
+    class Editor:
+        def quote_name(self, name):
+            return connection.ops.quote_name(name)
+
+        def execute(self, sql, params):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+
+    migration.fill(apps, Editor())
+    assert sort_keys(Organisation) == expected
+    names_found = names(Organisation.objects.search("verein"))
+    assert names_found[:4] == [
+        "Verein der Freunde",
+        "Verein Ost",
+        "Verein West",
+        "Vereinigte Chöre",
+    ]
+
+
+@pytest.mark.parametrize(
+    "change, by_documents",
+    [
+        (lambda qs: qs, True),
+        (lambda qs: qs.order_by("name_key", "pk"), True),
+        (lambda qs: qs.order_by("name"), False),
+        (lambda qs: qs.order_by("-name_key"), False),
+    ],
+)
+def test_an_organisation_search_on_postgresql_sorts_by_the_documents(
+    compounds, change, by_documents
+):
+    """In the model's order, a search of organisations sorts the documents it finds by their sort
+    key, and looks up only the objects it returns; in any other order, by the model's columns.
+    The rows are those of the model's order either way."""
+    from django.test.utils import CaptureQueriesContext
+
+    searched = Organisation.objects.search("verein")
+    queryset = change(Organisation.objects.all()).search("verein")
+    with CaptureQueriesContext(connection) as queries:
+        # The ids alone: Django writes the ORDER BY out (with whole rows, by column numbers).
+        list(queryset.values_list("pk", flat=True))
+    found = list(queryset)
+    sorted_by_documents = (
+        f"{fulltext.DOCUMENT_TABLE}.{fulltext.SORT_KEY}"
+        in (queries.captured_queries[-1]["sql"].split("ORDER BY")[-1])
+    )
+    assert sorted_by_documents == (by_documents and connection.vendor == "postgresql")
+    if by_documents:
+        assert found == list(searched)
+        ranks = [obj.search_rank for obj in found]
+        assert found == sorted(found, key=lambda obj: (-obj.search_rank, obj.name_key, obj.pk))
+        assert ranks == sorted(ranks, reverse=True)

@@ -1,0 +1,53 @@
+# Each search document keeps its object's place in its model's order (`sort_key`: the field the
+# model registered as `order`, the organisations' name_key, the people's name), so that a search
+# on PostgreSQL sorts the documents it finds and looks up only a page's objects
+# (`fulltext._sorted_by_documents`). A plain column with a default on both databases: Django's
+# AddField on SQLite would copy the table anew, without the triggers that keep its FTS5 tables
+# (0002, 0007).
+
+from django.db import migrations, models
+
+TABLE = "bruecken_searchdocument"
+
+
+def fill(apps, schema_editor):
+    from bruecken import fulltext
+
+    quote = schema_editor.quote_name
+    for label, spec in fulltext.REGISTRY.items():
+        if not spec.order:
+            continue
+        model = apps.get_model(label)
+        column = model._meta.get_field(spec.order).column
+        schema_editor.execute(
+            f"UPDATE {TABLE} SET sort_key = COALESCE((SELECT {quote(column)} FROM "  # noqa: S608
+            f"{quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = "
+            f"{TABLE}.object_id), '') WHERE kind = %s",
+            [label],
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("bruecken", "0009_search_indexes_of_organisations"),
+        ("actors", "0009_person_with_account_index"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name="searchdocument",
+                    name="sort_key",
+                    field=models.TextField(default=""),
+                )
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f"ALTER TABLE {TABLE} ADD COLUMN sort_key text NOT NULL DEFAULT ''",
+                    f"ALTER TABLE {TABLE} DROP COLUMN sort_key",
+                )
+            ],
+        ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]
