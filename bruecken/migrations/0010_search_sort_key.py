@@ -1,13 +1,20 @@
 # Each search document keeps its object's place in its model's order (`sort_key`: the field the
 # model registered as `order`, the organisations' name_key, the people's name), so that a search
-# on PostgreSQL sorts the documents it finds and looks up only a page's objects
-# (`fulltext._sorted_by_documents`). A plain column with a default on both databases: Django's
-# AddField on SQLite would copy the table anew, without the triggers that keep its FTS5 tables
-# (0002, 0007).
+# on PostgreSQL sorts the documents it finds, or walks them in that order, and looks up only a
+# page's objects (`fulltext._sorted_by_documents`). A plain column with a default on both
+# databases: Django's AddField on SQLite would copy the table anew, without the triggers that
+# keep its FTS5 tables (0002, 0007). The index of that order on PostgreSQL only, where searches
+# use it (SQLite's join its index tables to the model's table).
+
+import importlib
 
 from django.db import migrations, models
 
 TABLE = "bruecken_searchdocument"
+ORDER_INDEX = "bruecken_searchdocument_order"
+
+# Runs the statements on PostgreSQL only, as 0008 does.
+_run = importlib.import_module("bruecken.migrations.0008_search_word_endings_postgresql")._run
 
 
 def fill(apps, schema_editor):
@@ -50,4 +57,8 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(
+            _run([f"CREATE INDEX {ORDER_INDEX} ON {TABLE} (kind, sort_key, object_id)"]),
+            _run([f"DROP INDEX IF EXISTS {ORDER_INDEX}"]),
+        ),
     ]

@@ -855,7 +855,7 @@ def sort_keys(model):
     return dict(documents.values_list("object_id", "sort_key"))
 
 
-def test_an_organisations_document_keeps_its_name_key_as_sort_key(verein, bonn):
+def test_a_document_keeps_its_objects_place_in_the_models_order(verein, bonn):
     assert sort_keys(Organisation) == {verein.pk: verein.name_key}
     verein.name = "Zuletzt genannter Verein"
     verein.save()
@@ -865,9 +865,8 @@ def test_an_organisations_document_keeps_its_name_key_as_sort_key(verein, bonn):
     Organisation.objects.filter(pk=verein.pk).update(name="Anfang", name_key="anfang")
     fulltext.reindex(Organisation, [verein.pk])
     assert sort_keys(Organisation) == {verein.pk: "anfang"}
-    # People registered no order: their searches keep the model's.
     person = PersonFactory(name="Abebe Kebede", municipality=bonn)
-    assert sort_keys(Person) == {person.pk: ""}
+    assert sort_keys(Person) == {person.pk: "Abebe Kebede"}
 
 
 def test_the_migration_fills_the_sort_keys_of_existing_documents(compounds):
@@ -934,3 +933,41 @@ def test_an_organisation_search_on_postgresql_sorts_by_the_documents(
         ranks = [obj.search_rank for obj in found]
         assert found == sorted(found, key=lambda obj: (-obj.search_rank, obj.name_key, obj.pk))
         assert ranks == sorted(ranks, reverse=True)
+
+
+def test_a_person_search_is_in_the_models_order_on_both_databases(bonn):
+    for name in ("Vera Zander", "Vera Adler", "Veronika Adler", "Anna Vera", "Vera Adler"):
+        PersonFactory(name=name, municipality=bonn)
+    searched = Person.objects.search("vera")
+    found = list(searched)
+    assert found == sorted(found, key=lambda person: (-person.search_rank, person.name, person.pk))
+    assert [person.name for person in found] == [
+        "Anna Vera",
+        "Vera Adler",
+        "Vera Adler",
+        "Vera Zander",
+    ]
+    assert fulltext.head(searched, 2) == found[:2]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+@pytest.mark.parametrize("model", [Organisation, Person])
+def test_a_first_page_on_postgresql_can_walk_the_documents_in_order(compounds, bonn, model):
+    """The index of the documents' order (migration 0010): a first page of names found by a
+    common prefix walks it, testing each document, and looks up the page's objects alone,
+    instead of walking the model's order and looking up each object's document."""
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    PersonFactory(name="Vera Kreis", municipality=bonn)
+    searched = model.objects.search("ver", (fulltext.NAME,)).values_list("pk", flat=True)
+    with CaptureQueriesContext(connection) as queries:
+        fulltext.head(searched, 1)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # What the planner does where a prefix is in many names: sorting them all costs more.
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    assert " using bruecken_searchdocument_order on " in plan, plan
