@@ -29,7 +29,8 @@ Keys: a document's id is its object's id in the number range of its kind (`docum
 that on SQLite the FTS5 tables' row ids name the objects themselves: a search joins them to the
 model's table without reading the documents (a lookup each, most of a big search's time). On
 PostgreSQL, the documents of a model registered with an `order` keep its sort key: a search in
-the model's order sorts the documents found and looks up a page's objects alone.
+the model's order sorts the documents found (or walks them in that order, bruecken/migrations/
+0010) and looks up a page's objects alone.
 
 Changes reach the index on their own: saves, deletions and many-to-many changes of registered
 models queue their objects, which are indexed on commit, and before any search on the same
@@ -558,9 +559,10 @@ def search(queryset, text, columns=COLUMNS):
 def _sorted_by_documents(label, ordering):
     """Whether a search of `label` in `ordering` may order by the documents' sort keys instead:
     on PostgreSQL, where the model is ordered by its registered `order` field (then by id).
-    There the best documents are sorted before any object is read, and only those of the page
-    are looked up, where sorting by the model's column looked up every object found first
-    (3,775 of them for "jugendaustausch"), or walked the model's order testing each document.
+    There the documents found are sorted (or walked in that order) before any object is read,
+    and only those of the page are looked up, where sorting by the model's column looked up
+    every object found first (3,775 for "jugendaustausch"), or walked the model's order and
+    looked up each object's document (3,752 for "tesfaye").
     SQLite joins its index tables to the model without reading any document, and keeps the
     model's order."""
     order = REGISTRY[label].order
