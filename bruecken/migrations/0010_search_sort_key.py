@@ -4,7 +4,7 @@
 # page's objects (`fulltext._sorted_by_documents`). A plain column with a default on both
 # databases: Django's AddField on SQLite would copy the table anew, without the triggers that
 # keep its FTS5 tables (0002, 0007). The index of that order on PostgreSQL only, where searches
-# use it (SQLite's join its index tables to the model's table).
+# use it (SQLite's searches join their index tables to the model's table).
 
 import importlib
 
