@@ -29,8 +29,8 @@ Keys: a document's id is its object's id in the number range of its kind (`docum
 that on SQLite the FTS5 tables' row ids name the objects themselves: a search joins them to the
 model's table without reading the documents (a lookup each, most of a big search's time). On
 PostgreSQL, the documents of a model registered with an `order` keep its sort key: a search in
-the model's order sorts the documents found (or walks them in that order, bruecken/migrations/
-0010) and looks up a page's objects alone.
+the model's order sorts the documents found (or walks them in that order: migration 0010) and
+looks up a page's objects alone.
 
 Changes reach the index on their own: saves, deletions and many-to-many changes of registered
 models queue their objects, which are indexed on commit, and before any search on the same
