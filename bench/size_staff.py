@@ -21,10 +21,11 @@ PICKER_TARGET_MS = 30
 FORM_TARGET_MS = 150
 FORM_TARGET_KB = 100
 PICKER_LIMIT = 20
-# Three letters typed, as a user starts; the second word a full name part.
+# Three letters typed, as a user starts; a full name part; for people also the start of common
+# first names ("mar"), whose matches lie together in the name order, not spread over it.
 PICKER_TERMS = {
     "organisations": ["äth", "kam", "wel", "verein"],
-    "people": ["men", "tra", "ngu", "mensah"],
+    "people": ["men", "tra", "ngu", "mensah", "mar"],
 }
 # A <select> with more options than this is what the picker replaces (issue #16: none above 100).
 SELECT_LIMIT = 100

@@ -439,13 +439,15 @@ def test_head_reads_the_prefix_tier_alone_when_it_has_enough(compounds, django_a
         found = fulltext.head(searched, 3)
     assert found == list(searched[:3])
     assert set(names(found)) < prefixes
-    # One more than the names hold: the documents with the word anywhere next.
-    with django_assert_num_queries(2):
+    # One more than the names hold: the documents with the word anywhere next (on PostgreSQL
+    # after the names' tier in order, walked, then sorted: `_first_in_order`).
+    walked_again = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(2 + walked_again):
         found = fulltext.head(searched, 5)
     assert found == list(searched[:5])
     assert set(names(found)) == {*prefixes, "Ccc Kreis"}
     # More than those: the whole search, inner parts after the prefixes.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3 + walked_again):
         found = names(fulltext.head(searched, 7))
     assert set(found[:5]) == {*prefixes, "Ccc Kreis"}
     assert sorted(found[5:]) == ["Aaa Sportverein", "Frauenverein"]
@@ -952,24 +954,53 @@ def test_a_person_search_is_in_the_models_order_on_both_databases(bonn):
     assert fulltext.head(searched, 2) == found[:2]
 
 
+@pytest.mark.parametrize("walk", [1, 2, 3, 5, 8, 100])
+def test_head_is_the_first_rows_whatever_part_of_the_order_it_walks(
+    compounds, bonn, monkeypatch, walk
+):
+    monkeypatch.setattr(fulltext, "ORDER_WALK", walk)
+    for name in ("Vera Zander", "Anna Vera", "Vera Adler", "Vera Adler", "Bert Vermeer"):
+        PersonFactory(name=name, municipality=bonn)
+    for model, text in ((Organisation, "verein"), (Organisation, "ver"), (Person, "ver")):
+        for columns in (fulltext.COLUMNS, (fulltext.NAME,)):
+            searched = model.objects.search(text, columns)
+            for count in range(9):
+                found = fulltext.head(searched, count)
+                assert found == list(searched[:count]), (model, text, columns, count)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
 @pytest.mark.parametrize("model", [Organisation, Person])
-def test_a_first_page_on_postgresql_can_walk_the_documents_in_order(compounds, bonn, model):
-    """The index of the documents' order (migration 0010): a first page of names found by a
-    common prefix walks it, testing each document, and looks up the page's objects alone,
-    instead of walking the model's order and looking up each object's document."""
+def test_a_first_page_on_postgresql_walks_a_bounded_part_of_the_order(
+    compounds, bonn, model, monkeypatch
+):
+    """A first page in the documents' order walks at most ORDER_WALK documents of it through
+    the order's index (migration 0010), testing each; where those hold too few, it sorts all
+    that its tier finds, by an expression of the order no index holds: never walking on."""
     from django.db import transaction
     from django.test.utils import CaptureQueriesContext
 
     PersonFactory(name="Vera Kreis", municipality=bonn)
+    PersonFactory(name="Anna Kreis", municipality=bonn)
     searched = model.objects.search("ver", (fulltext.NAME,)).values_list("pk", flat=True)
+    # The first documents of the order hold no name that begins with "ver".
+    monkeypatch.setattr(fulltext, "ORDER_WALK", 1)
     with CaptureQueriesContext(connection) as queries:
-        fulltext.head(searched, 1)
+        assert fulltext.head(searched, 1) == list(searched[:1])
+    tiers = [query["sql"] for query in queries.captured_queries]
+    walked = [sql for sql in tiers if " AS walked " in sql]
+    assert len(walked) == 1
+    assert "sort_key || ''" in tiers[tiers.index(walked[0]) + 1]
     with transaction.atomic(), connection.cursor() as cursor:
         # What the planner does where a prefix is in many names: sorting them all costs more.
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        cursor.execute("EXPLAIN " + walked[0])
         plan = "\n".join(row[0] for row in cursor.fetchall())
         transaction.set_rollback(True)
     assert " using bruecken_searchdocument_order on " in plan, plan
+    # Enough within the walk: nothing else.
+    monkeypatch.setattr(fulltext, "ORDER_WALK", 100)
+    with CaptureQueriesContext(connection) as queries:
+        assert fulltext.head(searched, 1) == list(searched[:1])
+    assert not any("sort_key || ''" in query["sql"] for query in queries.captured_queries)
