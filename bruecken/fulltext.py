@@ -645,7 +645,7 @@ def _first_in_order(tier, count, label):
     page within the first thousand people). Only where those hold fewer than `count`, from all
     that the tier finds, sorted, never walked: PostgreSQL takes matches to be spread evenly, and
     walked to the middle of 229,110 people for "mar" (the Marias and Markuses, 200 ms) where
-    sorting the tier's 8,599 matches takes 30. The rows are those of the whole order either way:
+    sorting the tier's 8,599 matches takes 30 ms. The rows are those of the whole order either way:
     the first walked are before all the others."""
     # The last of the first ORDER_WALK documents (of all of them in a smaller kind).
     bound = (
