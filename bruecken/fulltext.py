@@ -59,8 +59,10 @@ DOCUMENT_TABLE = "bruecken_searchdocument"
 FTS_TABLE = "bruecken_searchdocument_fts"
 # The id of the object found where the documents table is the index (PostgreSQL): SQL, params.
 DOCUMENT_KEY = (f"{DOCUMENT_TABLE}.object_id", [])
-# The column of a document's place in its model's order (`register(order=…)`).
+# The column of a document's place in its model's order (`register(order=…)`), and the name a
+# search in that order selects it as, to order by.
 SORT_KEY = "sort_key"
+SEARCH_KEY = "search_key"
 # The word-part table on SQLite: the endings of words, to find words inside others
 # (`word_parts`, bruecken/migrations/0007).
 PARTS_TABLE = "bruecken_searchdocument_parts"
@@ -541,8 +543,8 @@ def search(queryset, text, columns=COLUMNS):
     ordering = list(queryset.query.order_by or model._meta.ordering or ["pk"])
     built = sql(terms, columns, label)
     if _sorted_by_documents(label, ordering):
-        built["select"] = {**built["select"], "search_key": f"{DOCUMENT_TABLE}.{SORT_KEY}"}
-        ordering = ["search_key", "pk"]
+        built["select"] = {**built["select"], SEARCH_KEY: f"{DOCUMENT_TABLE}.{SORT_KEY}"}
+        ordering = [SEARCH_KEY, "pk"]
     searched, joined = _joined(queryset, built)
     # The conditions and table this search added: what `count()` and `head()` recognise.
     added = Added(searched.query.where.children[-2], joined, searched.query.extra_tables[-1:])
@@ -624,7 +626,7 @@ def head(queryset, count):
             narrowed = _tier(queryset, added, tier)
             if narrowed is None:
                 break
-            if tier.ranked_alike and _is_sorted_by_documents(narrowed):
+            if tier.ranked_alike and _in_documents_order(narrowed):
                 rows = _first_in_order(narrowed, count, queryset.model._meta.label_lower)
             else:
                 rows = list(narrowed[:count])
@@ -659,13 +661,14 @@ def _first_in_order(tier, count, label):
     if len(walked) >= count:
         return walked
     # The same order as an expression no index holds.
-    not_walked = tier.extra(select={"search_key": f"{DOCUMENT_TABLE}.{SORT_KEY} || ''"})  # noqa: S610
+    not_walked = tier.extra(select={SEARCH_KEY: f"{DOCUMENT_TABLE}.{SORT_KEY} || ''"})  # noqa: S610
     return list(not_walked[:count])
 
 
-def _is_sorted_by_documents(queryset):
+def _in_documents_order(queryset):
+    """Whether `queryset` is a search that `_sorted_by_documents` ordered by the sort keys."""
     # `query.extra`, not `extra_select`: that leaves out what values() does not ask for.
-    return "search_key" in queryset.query.extra
+    return SEARCH_KEY in queryset.query.extra
 
 
 def _tier(queryset, added, tier):

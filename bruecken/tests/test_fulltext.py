@@ -728,6 +728,19 @@ def test_a_search_on_sqlite_reads_no_document(compounds):
             assert not any("INDEX 0:=" in step for step in plan), plan
 
 
+class Editor:
+    """What the data migrations use of a schema editor, on the tests' connection."""
+
+    connection = connection
+
+    def quote_name(self, name):
+        return connection.ops.quote_name(name)
+
+    def execute(self, sql, params=None):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
 def test_the_migration_moves_documents_to_their_keys(verein):
     """0007 on documents numbered one after the other (as before it): keyed, still found, in
     both index tables."""
@@ -742,14 +755,6 @@ def test_the_migration_moves_documents_to_their_keys(verein):
         cursor.execute(f"UPDATE {fulltext.DOCUMENT_TABLE} SET id = 7")  # noqa: S608
     assert SearchDocument.objects.get().pk == 7
     migration = importlib.import_module("bruecken.migrations.0007_search_keys_and_word_endings")
-
-    class Editor:
-        def __init__(self):
-            self.connection = connection
-
-        def execute(self, sql):
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
 
     migration.rekey(apps, Editor())
     assert SearchDocument.objects.get().pk == fulltext.document_key(
@@ -884,14 +889,6 @@ def test_the_migration_fills_the_sort_keys_of_existing_documents(compounds):
     assert len(expected) == 9
     SearchDocument.objects.update(sort_key="")
     migration = importlib.import_module("bruecken.migrations.0010_search_sort_key")
-
-    class Editor:
-        def quote_name(self, name):
-            return connection.ops.quote_name(name)
-
-        def execute(self, sql, params):
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
 
     migration.fill(apps, Editor())
     assert sort_keys(Organisation) == expected
