@@ -70,6 +70,11 @@ def test_office_adds_a_membership_with_the_keyboard(page, live_server, demo, log
     page.keyboard.type("Kassenwart")
     page.locator("main form button[type=submit]").focus()
     page.keyboard.press("Enter")
+    # The sent form lands on the organisation's page; reading the database before then races
+    # the request.
+    expect(page).to_have_url(
+        url(live_server, language, "actors:organisation_detail", organisation.pk)
+    )
     expect(page.locator(".error-summary")).to_have_count(0)
     membership = Membership.objects.get(organisation=organisation, person=person)
     assert membership.role == "Kassenwart"
