@@ -605,11 +605,16 @@ class Tier:
     """The documents of a search that rank above all others, as a search of their own (`sql()`
     form: an index table, the conditions, the key); `rank` is their search_rank, cheaper to
     work out within the tier; `ranked_alike`: whether all its documents have that rank (the
-    tier is then in the queryset's order alone)."""
+    tier is then in the queryset's order alone). `rest`: where all the search's other
+    documents rank alike too, a Tier of those; `whole`: the tier is the whole search;
+    `in_names`: the tier asks the names' vector alone, which the order's index holds."""
 
     search: dict
     rank: tuple
     ranked_alike: bool = False
+    rest: "Tier | None" = None
+    whole: bool = False
+    in_names: bool = False
 
 
 def head(queryset, count):
@@ -623,46 +628,84 @@ def head(queryset, count):
     if len(tiers) == 1 and tuple(queryset.query.order_by[:1]) == (RANKED,):
         added, best = tiers[0]
         for tier in best:
-            narrowed = _tier(queryset, added, tier)
-            if narrowed is None:
+            rows = _tier_rows(queryset, added, tier, count)
+            if rows is None:
                 break
-            if tier.ranked_alike and _in_documents_order(narrowed):
-                rows = _first_in_order(narrowed, count, queryset.model._meta.label_lower)
-            else:
-                rows = list(narrowed[:count])
-            if len(rows) >= count:
+            if len(rows) >= count or tier.whole:
                 return rows
+            if tier.rest:
+                # All of the tier, fewer than `count`, rank above all of the rest.
+                return rows + _tier_rows(queryset, added, tier.rest, count - len(rows))
     return list(queryset[:count])
 
 
+def _tier_rows(queryset, added, tier, count):
+    """The first `count` rows of `queryset` among the documents of `tier` (None where the tier
+    cannot narrow it, `_tier`)."""
+    narrowed = _tier(queryset, added, tier)
+    if narrowed is None:
+        return None
+    if tier.ranked_alike and _in_documents_order(narrowed):
+        return _first_in_order(narrowed, count, tier)
+    return list(narrowed[:count])
+
+
 # How many of a kind's documents in their order a first page walks through on PostgreSQL,
-# before it sorts all that its tier finds instead (`_first_in_order`).
+# before it sorts all that its tier finds instead (`_first_in_order`). Reading each document:
+# ORDER_WALK, where the tier holds at least FEW_TO_SORT documents. For a tier in the names
+# alone, from the order's index, which holds their vector (0010): NAMES_WALK, which costs less
+# there than ORDER_WALK documents (7 against 10 ms).
 ORDER_WALK = 5_000
+NAMES_WALK = 10_000
+FEW_TO_SORT = 1_000
+# The same order as an expression that no index holds, and that reads the document: the order's
+# index holds the names' vector (0010), and the planner would walk all of it instead of sorting
+# the tier's matches.
+NOT_WALKED_KEY = f"{DOCUMENT_TABLE}.{SORT_KEY} || left({DOCUMENT_TABLE}.{NAME}, 0)"
 
 
-def _first_in_order(tier, count, label):
-    """`list(tier[:count])` for a tier in the documents' order (`_sorted_by_documents`, all of
-    one rank), on PostgreSQL. First among the first ORDER_WALK documents of the order, walking
-    its index: enough for most words, whose matches are spread over the order ("mensah" has its
-    page within the first thousand people). Only where those hold fewer than `count`, from all
-    that the tier finds, sorted, never walked: PostgreSQL takes matches to be spread evenly, and
-    walked to the middle of 229,110 people for "mar" (the Marias and Markuses, 200 ms) where
-    sorting the tier's 8,599 matches takes 30 ms. The rows are those of the whole order either way:
+def _first_in_order(queryset, count, tier):
+    """`list(queryset[:count])` for a tier in the documents' order (`_sorted_by_documents`, all of
+    one rank), on PostgreSQL: the first of the order walked through its index, testing each
+    document, as far as that is cheap; else all that the tier finds, sorted. PostgreSQL takes
+    matches to be spread evenly over the order, and walked to the middle of 229,110 people for
+    "mar" (the Marias and Markuses: 200 ms, where sorting the tier's 8,599 takes 30 ms). A walk
+    of the names tests each from the index (NAMES_WALK); one of other text reads each document
+    (ORDER_WALK), and only where the GIN index finds many: fewer are sorted at once, cheaper
+    than a walk that finds too few of them. The rows are those of the whole order either way:
     the first walked are before all the others."""
-    # The last of the first ORDER_WALK documents (of all of them in a smaller kind).
+    if tier.in_names:
+        walked = _walked(queryset, count, NAMES_WALK)
+    elif _documents_at_most(tier.search, FEW_TO_SORT) == FEW_TO_SORT:
+        walked = _walked(queryset, count, ORDER_WALK)
+    else:
+        walked = []
+    if len(walked) >= count:
+        return walked
+    return list(queryset.extra(select={SEARCH_KEY: NOT_WALKED_KEY})[:count])  # noqa: S610
+
+
+def _walked(queryset, count, walk):
+    """The first `count` rows of `queryset` among the first `walk` documents of its kind in their
+    order (all of them in a smaller kind)."""
+    # The last of those documents.
     bound = (
         f"({DOCUMENT_TABLE}.{SORT_KEY}, {DOCUMENT_TABLE}.object_id) <= "  # noqa: S608 - names
         f"(SELECT walked.{SORT_KEY}, walked.object_id FROM (SELECT {SORT_KEY}, object_id "
         f"FROM {DOCUMENT_TABLE} WHERE kind = %s ORDER BY {SORT_KEY}, object_id LIMIT %s) "
         f"AS walked ORDER BY walked.{SORT_KEY} DESC, walked.object_id DESC LIMIT 1)"
     )
-    walked = tier.extra(where=[bound], params=[label, ORDER_WALK])  # noqa: S610 - our names
-    walked = list(walked[:count])
-    if len(walked) >= count:
-        return walked
-    # The same order as an expression no index holds.
-    not_walked = tier.extra(select={SEARCH_KEY: f"{DOCUMENT_TABLE}.{SORT_KEY} || ''"})  # noqa: S610
-    return list(not_walked[:count])
+    label = queryset.model._meta.label_lower
+    return list(queryset.extra(where=[bound], params=[label, walk])[:count])  # noqa: S610
+
+
+def _documents_at_most(search, most):
+    """How many documents the search `search` (`sql()` form) finds, up to `most`: from its GIN
+    indexes, a bitmap, and at most `most` documents read."""
+    tables = ", ".join(search["tables"])
+    where = " AND ".join(search["where"])
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {tables} WHERE {where} LIMIT %s) AS found"  # noqa: S608
+    return _count_through_indexes(sql, [*search["params"], most])
 
 
 def _in_documents_order(queryset):
@@ -714,23 +757,34 @@ def index_count(queryset):
         return cursor.fetchone()[0]
 
 
+# What a count through the GIN indexes turns off: any scan but their bitmaps.
+NOT_BITMAPS = ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
+
+
 def _count_through_indexes(sql, params):
-    """The count `sql` on PostgreSQL, which overestimates what a prefix finds (a German stem and
-    the word as written are both in the vector: a document counts twice) and then reads the
-    whole table instead of the GIN indexes: 101 ms instead of 8 for "dolmetschen" among 229,110
-    people. Through the indexes it is never much slower."""
+    """The count `sql` on PostgreSQL, from the GIN indexes' bitmaps. PostgreSQL overestimates
+    what a prefix finds (a German stem and the word as written are both in the vector: a
+    document counts twice) and then reads the whole table instead: 101 ms instead of 8 for
+    "dolmetschen" among 229,110 people; counting up to a LIMIT, it would walk an index of
+    another order to its end for a word few documents hold. Through the bitmaps it is never
+    much slower."""
     # A local setting lasts to the end of the outermost transaction: within another one, it is
     # set back by hand.
     within_another = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+            "SELECT "
+            + ", ".join("current_setting(%s), set_config(%s, 'off', true)" for _ in NOT_BITMAPS),
+            [value for name in NOT_BITMAPS for value in (name, name)],
         )
-        before = cursor.fetchone()[0]
+        before = cursor.fetchone()[::2]
         cursor.execute(sql, params)
         count = cursor.fetchone()[0]
         if within_another:
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+            cursor.execute(
+                "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in NOT_BITMAPS),
+                [value for pair in zip(NOT_BITMAPS, before, strict=True) for value in pair],
+            )
         return count
 
 
@@ -759,24 +813,51 @@ class Paginator(paginator.Paginator):
 
 
 def _best_tiers(terms, columns, label):
-    """The tiers of a search with word parts, best first (`Tier`); none without word parts (the
-    search is the best tier already): every word a prefix in the name (every bonus of
-    `_rank_parts`), then in any of `columns` (the first); from the word index alone."""
+    """The tiers of a search with word parts, best first (`Tier`): every word a prefix in the
+    name (every bonus of `_rank_parts`), then in any of `columns` (the first); from the word
+    index alone. Without word parts, none (the search is the best tier already), but in the
+    names alone: the search itself, all of one rank."""
+    names_only = tuple(columns) == (NAME,)
     if not any(_is_part(forms) for forms in terms):
+        # In the names alone (the pickers) every document found ranks alike: one tier, which
+        # the documents' order answers. Elsewhere the search is its best tier already.
+        if names_only:
+            search = _prefix_search(terms, columns, label)
+            return (Tier(search, ALIKE, ranked_alike=True, whole=True, in_names=True),)
         return ()
     outer = DOCUMENT_TABLE if connection.vendor == "postgresql" else FTS_TABLE
     parts = _rank_parts(terms, columns, label, outer)
     # The name's own tier only where the rank tells the name apart (NAME among other columns).
     levels = [(len(parts), (NAME,))] if len(parts) > 1 else []
     levels.append((1, columns))
+    rest = None
+    if names_only and connection.vendor == "postgresql":
+        # The names found by word parts alone all rank 0: in the documents' order, as the
+        # tier above them. Only PostgreSQL orders by the documents (`_sorted_by_documents`).
+        rest = Tier(_found_by_parts_alone(terms, columns, label), _constant_rank(0), True)
     return tuple(
         Tier(
             _prefix_search(terms, tier_columns, label),
             _bonus_rank(parts, known),
             ranked_alike=known == len(parts),
+            rest=rest if known == len(parts) else None,
+            in_names=tuple(tier_columns) == (NAME,),
         )
         for known, tier_columns in levels
     )
+
+
+def _found_by_parts_alone(terms, columns, label):
+    """The documents of a PostgreSQL search (`sql()` form, without its rank) where some word is
+    found only inside another word of `columns`, not as a prefix of every word."""
+    found = _postgresql(terms, columns, label)
+    prefixes, params = _tsmatch(terms, columns)
+    return {
+        "tables": found["tables"],
+        "where": [*found["where"], f"NOT ({prefixes})"],
+        "params": [*found["params"], *params],
+        "key": found["key"],
+    }
 
 
 def _prefix_search(terms, columns, label):
@@ -824,6 +905,8 @@ def _postgresql(terms, columns, label):
     by ts_rank. With long words: each also as the prefix of an ending of a word in the
     word-part vector (anywhere in a word); ranked in tiers (`_rank_parts`), as on SQLite."""
     if not any(_is_part(forms) for forms in terms):
+        if tuple(columns) == (NAME,):
+            return {**_prefix_search(terms, columns, label), **_select_rank(ALIKE)}
         vector, query, query_params = _tsquery(terms, columns)
         return {
             **_prefix_search(terms, columns, label),
@@ -875,6 +958,8 @@ def _sqlite(terms, columns, label):
     (`_rank_parts`). The table the query reads first is joined to the model by its row ids, the
     documents' keys (`document_key`): no document is read."""
     if not any(_is_part(forms) for forms in terms):
+        if tuple(columns) == (NAME,):
+            return {**_prefix_search(terms, columns, label), **_select_rank(ALIKE)}
         return {
             **_prefix_search(terms, columns, label),
             # bm25 is lower for better matches; negated, the rank means the same on both.
@@ -976,15 +1061,31 @@ def _rank_parts(terms, columns, label, outer):
 def _bonus_rank(parts, known=0):
     """The rank as SQL and params: the sum of the bonuses of the parts that hold. The first
     `known` parts hold for every row asked (a tier of `head()`): their sum, not looked up."""
+    if known == len(parts):
+        return _constant_rank(sum(bonus for _condition, _params, bonus in parts))
     rank = [str(sum(bonus for _condition, _params, bonus in parts[:known]))] if known else []
     params = []
     for condition, condition_params, bonus in parts[known:]:
         rank.append(f"CASE WHEN {condition} THEN {bonus} ELSE 0 END")
         params.extend(condition_params)
-    if len(rank) == 1 and known:
-        # An integer alone in ORDER BY would name a column of the result.
-        rank.append("0")
     return " + ".join(rank), params
+
+
+def _constant_rank(value):
+    """The same rank for every row: SQL, params. An integer alone in ORDER BY would name a
+    column of the result."""
+    return f"{int(value)} + 0", []
+
+
+def _select_rank(rank):
+    sql, params = rank
+    return {"select": {"search_rank": sql}, "select_params": params}
+
+
+# The rank of a search in the names by words shorter than PART_LENGTH: every name found holds
+# each word as a prefix, and they are listed in the model's order (as `_best_tiers`' best tier
+# of longer words: "ma" and "mar" find names in the same order).
+ALIKE = _constant_rank(PREFIX_BONUS)
 
 
 class Searchable:

@@ -4,7 +4,8 @@
 # page's objects (`fulltext._sorted_by_documents`). A plain column with a default on both
 # databases: Django's AddField on SQLite would copy the table anew, without the triggers that
 # keep its FTS5 tables (0002, 0007). The index of that order on PostgreSQL only, where searches
-# use it (SQLite's searches join their index tables to the model's table).
+# use it (SQLite's searches join their index tables to the model's table). It holds the names'
+# vector too: a search in the names (the pickers) walks the order without reading a document.
 
 import importlib
 
@@ -58,7 +59,12 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.RunPython(
-            _run([f"CREATE INDEX {ORDER_INDEX} ON {TABLE} (kind, sort_key, object_id)"]),
+            _run(
+                [
+                    f"CREATE INDEX {ORDER_INDEX} ON {TABLE} (kind, sort_key, object_id) "
+                    "INCLUDE (name_vector)"
+                ]
+            ),
             _run([f"DROP INDEX IF EXISTS {ORDER_INDEX}"]),
         ),
     ]

@@ -951,19 +951,98 @@ def test_a_person_search_is_in_the_models_order_on_both_databases(bonn):
     assert fulltext.head(searched, 2) == found[:2]
 
 
+@pytest.mark.parametrize("few_to_sort", [1, 1000])
 @pytest.mark.parametrize("walk", [1, 2, 3, 5, 8, 100])
 def test_head_is_the_first_rows_whatever_part_of_the_order_it_walks(
-    compounds, bonn, monkeypatch, walk
+    compounds, bonn, bonn_coordinator, monkeypatch, walk, few_to_sort
 ):
     monkeypatch.setattr(fulltext, "ORDER_WALK", walk)
+    monkeypatch.setattr(fulltext, "NAMES_WALK", walk)
+    monkeypatch.setattr(fulltext, "FEW_TO_SORT", few_to_sort)
     for name in ("Vera Zander", "Anna Vera", "Vera Adler", "Vera Adler", "Bert Vermeer"):
         PersonFactory(name=name, municipality=bonn)
-    for model, text in ((Organisation, "verein"), (Organisation, "ver"), (Person, "ver")):
+    searches = [(Organisation, "verein"), (Organisation, "ver"), (Organisation, "ve")]
+    searches += [(Person, "ver"), (Person, "ve"), (Person, "erm")]
+    for model, text in searches:
         for columns in (fulltext.COLUMNS, (fulltext.NAME,)):
             searched = model.objects.search(text, columns)
             for count in range(9):
                 found = fulltext.head(searched, count)
                 assert found == list(searched[:count]), (model, text, columns, count)
+        seen = model.objects.visible_to(bonn_coordinator).search(text, (fulltext.NAME,))
+        assert fulltext.head(seen, 4) == list(seen[:4]), (model, text)
+
+
+def test_short_words_in_the_names_find_them_in_the_models_order(compounds, bonn):
+    """Words shorter than PART_LENGTH, in the names alone (the pickers): every name found holds
+    each as a prefix, and they come in the model's order, as the prefixes of longer words do,
+    not first those that hold the word most often (ts_rank); the same on both databases."""
+    OrganisationFactory(name="Vorstand Ve Ve", municipality=bonn)
+    prefixed = ["Verein der Freunde", "Verein Ost", "Verein West", "Vereinigte Chöre"]
+    assert names(Organisation.objects.search("ve", (fulltext.NAME,))) == [
+        *prefixed,
+        "Vorstand Ve Ve",
+    ]
+    assert names(Organisation.objects.search("ver", (fulltext.NAME,))) == [
+        *prefixed,
+        "Aaa Sportverein",
+        "Frauenverein",
+        "Kulturverein",
+    ]
+    PersonFactory(name="Vera Zander", municipality=bonn)
+    PersonFactory(name="Zoe Ve Vera", municipality=bonn)
+    assert names(Person.objects.search("ve", (fulltext.NAME,))) == ["Vera Zander", "Zoe Ve Vera"]
+
+
+def test_a_short_word_in_the_names_is_answered_by_one_tier(compounds, django_assert_num_queries):
+    searched = Organisation.objects.search("ve", (fulltext.NAME,))
+    # Fewer than asked: the tier is the whole search, not asked again.
+    walks = 2 if connection.vendor == "postgresql" else 1
+    with django_assert_num_queries(walks):
+        found = fulltext.head(searched, 10)
+    assert found == list(searched)
+    assert len(found) == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL orders by documents")
+@pytest.mark.parametrize("few_to_sort", [1, 1000])
+def test_names_found_inside_words_follow_the_prefixes_in_order(compounds, monkeypatch, few_to_sort):
+    """In the names alone, on PostgreSQL: where fewer names begin with the word than asked,
+    the rest are those that hold it inside a word, in the documents' order too, not the whole
+    search ranked and sorted; walked only where the GIN index finds FEW_TO_SORT or more."""
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(fulltext, "FEW_TO_SORT", few_to_sort)
+    searched = Organisation.objects.search("verein", (fulltext.NAME,))
+    with CaptureQueriesContext(connection) as queries:
+        found = fulltext.head(searched, 6)
+    assert found == list(searched[:6])
+    rest = [query["sql"] for query in queries.captured_queries if "(0 + 0)" in query["sql"]]
+    assert [" AS walked " in sql for sql in rest] == ([True] if few_to_sort == 1 else [False])
+    assert names(found) == [
+        "Verein der Freunde",
+        "Verein Ost",
+        "Verein West",
+        "Vereinigte Chöre",
+        "Aaa Sportverein",
+        "Frauenverein",
+    ]
+    asked = [query["sql"] for query in queries.captured_queries]
+    assert not any("CASE WHEN" in sql for sql in asked), asked
+    assert any("NOT (" in sql for sql in asked), asked
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+@pytest.mark.django_db
+def test_the_order_index_holds_the_names_vector():
+    """A walk of the order for a search in the names (the pickers) tests each document from
+    the index alone (migration 0010), without reading the documents."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'bruecken_searchdocument_order'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "(kind, sort_key, object_id) INCLUDE (name_vector)" in definition
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
@@ -971,7 +1050,7 @@ def test_head_is_the_first_rows_whatever_part_of_the_order_it_walks(
 def test_a_first_page_on_postgresql_walks_a_bounded_part_of_the_order(
     compounds, bonn, model, monkeypatch
 ):
-    """A first page in the documents' order walks at most ORDER_WALK documents of it through
+    """A first page in the documents' order walks at most NAMES_WALK documents of it through
     the order's index (migration 0010), testing each; where those hold too few, it sorts all
     that its tier finds, by an expression of the order no index holds: never walking on."""
     from django.db import transaction
@@ -981,13 +1060,13 @@ def test_a_first_page_on_postgresql_walks_a_bounded_part_of_the_order(
     PersonFactory(name="Anna Kreis", municipality=bonn)
     searched = model.objects.search("ver", (fulltext.NAME,)).values_list("pk", flat=True)
     # The first documents of the order hold no name that begins with "ver".
-    monkeypatch.setattr(fulltext, "ORDER_WALK", 1)
+    monkeypatch.setattr(fulltext, "NAMES_WALK", 1)
     with CaptureQueriesContext(connection) as queries:
         assert fulltext.head(searched, 1) == list(searched[:1])
     tiers = [query["sql"] for query in queries.captured_queries]
     walked = [sql for sql in tiers if " AS walked " in sql]
     assert len(walked) == 1
-    assert "sort_key || ''" in tiers[tiers.index(walked[0]) + 1]
+    assert fulltext.NOT_WALKED_KEY in tiers[tiers.index(walked[0]) + 1]
     with transaction.atomic(), connection.cursor() as cursor:
         # What the planner does where a prefix is in many names: sorting them all costs more.
         cursor.execute("SET LOCAL enable_sort = off")
@@ -997,7 +1076,7 @@ def test_a_first_page_on_postgresql_walks_a_bounded_part_of_the_order(
         transaction.set_rollback(True)
     assert " using bruecken_searchdocument_order on " in plan, plan
     # Enough within the walk: nothing else.
-    monkeypatch.setattr(fulltext, "ORDER_WALK", 100)
+    monkeypatch.setattr(fulltext, "NAMES_WALK", 100)
     with CaptureQueriesContext(connection) as queries:
         assert fulltext.head(searched, 1) == list(searched[:1])
-    assert not any("sort_key || ''" in query["sql"] for query in queries.captured_queries)
+    assert not any(fulltext.NOT_WALKED_KEY in query["sql"] for query in queries.captured_queries)
