@@ -995,8 +995,9 @@ def test_short_words_in_the_names_find_them_in_the_models_order(compounds, bonn)
 
 
 def test_a_short_word_in_the_names_is_answered_by_one_tier(compounds, django_assert_num_queries):
+    """Fewer names than asked: the tier is the whole search, not asked again (on PostgreSQL a
+    walk of the order, then the tier sorted)."""
     searched = Organisation.objects.search("ve", (fulltext.NAME,))
-    # Fewer than asked: the tier is the whole search, not asked again.
     walks = 2 if connection.vendor == "postgresql" else 1
     with django_assert_num_queries(walks):
         found = fulltext.head(searched, 10)
