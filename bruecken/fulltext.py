@@ -1020,8 +1020,9 @@ def _rank_parts(terms, columns, label, outer):
     """The rank of a search with word parts, as (condition, params, bonus) from the weightiest:
     every word a whole word or prefix (anywhere in `columns`), before words found only inside
     others; within each the name before the rest. Each part implies those before it on the rows
-    of the next tier of `_best_tiers` (a prefix in the name is in the name). `outer`: the index
-    table the query reads first."""
+    of the next tier of `_best_tiers` (a prefix in the name counts as inside it: a tier of
+    `head()` ranks all its rows alike only so). `outer`: the index table the query reads
+    first."""
     postgresql = connection.vendor == "postgresql"
     if postgresql and tuple(columns) == (NAME,):
         # The names' vector is small: read on each row found.
@@ -1054,7 +1055,12 @@ def _rank_parts(terms, columns, label, outer):
             in_name = _matching(FTS_TABLE, _fts5_query(terms, (NAME,)), label, outer)
             inside_name = _matching(PARTS_TABLE, _fts5_query(inside, (NAME,)), label, outer)
         parts.append((*in_name, PREFIX_BONUS // 10))
-        parts.append((*inside_name, PREFIX_BONUS // 100))
+        # Anywhere in the name: a prefix of a word in it too, which on PostgreSQL may be the
+        # German stem's ("Äthiopien" finds "Äthiopischer"), no part of the text.
+        in_name_sql, in_name_params = in_name
+        inside_sql, inside_params = inside_name
+        anywhere_in_name = f"({in_name_sql} OR {inside_sql})", [*in_name_params, *inside_params]
+        parts.append((*anywhere_in_name, PREFIX_BONUS // 100))
     return parts
 
 

@@ -973,6 +973,25 @@ def test_head_is_the_first_rows_whatever_part_of_the_order_it_walks(
         assert fulltext.head(seen, 4) == list(seen[:4]), (model, text)
 
 
+def test_a_german_stem_in_the_name_ranks_as_the_word_itself(bonn):
+    """On PostgreSQL "Äthiopien" finds "Äthiopischer" by the German stem, though the name does
+    not hold the word: there it ranks as the word itself would in the name, so that a first page
+    (`head`, from the names' tier) is the first rows of the whole search, as page 2 follows it."""
+    OrganisationFactory(name="Äthiopischer Verein A", municipality=bonn)
+    OrganisationFactory(name="Zentrum Äthiopien", municipality=bonn)
+    OrganisationFactory(name="Kreis", description="Hilfe für Äthiopien", municipality=bonn)
+    for columns in (fulltext.COLUMNS, (fulltext.NAME,)):
+        searched = Organisation.objects.search("Äthiopien", columns)
+        for count in range(4):
+            assert fulltext.head(searched, count) == list(searched[:count]), (columns, count)
+    if connection.vendor == "postgresql":
+        assert names(Organisation.objects.search("Äthiopien")) == [
+            "Äthiopischer Verein A",
+            "Zentrum Äthiopien",
+            "Kreis",
+        ]
+
+
 def test_short_words_in_the_names_find_them_in_the_models_order(compounds, bonn):
     """Words shorter than PART_LENGTH, in the names alone (the pickers): every name found holds
     each as a prefix, and they come in the model's order, as the prefixes of longer words do,
