@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from bruecken import fulltext
-from bruecken.actors.models import Organisation, Person
+from bruecken.actors.models import Organisation, Person, name_key
 from bruecken.actors.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -990,6 +990,42 @@ def test_a_german_stem_in_the_name_ranks_as_the_word_itself(bonn):
             "Zentrum Äthiopien",
             "Kreis",
         ]
+
+
+VOCABULARY = [
+    "Äthiopien", "Äthiopischer", "Verein", "Kulturverein", "Vereinigte", "Zentrum", "Hilfe",
+    "Straße", "Strasse", "Maria", "Marias", "Markus", "Jugendaustausch", "Jugend", "Austausch",
+    "Übersetzung", "Dolmetschen", "Welt", "Weltladen", "Eine-Welt", "Freunde", "Aethiopische",
+    "Müller", "Mueller",
+]  # fmt: skip
+QUERIES = [
+    "a", "ve", "ver", "verein", "äthiopien", "athiop", "aethiopisch", "stra", "straße", "mar",
+    "maria", "jugend", "austausch", "welt", "eine welt", "ver hilfe", "ü", "mue", "ein",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_head_is_the_first_rows_of_random_searches(bonn, monkeypatch, seed):
+    """Random names and descriptions of a vocabulary of stems, compounds, umlauts and their
+    spellings; every query, every columns, short and long walks: the first rows of `head()`
+    are those of the whole search."""
+    chance = random.Random(seed)
+    taken = set()
+    while len(taken) < 30:
+        name = " ".join(chance.sample(VOCABULARY, chance.randint(1, 3)))
+        if name_key(name) not in taken:
+            taken.add(name_key(name))
+            description = " ".join(chance.sample(VOCABULARY, chance.randint(0, 4)))
+            OrganisationFactory(name=name, description=description, municipality=bonn)
+    monkeypatch.setattr(fulltext, "ORDER_WALK", chance.choice([1, 3, 100]))
+    monkeypatch.setattr(fulltext, "NAMES_WALK", chance.choice([1, 3, 100]))
+    monkeypatch.setattr(fulltext, "FEW_TO_SORT", chance.choice([1, 5, 1000]))
+    for text in QUERIES:
+        for columns in (fulltext.COLUMNS, (fulltext.NAME,), (fulltext.PUBLIC,)):
+            searched = Organisation.objects.search(text, columns)
+            whole = list(searched[:12])
+            for count in (1, 2, 5, 12):
+                assert fulltext.head(searched, count) == whole[:count], (text, columns, count)
 
 
 def test_short_words_in_the_names_find_them_in_the_models_order(compounds, bonn):
