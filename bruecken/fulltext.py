@@ -618,11 +618,13 @@ class Tier:
 
 
 def head(queryset, count):
-    """`list(queryset[:count])`, faster for a search with word parts: most type-ahead and
-    first-page questions are answered by the best documents alone, those where every word
-    begins a word in the name, then anywhere (the word index, cheap), which rank before all
-    others; only when they are fewer than `count` does the whole search run, whose rank sorts
-    every document found by word parts. The same rows either way."""
+    """`list(queryset[:count])`, faster for a search with word parts, and for any search in the
+    names alone: most type-ahead and first-page questions are answered by the best documents
+    alone, those where every word begins a word in the name, then anywhere (the word index,
+    cheap), which rank before all others; in the names alone (the pickers) then those found
+    inside words, all of one rank too; only when they are fewer than `count` does the whole
+    search run, whose rank sorts every document found by word parts. The same rows either
+    way."""
     tiers = getattr(queryset.query, "fulltext_tiers", ())
     # Only where the rank of that one search orders the rows (not re-sorted, not searched twice).
     if len(tiers) == 1 and tuple(queryset.query.order_by[:1]) == (RANKED,):
