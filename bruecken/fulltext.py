@@ -887,6 +887,9 @@ def sql(terms, columns, label):
     `where` and their parameters, in the form of `QuerySet.extra()`, and `key`: the SQL of the
     id of the object found and its parameters, to join the model's table by (the benchmarks'
     plain SQL baseline uses the same)."""
+    if tuple(columns) == (NAME,) and not any(_is_part(forms) for forms in terms):
+        # Every name found begins a word with each word (`ALIKE`): the same on both databases.
+        return {**_prefix_search(terms, columns, label), **_select_rank(ALIKE)}
     build = _postgresql if connection.vendor == "postgresql" else _sqlite
     return build(terms, columns, label)
 
@@ -903,12 +906,11 @@ def _is_part(forms):
 
 
 def _postgresql(terms, columns, label):
-    """Only short words: as prefixes of the tsvector's words (German stem or as written), ranked
-    by ts_rank. With long words: each also as the prefix of an ending of a word in the
-    word-part vector (anywhere in a word); ranked in tiers (`_rank_parts`), as on SQLite."""
+    """Only short words (beyond the names alone, `sql()`): as prefixes of the tsvector's words
+    (German stem or as written), ranked by ts_rank. With long words: each also as the prefix of
+    an ending of a word in the word-part vector (anywhere in a word); ranked in tiers
+    (`_rank_parts`), as on SQLite."""
     if not any(_is_part(forms) for forms in terms):
-        if tuple(columns) == (NAME,):
-            return {**_prefix_search(terms, columns, label), **_select_rank(ALIKE)}
         vector, query, query_params = _tsquery(terms, columns)
         return {
             **_prefix_search(terms, columns, label),
@@ -954,14 +956,13 @@ def _parts_tsquery(terms, columns):
 
 
 def _sqlite(terms, columns, label):
-    """Only short words: as prefixes in the word table, ranked by its bm25. With long words: as
+    """Only short words (beyond the names alone, `sql()`): as prefixes in the word table, ranked
+    by its bm25. With long words: as
     prefixes of the endings of words in the word-part table (anywhere in a word, its start
     included), the short ones as prefixes in the word table (`IN`, asked once); ranked in tiers
     (`_rank_parts`). The table the query reads first is joined to the model by its row ids, the
     documents' keys (`document_key`): no document is read."""
     if not any(_is_part(forms) for forms in terms):
-        if tuple(columns) == (NAME,):
-            return {**_prefix_search(terms, columns, label), **_select_rank(ALIKE)}
         return {
             **_prefix_search(terms, columns, label),
             # bm25 is lower for better matches; negated, the rank means the same on both.
