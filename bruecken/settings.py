@@ -173,10 +173,12 @@ DATABASES = {
 # search 77 → 46 ms at 50,000 organisations). A sync worker holds one connection either way
 # while it serves a request: PostgreSQL sees no more at peak (servers × WEB_WORKERS + workers),
 # only idle ones kept. The health check replaces a connection the server closed (a restart)
-# before a request uses it.
+# before a request uses it. Not with DEBUG on PostgreSQL: the development server (`bruecken
+# serve`) starts a thread for each request, whose kept connection would stay open until the
+# garbage collector finds it.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int(
     "DATABASE_CONN_MAX_AGE",
-    600 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 60,
+    600 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 0 if DEBUG else 60,
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -22,7 +22,8 @@ def database_settings(tmp_path, **environment):
     env = {
         **{key: value for key, value in os.environ.items() if key != "DATABASE_CONN_MAX_AGE"},
         "DJANGO_SETTINGS_MODULE": "bruecken.settings",
-        "DEBUG": "true",
+        "DEBUG": "false",
+        "SECRET_KEY": "tests-only-secret-key-not-used-anywhere-else-0123456789",
         "BRUECKEN_VAR_DIR": str(tmp_path),
         **environment,
     }
@@ -38,6 +39,12 @@ def database_settings(tmp_path, **environment):
 )
 def test_a_process_keeps_its_connection_between_requests(tmp_path, url, kept):
     assert database_settings(tmp_path, DATABASE_URL=url) == (kept, True)
+
+
+def test_the_development_server_gets_a_new_postgresql_connection_for_each_request(tmp_path):
+    # It serves each request in a thread of its own (`bruecken serve` with DEBUG).
+    url = "postgres://brucken@db.example.org:5432/b"
+    assert database_settings(tmp_path, DATABASE_URL=url, DEBUG="true") == (0, True)
 
 
 def test_database_conn_max_age_sets_how_long(tmp_path):
