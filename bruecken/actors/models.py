@@ -444,6 +444,13 @@ class PeriodQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
 
+    def overlapping(self, started_on, ended_on):
+        """Those that share a day with the period `started_on`–`ended_on` (either end open)."""
+        found = self.current(on=started_on) if started_on else self
+        if ended_on:
+            found = found.filter(Q(started_on__isnull=True) | Q(started_on__lte=ended_on))
+        return found
+
 
 class MembershipQuerySet(PeriodQuerySet):
     def public(self):

@@ -260,7 +260,26 @@ def _save_membership(user, membership):
     require(user, "actors.change_membership", membership)
     require(user, "actors.view_person", membership.person)
     membership.full_clean()
+    _check_duplicate_membership(membership)
     membership.save()
+
+
+def _check_duplicate_membership(membership):
+    """A person is a member of an organisation once at a time (as the import keeps one
+    membership for each pair); the role says what they do there. Two requests adding the same
+    person at once wait for each other on the person's row (SQLite's writers wait anyway)."""
+    list(Person.objects.select_for_update().filter(pk=membership.person_id).values_list("pk"))
+    overlapping = (
+        Membership.objects.filter(
+            person_id=membership.person_id, organisation_id=membership.organisation_id
+        )
+        .exclude(pk=membership.pk)
+        .overlapping(membership.started_on, membership.ended_on)
+    )
+    if overlapping.exists():
+        raise ValidationError(
+            {"person": _("This person is already a member of this organisation for that time.")}
+        )
 
 
 def _write_membership(user, membership, values):
@@ -298,13 +317,11 @@ def delete_membership(user, membership):
 
 def _check_duplicate_tie(tie):
     pair = Q(source=tie.source, target=tie.target) | Q(source=tie.target, target=tie.source)
-    overlapping = Tie.objects.filter(pair, kind=tie.kind).exclude(pk=tie.pk)
-    if tie.started_on:
-        overlapping = overlapping.current(on=tie.started_on)
-    if tie.ended_on:
-        overlapping = overlapping.filter(
-            Q(started_on__isnull=True) | Q(started_on__lte=tie.ended_on)
-        )
+    overlapping = (
+        Tie.objects.filter(pair, kind=tie.kind)
+        .exclude(pk=tie.pk)
+        .overlapping(tie.started_on, tie.ended_on)
+    )
     if overlapping.exists():
         raise ValidationError(
             {

@@ -1,10 +1,13 @@
 """The list queries must show exactly what the rules allow, for every role."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 
-from bruecken.actors.models import Organisation, Person
+from bruecken.actors.models import Membership, Organisation, Person
 
+from .factories import MembershipFactory, OrganisationFactory
 from .test_rules import USERS
 
 
@@ -66,3 +69,33 @@ def test_the_members_of_a_coordinators_organisations_are_read_from_the_index_alo
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = " ".join(str(row[0]) for row in cursor.fetchall())
     assert "membership_org_person on actors_membership" in plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("started_on", "ended_on", "expected"),
+    [
+        (None, None, {"open", "2020", "until 2019", "from 2021"}),
+        (date(2020, 12, 31), None, {"open", "2020", "from 2021"}),
+        (None, date(2019, 12, 31), {"open", "until 2019"}),
+        (date(2020, 3, 1), date(2020, 3, 31), {"open", "2020"}),
+        (date(2019, 12, 31), date(2021, 1, 1), {"open", "2020", "until 2019", "from 2021"}),
+        (date(2020, 1, 1), date(2020, 1, 1), {"open", "2020"}),
+    ],
+)
+def test_overlapping_periods_share_a_day(started_on, ended_on, expected):
+    """`PeriodQuerySet.overlapping`, the one home of "for that time" (duplicate memberships
+    and ties): each end is a day of the period, an open end reaches any day."""
+    periods = {
+        "open": (None, None),
+        "2020": (date(2020, 1, 1), date(2020, 12, 31)),
+        "until 2019": (None, date(2019, 12, 31)),
+        "from 2021": (date(2021, 1, 1), None),
+    }
+    organisation = OrganisationFactory()
+    labels = {}
+    for label, (start, end) in periods.items():
+        membership = MembershipFactory(organisation=organisation, started_on=start, ended_on=end)
+        labels[membership.pk] = label
+    found = Membership.objects.overlapping(started_on, ended_on)
+    assert {labels[pk] for pk in found.values_list("pk", flat=True)} == expected

@@ -281,6 +281,59 @@ class TestMemberships:
         with pytest.raises(PermissionDenied):
             services.add_membership(bonn_coordinator, organisation, {"person": hidden})
 
+    @pytest.mark.parametrize(
+        ("kept", "added"),
+        [
+            ((None, None), (None, None)),
+            ((None, None), (date(2024, 1, 1), date(2024, 12, 31))),
+            ((date(2020, 1, 1), None), (None, date(2020, 1, 1))),
+            ((None, date(2020, 6, 30)), (date(2020, 6, 30), None)),
+            ((date(2020, 1, 1), date(2020, 12, 31)), (date(2019, 1, 1), date(2021, 1, 1))),
+        ],
+    )
+    def test_a_second_membership_for_the_same_time_refused(
+        self, bonn, bonn_coordinator, kept, added
+    ):
+        organisation = OrganisationFactory(municipality=bonn)
+        person = PersonFactory(municipality=bonn)
+        MembershipFactory(
+            organisation=organisation, person=person, started_on=kept[0], ended_on=kept[1]
+        )
+        values = {"person": person, "role": "Kasse", "started_on": added[0], "ended_on": added[1]}
+        with pytest.raises(ValidationError) as refused:
+            services.add_membership(bonn_coordinator, organisation, values)
+        assert list(refused.value.message_dict) == ["person"]
+        assert Membership.objects.count() == 1
+
+    def test_a_member_again_after_the_membership_ended(self, bonn, bonn_coordinator):
+        organisation = OrganisationFactory(municipality=bonn)
+        person = PersonFactory(municipality=bonn)
+        MembershipFactory(organisation=organisation, person=person, ended_on=date(2019, 12, 31))
+        services.add_membership(
+            bonn_coordinator, organisation, {"person": person, "started_on": date(2020, 1, 1)}
+        )
+        # In another organisation, and another person in the same one: members alike.
+        services.add_membership(
+            bonn_coordinator, OrganisationFactory(municipality=bonn), {"person": person}
+        )
+        services.add_membership(
+            bonn_coordinator, organisation, {"person": PersonFactory(municipality=bonn)}
+        )
+        assert Membership.objects.count() == 4
+
+    def test_an_edit_into_another_membership_s_time_refused(self, bonn, bonn_coordinator):
+        organisation = OrganisationFactory(municipality=bonn)
+        person = PersonFactory(municipality=bonn)
+        MembershipFactory(organisation=organisation, person=person, started_on=date(2022, 1, 1))
+        earlier = MembershipFactory(
+            organisation=organisation, person=person, ended_on=date(2021, 12, 31)
+        )
+        services.update_membership(bonn_coordinator, earlier, {"role": "Beirat"})
+        with pytest.raises(ValidationError):
+            services.update_membership(bonn_coordinator, earlier, {"ended_on": None})
+        earlier.refresh_from_db()
+        assert (earlier.role, earlier.ended_on) == ("Beirat", date(2021, 12, 31))
+
     def test_update_and_delete(self, bonn, bonn_coordinator):
         membership = MembershipFactory(
             organisation=OrganisationFactory(municipality=bonn),
@@ -385,6 +438,41 @@ def test_concurrent_duplicates_leave_one_and_a_clear_refusal(reference_data, bon
     assert sorted(outcomes) == ["created"] + ["duplicate"] * 7
     assert Organisation.objects.count() == 1
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="row locks and concurrent writers: PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_same_person_added_at_once_is_a_member_once(reference_data, bonn, office):
+    """Many requests (a double click, two tabs) add the same person to an organisation at once:
+    one membership, the others refused."""
+    from django.db import connections
+
+    organisation = OrganisationFactory(municipality=bonn)
+    person = PersonFactory(municipality=bonn)
+    barrier = threading.Barrier(6)
+    outcomes = []
+
+    def add():
+        try:
+            barrier.wait()
+            services.add_membership(office, organisation, {"person": person})
+            outcomes.append("added")
+        except ValidationError:
+            outcomes.append("refused")
+        except Exception as error:
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added"] + ["refused"] * 5
+    assert Membership.objects.count() == 1
 
 
 def test_names_differing_only_in_accents_are_the_same(bonn, office):

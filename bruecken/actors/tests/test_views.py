@@ -332,6 +332,26 @@ class TestMembershipsAndTies:
         client.post(url("membership_edit", membership.pk), {"delete": "1", "confirm": "yes"})
         assert not Membership.objects.exists()
 
+    @pytest.mark.parametrize(
+        ("language", "message"),
+        [
+            ("de", "Diese Person ist für diesen Zeitraum bereits Mitglied dieser Organisation."),
+            ("en", "This person is already a member of this organisation for that time."),
+        ],
+    )
+    def test_adding_a_member_twice_says_so_at_the_person(
+        self, client, bonn, bonn_coordinator, language, message
+    ):
+        organisation = OrganisationFactory(municipality=bonn)
+        person = PersonFactory(municipality=bonn)
+        client.force_login(bonn_coordinator)
+        add = url("membership_add", organisation.pk, language=language)
+        assert client.post(add, {"person": person.pk}).status_code == 302
+        response = client.post(add, {"person": person.pk, "role": "Kasse"})
+        assert response.status_code == 200
+        assert response.context["form"].errors["person"] == [message]
+        assert Membership.objects.count() == 1
+
     def test_membership_person_choices_are_scoped(self, client, bonn, kiel, bonn_coordinator):
         organisation = OrganisationFactory(municipality=bonn)
         hidden = PersonFactory(municipality=kiel)
