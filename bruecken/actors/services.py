@@ -316,6 +316,14 @@ def delete_membership(user, membership):
 
 
 def _check_duplicate_tie(tie):
+    # Two requests recording the same tie at once wait for each other on both organisations'
+    # rows, locked in one order (SQLite's writers wait anyway).
+    list(
+        Organisation.objects.select_for_update()
+        .filter(pk__in=[tie.source_id, tie.target_id])
+        .order_by("pk")
+        .values_list("pk")
+    )
     pair = Q(source=tie.source, target=tie.target) | Q(source=tie.target, target=tie.source)
     overlapping = (
         Tie.objects.filter(pair, kind=tie.kind)

@@ -475,6 +475,41 @@ def test_the_same_person_added_at_once_is_a_member_once(reference_data, bonn, of
     assert Membership.objects.count() == 1
 
 
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="row locks and concurrent writers: PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_same_tie_recorded_at_once_from_both_sides_is_recorded_once(
+    reference_data, bonn, office
+):
+    from django.db import connections
+
+    one, other = OrganisationFactory(municipality=bonn), OrganisationFactory(municipality=bonn)
+    barrier = threading.Barrier(6)
+    outcomes = []
+
+    def add(source, target):
+        try:
+            barrier.wait()
+            services.add_tie(office, source, {"target": target, "kind": TieKind.COOPERATION})
+            outcomes.append("added")
+        except ValidationError:
+            outcomes.append("refused")
+        except Exception as error:
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    pairs = [(one, other), (other, one)] * 3
+    threads = [threading.Thread(target=add, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added"] + ["refused"] * 5
+    assert Tie.objects.count() == 1
+
+
 def test_names_differing_only_in_accents_are_the_same(bonn, office):
     services.create_organisation(office, organisation_values(bonn, name="Verein Düren"))
     with pytest.raises(services.DuplicateOrganisation):
