@@ -1,5 +1,7 @@
 """Helpers for the apps' tests."""
 
+import threading
+
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,3 +17,33 @@ def url_maker(namespace, language):
             return reverse(prefix + name, args=args)
 
     return url
+
+
+def at_once(calls, refusals):
+    """Run each of `calls` in a thread of its own, all starting together (a barrier), each with
+    its own database connection: what concurrent requests do. Returns each call's outcome, in
+    the order they ended: "done", "refused" (it raised one of `refusals`) or the repr of any
+    other exception."""
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("done")
+        except refusals:
+            outcomes.append("refused")
+        except Exception as error:
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -1,4 +1,3 @@
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from bruecken.actors.tests.factories import (
     TopicFactory,
 )
 from bruecken.places.models import Country
+from bruecken.tests.helpers import at_once
 
 
 def organisation_values(municipality, **overrides):
@@ -405,108 +405,60 @@ class TestTies:
         assert Tie.objects.exists()
 
 
-@pytest.mark.skipif(
+# Concurrent requests, each a thread with its own connection: row locks on PostgreSQL.
+concurrent_writers = pytest.mark.skipif(
     "connection.vendor != 'postgresql'", reason="row locks and concurrent writers: PostgreSQL"
 )
+
+
+@concurrent_writers
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_leave_one_and_a_clear_refusal(reference_data, bonn, office):
     """Many requests create the same organisation at once: one wins, the rest get the refusal
     (never an IntegrityError)."""
-    from django.db import connections
-
-    barrier = threading.Barrier(8)
-    outcomes = []
-
-    def create(name):
-        try:
-            barrier.wait()
-            services.create_organisation(office, organisation_values(bonn, name=name, topics=[]))
-            outcomes.append("created")
-        except services.DuplicateOrganisation:
-            outcomes.append("duplicate")
-        except Exception as error:
-            outcomes.append(repr(error))
-        finally:
-            connections.close_all()
-
     names = ["Ghana Union Bonn", "ghana union bonn", "GHANA UNION  BONN"] * 3
-    threads = [threading.Thread(target=create, args=(n,)) for n in names[:8]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["created"] + ["duplicate"] * 7
+    outcomes = at_once(
+        [
+            lambda name=name: services.create_organisation(
+                office, organisation_values(bonn, name=name, topics=[])
+            )
+            for name in names[:8]
+        ],
+        services.DuplicateOrganisation,
+    )
+    assert sorted(outcomes) == ["done"] + ["refused"] * 7
     assert Organisation.objects.count() == 1
     assert connection.vendor == "postgresql"
 
 
-@pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="row locks and concurrent writers: PostgreSQL"
-)
+@concurrent_writers
 @pytest.mark.django_db(transaction=True)
 def test_the_same_person_added_at_once_is_a_member_once(reference_data, bonn, office):
     """Many requests (a double click, two tabs) add the same person to an organisation at once:
     one membership, the others refused."""
-    from django.db import connections
-
     organisation = OrganisationFactory(municipality=bonn)
     person = PersonFactory(municipality=bonn)
-    barrier = threading.Barrier(6)
-    outcomes = []
 
     def add():
-        try:
-            barrier.wait()
-            services.add_membership(office, organisation, {"person": person})
-            outcomes.append("added")
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as error:
-            outcomes.append(repr(error))
-        finally:
-            connections.close_all()
+        services.add_membership(office, organisation, {"person": person})
 
-    threads = [threading.Thread(target=add) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["added"] + ["refused"] * 5
+    assert sorted(at_once([add] * 6, ValidationError)) == ["done"] + ["refused"] * 5
     assert Membership.objects.count() == 1
 
 
-@pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="row locks and concurrent writers: PostgreSQL"
-)
+@concurrent_writers
 @pytest.mark.django_db(transaction=True)
 def test_the_same_tie_recorded_at_once_from_both_sides_is_recorded_once(
     reference_data, bonn, office
 ):
-    from django.db import connections
-
     one, other = OrganisationFactory(municipality=bonn), OrganisationFactory(municipality=bonn)
-    barrier = threading.Barrier(6)
-    outcomes = []
-
-    def add(source, target):
-        try:
-            barrier.wait()
-            services.add_tie(office, source, {"target": target, "kind": TieKind.COOPERATION})
-            outcomes.append("added")
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as error:
-            outcomes.append(repr(error))
-        finally:
-            connections.close_all()
-
-    pairs = [(one, other), (other, one)] * 3
-    threads = [threading.Thread(target=add, args=pair) for pair in pairs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["added"] + ["refused"] * 5
+    calls = [
+        lambda source=source, target=target: services.add_tie(
+            office, source, {"target": target, "kind": TieKind.COOPERATION}
+        )
+        for source, target in [(one, other), (other, one)] * 3
+    ]
+    assert sorted(at_once(calls, ValidationError)) == ["done"] + ["refused"] * 5
     assert Tie.objects.count() == 1
 
 
