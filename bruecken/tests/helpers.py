@@ -22,8 +22,8 @@ def url_maker(namespace, language):
 def at_once(calls, refusals):
     """Run each of `calls` in a thread of its own, all starting together (a barrier), each with
     its own database connection: what concurrent requests do. Returns each call's outcome, in
-    the order they ended: "done", "refused" (it raised one of `refusals`) or the repr of any
-    other exception."""
+    the order they ended: "done", the name of the refusal it raised (one of `refusals`, e.g.
+    "ValidationError") or the repr of any other exception."""
     from django.db import connections
 
     barrier = threading.Barrier(len(calls))
@@ -34,8 +34,8 @@ def at_once(calls, refusals):
             barrier.wait()
             call()
             outcomes.append("done")
-        except refusals:
-            outcomes.append("refused")
+        except refusals as refusal:
+            outcomes.append(type(refusal).__name__)
         except Exception as error:
             outcomes.append(repr(error))
         finally:

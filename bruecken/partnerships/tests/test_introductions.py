@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 
 import pytest
@@ -28,6 +27,7 @@ from bruecken.partnerships.personal_data import (
 from bruecken.personal_data import Erasure
 from bruecken.privacy import retention
 from bruecken.privacy.models import LedgerEntry
+from bruecken.tests.helpers import at_once
 
 from .introduction_helpers import LINK, answer, propose
 
@@ -432,29 +432,7 @@ class TestConcurrency:
         settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
     def run_at_once(self, *calls):
-        from django.db import connections
-
-        barrier = threading.Barrier(len(calls))
-        outcomes = []
-
-        def run(call):
-            try:
-                barrier.wait()
-                call()
-                outcomes.append("done")
-            except (ValidationError, AnswerRefused) as refusal:
-                outcomes.append(type(refusal).__name__)
-            except Exception as error:
-                outcomes.append(repr(error))
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return sorted(outcomes)
+        return sorted(at_once(calls, (ValidationError, AnswerRefused)))
 
     def test_proposals_of_one_pair_at_once_in_either_order(
         self, coordinator, partnership, diaspora, city_office
