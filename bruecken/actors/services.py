@@ -264,11 +264,17 @@ def _save_membership(user, membership):
     membership.save()
 
 
+def _lock(rows):
+    """Lock `rows` to the end of the transaction, in the order of their ids (two writers
+    locking the same rows cannot wait for each other in a circle)."""
+    list(rows.select_for_update().order_by("pk").values_list("pk"))
+
+
 def _check_duplicate_membership(membership):
     """A person is a member of an organisation once at a time (as the import keeps one
     membership for each pair); the role says what they do there. Two requests adding the same
     person at once wait for each other on the person's row (SQLite's writers wait anyway)."""
-    list(Person.objects.select_for_update().filter(pk=membership.person_id).values_list("pk"))
+    _lock(Person.objects.filter(pk=membership.person_id))
     overlapping = (
         Membership.objects.filter(
             person_id=membership.person_id, organisation_id=membership.organisation_id
@@ -317,13 +323,8 @@ def delete_membership(user, membership):
 
 def _check_duplicate_tie(tie):
     # Two requests recording the same tie at once wait for each other on both organisations'
-    # rows, locked in one order (SQLite's writers wait anyway).
-    list(
-        Organisation.objects.select_for_update()
-        .filter(pk__in=[tie.source_id, tie.target_id])
-        .order_by("pk")
-        .values_list("pk")
-    )
+    # rows (SQLite's writers wait anyway).
+    _lock(Organisation.objects.filter(pk__in=[tie.source_id, tie.target_id]))
     pair = Q(source=tie.source, target=tie.target) | Q(source=tie.target, target=tie.source)
     overlapping = (
         Tie.objects.filter(pair, kind=tie.kind)

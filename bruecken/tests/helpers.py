@@ -2,6 +2,7 @@
 
 import threading
 
+from django.db import connections
 from django.urls import reverse
 from django.utils import translation
 
@@ -24,8 +25,6 @@ def at_once(calls, refusals):
     its own database connection: what concurrent requests do. Returns each call's outcome, in
     the order they ended: "done", the name of the refusal it raised (one of `refusals`, e.g.
     "ValidationError") or the repr of any other exception."""
-    from django.db import connections
-
     barrier = threading.Barrier(len(calls))
     outcomes = []
 
