@@ -820,12 +820,12 @@ def _best_tiers(terms, columns, label):
     index alone. Without word parts, none (the search is the best tier already), but in the
     names alone: the search itself, all of one rank."""
     names_only = tuple(columns) == (NAME,)
+    if _short_words_in_names(terms, columns):
+        # Every document found ranks alike: one tier, which the documents' order answers.
+        search = _prefix_search(terms, columns, label)
+        return (Tier(search, ALIKE, ranked_alike=True, whole=True, in_names=True),)
     if not any(_is_part(forms) for forms in terms):
-        # In the names alone (the pickers) every document found ranks alike: one tier, which
-        # the documents' order answers. Elsewhere the search is its best tier already.
-        if names_only:
-            search = _prefix_search(terms, columns, label)
-            return (Tier(search, ALIKE, ranked_alike=True, whole=True, in_names=True),)
+        # Elsewhere a search without word parts is its best tier already.
         return ()
     outer = DOCUMENT_TABLE if connection.vendor == "postgresql" else FTS_TABLE
     parts = _rank_parts(terms, columns, label, outer)
@@ -887,7 +887,7 @@ def sql(terms, columns, label):
     `where` and their parameters, in the form of `QuerySet.extra()`, and `key`: the SQL of the
     id of the object found and its parameters, to join the model's table by (the benchmarks'
     plain SQL baseline uses the same)."""
-    if tuple(columns) == (NAME,) and not any(_is_part(forms) for forms in terms):
+    if _short_words_in_names(terms, columns):
         # Every name found begins a word with each word (`ALIKE`): the same on both databases.
         return {**_prefix_search(terms, columns, label), **_select_rank(ALIKE)}
     build = _postgresql if connection.vendor == "postgresql" else _sqlite
@@ -903,6 +903,12 @@ PREFIX_BONUS = 1000
 
 def _is_part(forms):
     return all(len(form) >= PART_LENGTH for form in forms)
+
+
+def _short_words_in_names(terms, columns):
+    """A search in the names alone (the pickers) by words shorter than PART_LENGTH only: every
+    name found holds each as a prefix, all rank alike (`ALIKE`), in the model's order."""
+    return tuple(columns) == (NAME,) and not any(_is_part(forms) for forms in terms)
 
 
 def _postgresql(terms, columns, label):
@@ -957,11 +963,11 @@ def _parts_tsquery(terms, columns):
 
 def _sqlite(terms, columns, label):
     """Only short words (beyond the names alone, `sql()`): as prefixes in the word table, ranked
-    by its bm25. With long words: as
-    prefixes of the endings of words in the word-part table (anywhere in a word, its start
-    included), the short ones as prefixes in the word table (`IN`, asked once); ranked in tiers
-    (`_rank_parts`). The table the query reads first is joined to the model by its row ids, the
-    documents' keys (`document_key`): no document is read."""
+    by its bm25. With long words: as prefixes of the endings of words in the word-part table
+    (anywhere in a word, its start included), the short ones as prefixes in the word table
+    (`IN`, asked once); ranked in tiers (`_rank_parts`). The table the query reads first is
+    joined to the model by its row ids, the documents' keys (`document_key`): no document is
+    read."""
     if not any(_is_part(forms) for forms in terms):
         return {
             **_prefix_search(terms, columns, label),
