@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 from django.core import paginator
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.db.models.sql.where import AND, ExtraWhere
@@ -556,6 +556,20 @@ def search(queryset, text, columns=COLUMNS):
             (added, tiers),
         )
     return searched.order_by(RANKED, *ordering)
+
+
+def held_in(searched, text, columns):
+    """A condition for `searched`, a search by `text`: the object's document holds every word
+    of `text` in `columns` too. On PostgreSQL a test of the document the search joined: a
+    second search, its ids as a subquery, made the planner read every row of the model's table
+    (a coordinator's people found by "mensah": 370 ms, now 65). SQLite answers one MATCH of a
+    full-text table per query: there, the ids of a second search."""
+    model = searched.model
+    if connection.vendor != "postgresql" or not hasattr(searched.query, "fulltext_search"):
+        return Q(pk__in=search(model._default_manager.all(), text, columns).values("pk"))
+    built = sql(query_terms(text), columns, model._meta.label_lower)
+    held = " AND ".join(f"({condition})" for condition in built["where"])
+    return Q(RawSQL(held, built["params"], output_field=BooleanField()))  # noqa: S611 - our SQL
 
 
 def _sorted_by_documents(label, ordering):

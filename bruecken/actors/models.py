@@ -93,10 +93,9 @@ class ConsentQuerySet(fulltext.Searchable, models.QuerySet):
         private = self.model.visibility_q(user, private=True)
         if not fulltext.has_private(self.model) or private == Q() or searched is self:
             return searched
-        public_part = self.model._default_manager.search(
-            text, (fulltext.NAME, fulltext.PUBLIC)
-        ).values("pk")
-        return searched.filter(private | Q(pk__in=public_part))
+        return searched.filter(
+            private | fulltext.held_in(searched, text, (fulltext.NAME, fulltext.PUBLIC))
+        )
 
 
 def email_address(text):

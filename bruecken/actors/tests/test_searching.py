@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from bruecken import fulltext
 from bruecken.actors.models import Organisation, Person, email_address
 from bruecken.actors.tests.factories import MembershipFactory, OrganisationFactory, PersonFactory
 from bruecken.places.models import Country
@@ -57,6 +58,28 @@ def test_countries_only_where_private_details_are_seen(abebe, bonn_coordinator, 
     assert names(Person.objects.search_as(kiel_coordinator, "Abebe")) == ["Abebe Bekele"]
     assert names(Person.objects.search_as(kiel_coordinator, "Abebe Eritrea")) == []
     assert names(Person.objects.search_as(bonn_coordinator, "Abebe Eritrea")) == ["Abebe Bekele"]
+
+
+def test_the_public_part_holds_for_the_first_page_and_in_a_subquery(
+    abebe, bonn, bonn_coordinator, kiel_coordinator
+):
+    """The private part is asked on the document the search found (PostgreSQL) or by a second
+    search (SQLite): the first page (`head`, by tiers: "bekele" begins a word in two names, is
+    inside one in the third) and a subquery of the search agree with the whole of it."""
+    inside = PersonFactory(name="Selam Tsebekele", municipality=bonn, public=True)
+    yonas = PersonFactory(name="Yonas Bekele", municipality=bonn, public=True)
+    for person in (inside, yonas):
+        person.countries.set([Country.objects.get(code="ER")])
+    for user, text, expected in [
+        (kiel_coordinator, "bekele", ["Abebe Bekele", "Yonas Bekele", "Selam Tsebekele"]),
+        (kiel_coordinator, "bekele eritrea", []),
+        (bonn_coordinator, "bekele eritrea", ["Abebe Bekele", "Yonas Bekele", "Selam Tsebekele"]),
+    ]:
+        searched = Person.objects.visible_to(user).search_as(user, text)
+        assert names(searched) == expected
+        assert names(fulltext.head(searched, 2)) == expected[:2]
+        nested = Person.objects.filter(pk__in=searched.values("pk"))
+        assert sorted(names(nested)) == sorted(expected)
 
 
 def test_a_member_of_a_kiel_organisation_is_kiels_too(abebe, kiel, kiel_coordinator):
