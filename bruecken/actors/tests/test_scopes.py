@@ -46,15 +46,17 @@ def test_withdrawn_consent_hides_at_once(world):
 @pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the plan of PostgreSQL depends on its statistics"
 )
-def test_a_persons_memberships_are_read_from_the_index_alone(world):
-    """Who may see a person is asked for every row of a list or a search: the memberships of
-    each come from the (person, organisation) index, without reading the membership rows."""
+def test_the_members_a_coordinator_sees_are_listed_once_from_the_index_alone(world):
+    """Who may see a person is asked for every row of a list or a search: the members of the
+    coordinator's organisations are listed once (not asked for each person), from the
+    (organisation, person) index, without reading the membership rows."""
     coordinator = world["users"]["kiel_coordinator"]
     sql, params = Person.objects.visible_to(coordinator).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-    assert "COVERING INDEX membership_person_org (person_id=?)" in plan
+    assert "LIST SUBQUERY" in plan and "CORRELATED" not in plan
+    assert "COVERING INDEX membership_org_person (organisation_id=?)" in plan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
