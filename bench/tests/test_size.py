@@ -38,8 +38,8 @@ def test_prints_every_figure_beside_its_target_and_baseline(tmp_path):
             assert "≤ 30 ms" in summary_row(summary, f"picker search, {user}, {kind}")
         assert "≤ 150 ms" in summary_row(summary, f"slowest form, {user}")
         assert "≤ 100 KB" in summary_row(summary, f"largest form, {user}")
-    for kind in ("organisations", "people"):
-        assert "LIKE" in summary_row(summary, f"text search, {kind}")
+        for kind in ("organisations", "people"):
+            assert "LIKE" in summary_row(summary, f"text search, {user}, {kind}")
     row = summary_row(summary, "import 200 people + 300 memberships")
     assert "≤ 120 s" in row and "row by row" in row
     assert "first load" in summary_row(summary, "composer, 2 municipalities")
@@ -60,7 +60,7 @@ def test_prints_every_figure_beside_its_target_and_baseline(tmp_path):
     again = bench(database, *TINY, "--only=search")
     assert "Reusing the synthetic dataset: 50 organisations, 200 people." in again
     assert "Generated in" not in again
-    assert "picker search" not in again and "text search, organisations" in again
+    assert "picker search" not in again and "text search, coordinator, organisations" in again
 
 
 def test_memberships_beyond_the_rows_of_a_file_go_into_several_files():
