@@ -563,13 +563,16 @@ def held_in(searched, text, columns):
     of `text` in `columns` too. On PostgreSQL a test of the document the search joined: a
     second search, its ids as a subquery, made the planner read every row of the model's table
     (a coordinator's people found by "mensah": 370 ms, now 65). SQLite answers one MATCH of a
-    full-text table per query: there, the ids of a second search."""
-    model = searched.model
-    if connection.vendor != "postgresql" or not hasattr(searched.query, "fulltext_search"):
-        return Q(pk__in=search(model._default_manager.all(), text, columns).values("pk"))
-    built = sql(query_terms(text), columns, model._meta.label_lower)
+    full-text table per query: there, the ids of a second search, from its index tables alone
+    (the objects' rows are not read: 17 → 13 ms)."""
+    built = sql(query_terms(text), columns, searched.model._meta.label_lower)
     held = " AND ".join(f"({condition})" for condition in built["where"])
-    return Q(RawSQL(held, built["params"], output_field=BooleanField()))  # noqa: S611 - our SQL
+    if connection.vendor == "postgresql" and hasattr(searched.query, "fulltext_search"):
+        return Q(RawSQL(held, built["params"], output_field=BooleanField()))  # noqa: S611
+    key, key_params = built["key"]
+    tables = ", ".join(built["tables"])
+    found = f"SELECT {key} FROM {tables} WHERE {held}"  # noqa: S608 - our names, words as params
+    return Q(pk__in=RawSQL(found, [*key_params, *built["params"]]))  # noqa: S611
 
 
 def _sorted_by_documents(label, ordering):
