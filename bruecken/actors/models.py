@@ -271,6 +271,12 @@ class Organisation(Actor):
             models.Index(
                 fields=["name_key", "id"], condition=PUBLIC, name="actors_organisation_public"
             ),
+            # Who may see an organisation (`visibility_q`), read with its id from the index
+            # alone: a coordinator's search looks up each organisation found (PostgreSQL read
+            # the whole table instead: "athiopisch" 26 → 10 ms at 50,000 organisations).
+            models.Index(
+                fields=["id", "municipality", "consent_given_at"], name="organisation_visibility"
+            ),
         ]
 
     def get_absolute_url(self):
@@ -390,6 +396,13 @@ class Person(Actor):
             # instead (37 ms a request at 229,000 people); this index holds only the others.
             models.Index(
                 fields=["user"], condition=models.Q(user__isnull=False), name="person_with_account"
+            ),
+            # Who may see a person (`visibility_q`), with the id, from the index alone: for each
+            # person a coordinator's search finds, and SQLite counts a coordinator's people
+            # through it (the list 84 → 56 ms at 229,110 people).
+            models.Index(
+                fields=["id", "municipality", "consent_given_at", "user"],
+                name="person_visibility",
             ),
         ]
 
