@@ -3,7 +3,8 @@
 The admin filters the rows an action applies to by the ids it is sent (`_selected_action`)
 without checking them: a value that is no id was a 500. Our models all have integer ids; other
 values are dropped here, for every model's admin, and the admin says that nothing was selected.
-Autocomplete fields show again what was sent, also unchecked: `SafeAutocomplete`."""
+Autocomplete fields show again what was sent, also unchecked: `SafeAutocomplete`. Web
+addresses without a scheme are https, as in the app's forms: `HttpsAddresses`."""
 
 import re
 from functools import update_wrapper
@@ -13,6 +14,7 @@ from django.contrib.admin import widgets
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
+from django.db import models
 
 ID = re.compile(r"[0-9]{1,18}")
 
@@ -52,6 +54,16 @@ class SafeAutocompleteSelect(widgets.AutocompleteSelect):
                 continue
             usable.append(item)
         return super().optgroups(name, usable, attr)
+
+
+class HttpsAddresses:
+    """For a ModelAdmin or an inline with web addresses: one typed without a scheme is taken as
+    https, as in the app's forms (`bruecken.forms.formfield`) and by Django 6."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class SafeAutocomplete:

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from bruecken.adminsite import SafeAutocomplete
+from bruecken.adminsite import HttpsAddresses, SafeAutocomplete
 
 from .models import Country, Language, Municipality, Partnership, WorldRegion
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(HttpsAddresses, admin.ModelAdmin):
     """Shown in the admin, never changed there: reference data is loaded from its sources,
     actors and the audit log are written by the services (which record what changed)."""
 
@@ -42,7 +42,7 @@ class LanguageAdmin(ReferenceAdmin):
     pass
 
 
-class PartnershipInline(SafeAutocomplete, admin.TabularInline):
+class PartnershipInline(HttpsAddresses, SafeAutocomplete, admin.TabularInline):
     model = Partnership
     extra = 0
     autocomplete_fields = ["country"]
@@ -57,7 +57,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SafeAutocomplete, admin.ModelAdmin):
+class PartnershipAdmin(HttpsAddresses, SafeAutocomplete, admin.ModelAdmin):
     list_display = ["municipality", "partner_name", "country", "kind", "since"]
     list_filter = ["kind", "municipality"]
     search_fields = ["partner_name", "municipality__name"]

@@ -1,11 +1,15 @@
-"""The admin's own views given values that are no ids: an answer, never a 500."""
+"""The admin's own views given values that are no ids: an answer, never a 500; web addresses
+without a scheme taken as https."""
+
+import warnings
 
 import pytest
 from django.test import Client
 
 from bruecken.accounts.models import Role
 from bruecken.accounts.tests.factories import user_with_role
-from bruecken.places.models import Municipality, Partnership
+from bruecken.actors.tests.factories import OrganisationFactory
+from bruecken.places.models import Country, Municipality, Partnership
 
 
 @pytest.fixture
@@ -47,3 +51,28 @@ def test_an_autocomplete_field_given_no_id_shows_the_form_again(admin_client, bo
     )
     assert response.status_code == 200
     assert Partnership.objects.count() == before
+
+
+def test_a_web_address_without_a_scheme_is_https(admin_client, bonn):
+    with warnings.catch_warnings():
+        # Django 5 warns where a form would still take it as http.
+        warnings.simplefilter("error")
+        assert admin_client.get("/admin/places/partnership/add/").status_code == 200
+        assert admin_client.get(f"/admin/places/municipality/{bonn.pk}/change/").status_code == 200
+        # Read-only (organisations are changed through the services), a form all the same.
+        organisation = OrganisationFactory(website="https://verein.example")
+        path = f"/admin/actors/organisation/{organisation.pk}/change/"
+        assert admin_client.get(path).status_code == 200
+        response = admin_client.post(
+            "/admin/places/partnership/add/",
+            {
+                "municipality": str(bonn.pk),
+                "country": str(Country.objects.get(code="GH").pk),
+                "partner_name": "Tamale",
+                "kind": "city",
+                "status": "active",
+                "source": "tamale.example/partner",
+            },
+        )
+    assert response.status_code == 302
+    assert Partnership.objects.get(partner_name="Tamale").source == "https://tamale.example/partner"
