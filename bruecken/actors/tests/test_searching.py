@@ -64,8 +64,9 @@ def test_the_public_part_holds_for_the_first_page_and_in_a_subquery(
     abebe, bonn, bonn_coordinator, kiel_coordinator
 ):
     """The public part is asked of the document the search found (PostgreSQL) or by a second
-    search in the index tables (SQLite): the first page (`head`, by tiers: "bekele" begins a word in two names, is
-    inside one in the third) and a subquery of the search agree with the whole of it."""
+    search in the index tables (SQLite): the first page (`head`, by tiers: "bekele" begins a
+    word in two names, is inside one in the third) and a subquery of the search agree with the
+    whole of it."""
     inside = PersonFactory(name="Selam Tsebekele", municipality=bonn, public=True)
     yonas = PersonFactory(name="Yonas Bekele", municipality=bonn, public=True)
     for person in (inside, yonas):
