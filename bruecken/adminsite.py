@@ -16,6 +16,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from bruecken.forms import ASSUMED_SCHEME
+
 ID = re.compile(r"[0-9]{1,18}")
 
 
@@ -62,7 +64,7 @@ class HttpsAddresses:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
-            kwargs.setdefault("assume_scheme", "https")
+            kwargs.setdefault("assume_scheme", ASSUMED_SCHEME)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 FIRST_YEAR = 1900
 LAST_YEAR = 2200
 YEAR_MESSAGE = _("Please enter a date between the years %(first)s and %(last)s.")
+# The scheme of a web address typed without one (Django 6's default; Django 5 still takes http).
+ASSUMED_SCHEME = "https"
 
 
 def _check_year(value):
@@ -49,5 +51,5 @@ def formfield(model_field, **kwargs):
     elif isinstance(model_field, models.DateField):
         kwargs.setdefault("form_class", DateField)
     elif isinstance(model_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
+        kwargs["assume_scheme"] = ASSUMED_SCHEME
     return model_field.formfield(**kwargs)

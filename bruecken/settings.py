@@ -176,13 +176,11 @@ DATABASES = {
 # before a request uses it. Not with DEBUG on PostgreSQL: the development server (`bruecken
 # serve`) starts a thread for each request, whose kept connection would stay open until the
 # garbage collector finds it.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    kept_connection_seconds = 600
-else:
-    kept_connection_seconds = 0 if DEBUG else 60
+ON_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+kept_connection_seconds = 600 if ON_SQLITE else (0 if DEBUG else 60)
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", kept_connection_seconds)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if ON_SQLITE:
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait
     # for each other instead of failing with "database is locked" half-way through.
     DATABASES["default"]["OPTIONS"] = {
