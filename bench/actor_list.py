@@ -273,7 +273,7 @@ class BaselineQuery:
         joins, rank, rank_args = "", None, []
         terms = query_terms(params.get("q"))
         if terms:
-            # The full-text search's own SQL (bruecken/fulltext.py): what the view adds around
+            # The full-text search's own SQL (bruecken/fulltext/): what the view adds around
             # it is what this baseline measures.
             search = fulltext.sql(terms, fulltext.COLUMNS, "actors.organisation")
             # A join the planner orders (SQLite's CROSS JOIN would fix the order).

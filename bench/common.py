@@ -211,7 +211,7 @@ def analyze(vacuum=False):
 
 
 def refresh_search_index(stdout, force=()):
-    """bulk_create bypasses the signals that keep the full-text index (bruecken/fulltext.py):
+    """bulk_create bypasses the signals that keep the full-text index (bruecken/fulltext/):
     rebuild the documents of every searchable model whose count of documents differs from its
     count of rows, and of the models in `force` (their rows changed in place)."""
     try:

@@ -1,5 +1,5 @@
 """Full-text search at real size (part of `make bench-size`): the staff lists' search
-(bruecken/fulltext.py), as the program office and as a coordinator finds (`visible_to(user)`,
+(bruecken/fulltext/), as the program office and as a coordinator finds (`visible_to(user)`,
 people by `search_as`), against the LIKE on search_text that the lists used before on the same
 rows, each as a list page needs it: the count and the first page."""
 
@@ -63,7 +63,7 @@ def measure(context):
     if not available:
         write(
             context.style.WARNING(
-                "Organisation.objects.search() is not there yet (bruecken/fulltext.py): only the "
+                "Organisation.objects.search() is not there yet (bruecken/fulltext/): only the "
                 "LIKE is measured."
             )
         )

@@ -189,7 +189,7 @@ if ON_SQLITE:
         # secure_delete: SQLite zeroes the pages it frees, so erased personal data leaves no
         # copy in the database file (bruecken/privacy/erasure.py). cache_size: 64 MB of pages
         # per connection at most (default 2 MB): the full-text search's word-part table would
-        # otherwise push the documents out between two searches (bruecken/fulltext.py).
+        # otherwise push the documents out between two searches (bruecken/fulltext/).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; "
             "PRAGMA cache_size=-65536;"

@@ -29,7 +29,7 @@ class ActorsConfig(AppConfig):
         waiting.register("actors_listing", listing_waiting.waiting_for)
         # The type-ahead pickers' organisations, people and topics (bruecken/pickers.py).
         pickers.register()
-        # What the full-text search finds them by (bruecken/fulltext.py).
+        # What the full-text search finds them by (bruecken/fulltext/).
         searching.register()
 
         # accounts may not import actors: it announces an accepted invitation, actors links

@@ -174,7 +174,7 @@ class Consent(models.Model):
 
 class Actor(Consent, Timestamped):
     """What organisations and people share: consent to publish, the demo flag, and the text the
-    search looked in before the full-text index (bruecken/fulltext.py; `derive_fields`
+    search looked in before the full-text index (bruecken/fulltext/; `derive_fields`
     computes it on save)."""
 
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)

@@ -11,7 +11,7 @@ from .models import Organisation, Person, Topic
 
 def _search_names(queryset, text):
     """By name (umlauts, case and accents aside, each word as a prefix: "athiop" finds
-    "Äthiopischer Verein"), ranked: the one full-text search (bruecken/fulltext.py), in the
+    "Äthiopischer Verein"), ranked: the one full-text search (bruecken/fulltext/), in the
     name only, so that a picker tells nothing about text the user may not read."""
     if not fulltext.query_terms(text):
         # Only signs that are no letters (a control character, an emoji): no match.

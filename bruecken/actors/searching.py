@@ -1,4 +1,4 @@
-"""What organisations and people are found by in the full-text search (bruecken/fulltext.py):
+"""What organisations and people are found by in the full-text search (bruecken/fulltext/):
 the many-to-many fields contribute their rows' German and English names ("Äthiopien",
 "Ethiopia")."""
 

@@ -38,7 +38,7 @@ class EventsConfig(AppConfig):
         # Registrations and invitations keep a person without an account from counting as
         # inactive (bruecken/privacy/retention.py).
         retention.register_activity("events", events_retention.recent_activity)
-        # What the full-text search finds events by (bruecken/fulltext.py).
+        # What the full-text search finds events by (bruecken/fulltext/).
         searching.register()
         # The workshops' type-ahead picker (bruecken/pickers.py).
         pickers.register()

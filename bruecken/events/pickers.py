@@ -1,6 +1,6 @@
 """The events' picker source (bruecken/pickers.py): workshops, as far as the user may see them
 (the one rule, `visible_to`), found by their title as the full-text search finds it (word
-parts and umlauts folded, bruecken/fulltext.py)."""
+parts and umlauts folded, bruecken/fulltext/)."""
 
 from django.utils import formats
 

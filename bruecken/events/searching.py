@@ -1,4 +1,4 @@
-"""What events are found by in the full-text search (bruecken/fulltext.py)."""
+"""What events are found by in the full-text search (bruecken/fulltext/)."""
 
 from bruecken import fulltext
 

@@ -16,7 +16,7 @@ class GuideConfig(AppConfig):
 
         # What waits for a user on their home page.
         waiting.register("guide", guide_waiting.waiting_for)
-        # What the full-text search finds recommendations by (bruecken/fulltext.py).
+        # What the full-text search finds recommendations by (bruecken/fulltext/).
         searching.register()
         # Published editions no longer name whoever withdrew their consent.
         consent_withdrawn.connect(

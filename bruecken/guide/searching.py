@@ -1,4 +1,4 @@
-"""What recommendations are found by in the full-text search (bruecken/fulltext.py)."""
+"""What recommendations are found by in the full-text search (bruecken/fulltext/)."""
 
 from bruecken import fulltext
 

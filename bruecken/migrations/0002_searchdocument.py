@@ -1,4 +1,4 @@
-# The full-text index (bruecken/fulltext.py): the documents, and what indexes them on each
+# The full-text index (bruecken/fulltext/): the documents, and what indexes them on each
 # database: on PostgreSQL German and simple text search configurations with unaccent and a
 # generated tsvector column with a GIN index; on SQLite an FTS5 table kept by triggers.
 # (Django remakes a table on SQLite to alter it: a later change of SearchDocument's fields

@@ -1,4 +1,4 @@
-# Word parts for the full-text index (bruecken/fulltext.py): "verein" finds "Kulturverein",
+# Word parts for the full-text index (bruecken/fulltext/): "verein" finds "Kulturverein",
 # "netzwerk" finds "Frauennetzwerk" (German compounds). On PostgreSQL trigram GIN indexes
 # (pg_trgm) on each part of the documents, which serve `LIKE '%verein%'`; on SQLite a second
 # FTS5 table with the trigram tokenizer over the same documents, kept by triggers of its own and

@@ -1,4 +1,4 @@
-# The names' own tsvector on PostgreSQL (bruecken/fulltext.py): a search of the names alone (the
+# The names' own tsvector on PostgreSQL (bruecken/fulltext/): a search of the names alone (the
 # pickers, the first tier of a search) asked the weighted document vector for name words only
 # (`men:*A`), which its GIN index cannot answer alone: every document with the word anywhere was
 # read from the table to check its weight. Without weights, the index answers by itself.

@@ -1,4 +1,4 @@
-# Two changes to the full-text index (bruecken/fulltext.py), for searches at real size on SQLite:
+# Two changes to the full-text index (bruecken/fulltext/), for searches at real size on SQLite:
 #
 # Keys: every document's id becomes its object's id in the number range of its kind
 # (`fulltext.document_key`), on both databases. SQLite's FTS5 tables take the document's id as

@@ -1,4 +1,4 @@
-# The organisations' documents get GIN indexes of their own on PostgreSQL (bruecken/fulltext.py);
+# The organisations' documents get GIN indexes of their own on PostgreSQL (bruecken/fulltext/);
 # those of all other kinds keep theirs, without the organisations'.
 #
 # Every search asks for one kind's documents (`kind = 'actors.organisation'`). Through indexes of

@@ -12,5 +12,5 @@ class ProgramsConfig(AppConfig):
 
         # The type-ahead pickers' goals and results (bruecken/pickers.py).
         pickers.register()
-        # What the full-text search finds them by (bruecken/fulltext.py).
+        # What the full-text search finds them by (bruecken/fulltext/).
         searching.register()

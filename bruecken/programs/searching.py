@@ -1,4 +1,4 @@
-"""What goals and results are found by in the full-text search (bruecken/fulltext.py)."""
+"""What goals and results are found by in the full-text search (bruecken/fulltext/)."""
 
 from bruecken import fulltext
 

@@ -1,4 +1,4 @@
-"""The full-text search (bruecken/fulltext.py) on whichever database the tests run on."""
+"""The full-text search (bruecken/fulltext/) on whichever database the tests run on."""
 
 import random
 import string
@@ -14,6 +14,7 @@ from bruecken.actors.tests.factories import (
     PersonFactory,
     TopicFactory,
 )
+from bruecken.fulltext import index, searching
 from bruecken.places.models import Country, Language
 
 pytestmark = pytest.mark.django_db
@@ -348,13 +349,13 @@ def test_a_save_without_a_new_name_reindexes_nothing(verein):
     verein.countries.set([ethiopia])
     fulltext.flush()
     ethiopia.save()
-    assert not fulltext._queue()
+    assert not index._queue()
 
 
 def test_many_documents_are_reindexed_in_the_background(
     bonn, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(fulltext, "INLINE_RENAME", 2)
+    monkeypatch.setattr(index, "INLINE_RENAME", 2)
     ghana = Country.objects.get(code="GH")
     people = [PersonFactory(name=f"Kofi {number}", municipality=bonn) for number in range(3)]
     for person in people:
@@ -363,7 +364,7 @@ def test_many_documents_are_reindexed_in_the_background(
     task = fulltext.reindex_naming_task
     queued = []
     monkeypatch.setattr(
-        fulltext,
+        index,
         "reindex_naming_task",
         type("Queued", (), {"enqueue": staticmethod(lambda *args: queued.append(args))}),
     )
@@ -371,7 +372,7 @@ def test_many_documents_are_reindexed_in_the_background(
         ghana.name_de = "Ghana-Neu"
         ghana.save()
         # Nothing for the request's own commit: the task does it.
-        assert not fulltext._queue()
+        assert not index._queue()
     assert queued == [("actors.person", "countries", ghana.pk)]
     assert names(Person.objects.search("Ghana-Neu")) == []
     assert task.call(*queued[0]) == 3
@@ -956,9 +957,9 @@ def test_a_person_search_is_in_the_models_order_on_both_databases(bonn):
 def test_head_is_the_first_rows_whatever_part_of_the_order_it_walks(
     compounds, bonn, bonn_coordinator, monkeypatch, walk, few_to_sort
 ):
-    monkeypatch.setattr(fulltext, "ORDER_WALK", walk)
-    monkeypatch.setattr(fulltext, "NAMES_WALK", walk)
-    monkeypatch.setattr(fulltext, "FEW_TO_SORT", few_to_sort)
+    monkeypatch.setattr(searching, "ORDER_WALK", walk)
+    monkeypatch.setattr(searching, "NAMES_WALK", walk)
+    monkeypatch.setattr(searching, "FEW_TO_SORT", few_to_sort)
     for name in ("Vera Zander", "Anna Vera", "Vera Adler", "Vera Adler", "Bert Vermeer"):
         PersonFactory(name=name, municipality=bonn)
     searches = [(Organisation, "verein"), (Organisation, "ver"), (Organisation, "ve")]
@@ -1017,9 +1018,9 @@ def test_head_is_the_first_rows_of_random_searches(bonn, monkeypatch, seed):
             taken.add(name_key(name))
             description = " ".join(chance.sample(VOCABULARY, chance.randint(0, 4)))
             OrganisationFactory(name=name, description=description, municipality=bonn)
-    monkeypatch.setattr(fulltext, "ORDER_WALK", chance.choice([1, 3, 100]))
-    monkeypatch.setattr(fulltext, "NAMES_WALK", chance.choice([1, 3, 100]))
-    monkeypatch.setattr(fulltext, "FEW_TO_SORT", chance.choice([1, 5, 1000]))
+    monkeypatch.setattr(searching, "ORDER_WALK", chance.choice([1, 3, 100]))
+    monkeypatch.setattr(searching, "NAMES_WALK", chance.choice([1, 3, 100]))
+    monkeypatch.setattr(searching, "FEW_TO_SORT", chance.choice([1, 5, 1000]))
     for text in QUERIES:
         for columns in (fulltext.COLUMNS, (fulltext.NAME,), (fulltext.PUBLIC,)):
             searched = Organisation.objects.search(text, columns)
@@ -1068,7 +1069,7 @@ def test_names_found_inside_words_follow_the_prefixes_in_order(compounds, monkey
     search ranked and sorted; walked only where the GIN index finds FEW_TO_SORT or more."""
     from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(fulltext, "FEW_TO_SORT", few_to_sort)
+    monkeypatch.setattr(searching, "FEW_TO_SORT", few_to_sort)
     searched = Organisation.objects.search("verein", (fulltext.NAME,))
     with CaptureQueriesContext(connection) as queries:
         found = fulltext.head(searched, 6)
@@ -1116,7 +1117,7 @@ def test_a_first_page_on_postgresql_walks_a_bounded_part_of_the_order(
     PersonFactory(name="Anna Kreis", municipality=bonn)
     searched = model.objects.search("ver", (fulltext.NAME,)).values_list("pk", flat=True)
     # The first documents of the order hold no name that begins with "ver".
-    monkeypatch.setattr(fulltext, "NAMES_WALK", 1)
+    monkeypatch.setattr(searching, "NAMES_WALK", 1)
     with CaptureQueriesContext(connection) as queries:
         assert fulltext.head(searched, 1) == list(searched[:1])
     tiers = [query["sql"] for query in queries.captured_queries]
@@ -1132,7 +1133,7 @@ def test_a_first_page_on_postgresql_walks_a_bounded_part_of_the_order(
         transaction.set_rollback(True)
     assert " using bruecken_searchdocument_order on " in plan, plan
     # Enough within the walk: nothing else.
-    monkeypatch.setattr(fulltext, "NAMES_WALK", 100)
+    monkeypatch.setattr(searching, "NAMES_WALK", 100)
     with CaptureQueriesContext(connection) as queries:
         assert fulltext.head(searched, 1) == list(searched[:1])
     assert not any(fulltext.NOT_WALKED_KEY in query["sql"] for query in queries.captured_queries)

@@ -141,7 +141,7 @@ def aware(moment, name="updated_since"):
 
 def search(queryset, text, lookup):
     """Rows in which every word of `text` occurs in `lookup` (short lists without a full-text
-    index; organisations and people use `.search()`, bruecken/fulltext.py)."""
+    index; organisations and people use `.search()`, bruecken/fulltext/)."""
     for term in (text or "").split()[:10]:
         queryset = queryset.filter(**{lookup: term})
     return queryset

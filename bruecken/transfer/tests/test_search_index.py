@@ -23,7 +23,7 @@ def german():
 
 def indexed_only():
     """Searches see what the import indexed, not what a save() queued."""
-    fulltext._queue().clear()
+    fulltext.discard_pending()
 
 
 def test_imported_organisations_are_found(office, bonn):

@@ -1,5 +1,5 @@
 """The global search for staff: the box in the staff bar finds organisations, people, events,
-goals, results and recommendations by a word of their text (bruecken/fulltext.py). Each group
+goals, results and recommendations by a word of their text (bruecken/fulltext/). Each group
 holds what the user may see (the models' `visible_to`), the best matches first; the overview
 shows the first few of each group, a group's own page all of them, page by page."""
 
