@@ -32,7 +32,7 @@ class Timestamped(models.Model):
 class SearchDocument(models.Model):
     """The text one object is found by (bruecken/fulltext/), folded, in three parts by how
     widely they may be searched. The database indexes it: a generated tsvector column on
-    PostgreSQL, an FTS5 table on SQLite (migration 0002); only fulltext.py writes it."""
+    PostgreSQL, an FTS5 table on SQLite (migration 0002); only bruecken/fulltext/ writes it."""
 
     kind = models.CharField(max_length=100)
     object_id = models.BigIntegerField()

@@ -29,7 +29,9 @@ class Tier:
     work out within the tier; `ranked_alike`: whether all its documents have that rank (the
     tier is then in the queryset's order alone). `rest`: where all the search's other
     documents rank alike too, a Tier of those; `whole`: the tier is the whole search;
-    `in_names`: the tier asks the names' vector alone, which the order's index holds."""
+    `in_names`: the tier asks the names' vector alone, which the order's index holds; `terms`:
+    then its query's terms, whose words in the names tell where in the order they lie
+    (`names_in_order`)."""
 
     search: dict
     rank: tuple
@@ -37,6 +39,7 @@ class Tier:
     rest: "Tier | None" = None
     whole: bool = False
     in_names: bool = False
+    terms: tuple = ()
 
 
 def best_tiers(terms, columns, label):
@@ -48,7 +51,9 @@ def best_tiers(terms, columns, label):
     if _short_words_in_names(terms, columns):
         # Every document found ranks alike: one tier, which the documents' order answers.
         search = _prefix_search(terms, columns, label)
-        return (Tier(search, ALIKE, ranked_alike=True, whole=True, in_names=True),)
+        return (
+            Tier(search, ALIKE, ranked_alike=True, whole=True, in_names=True, terms=tuple(terms)),
+        )
     if not any(_is_part(forms) for forms in terms):
         # Elsewhere a search without word parts is its best tier already.
         return ()
@@ -69,6 +74,7 @@ def best_tiers(terms, columns, label):
             ranked_alike=known == len(parts),
             rest=rest if known == len(parts) else None,
             in_names=tuple(tier_columns) == (NAME,),
+            terms=tuple(terms) if tuple(tier_columns) == (NAME,) else (),
         )
         for known, tier_columns in levels
     )
@@ -125,6 +131,32 @@ PREFIX_BONUS = 1000
 
 def _is_part(forms):
     return all(len(form) >= PART_LENGTH for form in forms)
+
+
+# The table of the words of the names, on PostgreSQL (migration 0011).
+NAMES_TABLE = "bruecken_searchname"
+# The highest code point: a word that begins with a prefix sorts before the prefix followed by
+# it (the table's words are in code point order, collation "C").
+LAST_LETTER = 0x10FFFF
+
+
+def names_in_order(terms, label, limit):
+    """The SQL and params of the first `limit` places in the order (sort key, object id) of the
+    documents of `label` whose names hold a word that begins with a form of the most telling of
+    `terms` (German stem or as written), from the table of the names' words alone: a superset
+    of the places of the names that hold every term, in order; a name may come more than
+    once."""
+    forms = list(max(terms, key=lambda forms: min(len(form) for form in forms)))
+    sql = (
+        "WITH prefixes AS (SELECT DISTINCT unnest(tsvector_to_array("  # noqa: S608 - our names
+        f"to_tsvector('{GERMAN}', form) || to_tsvector('{SIMPLE}', form))) "
+        'COLLATE "C" AS prefix FROM unnest(%s::text[]) AS form) '
+        f"SELECT names.sort_key, names.object_id FROM prefixes JOIN {NAMES_TABLE} AS names "
+        "ON names.kind = %s AND names.word >= prefixes.prefix "
+        f"AND names.word < prefixes.prefix || chr({LAST_LETTER}) "
+        "ORDER BY names.sort_key, names.object_id LIMIT %s"
+    )
+    return sql, [forms, label, limit]
 
 
 def _short_words_in_names(terms, columns):

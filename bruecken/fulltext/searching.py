@@ -9,7 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import AND, ExtraWhere
 
 from .index import REGISTRY, flush
-from .queries import best_tiers, sql
+from .queries import best_tiers, names_in_order, sql
 from .schema import COLUMNS, DOCUMENT_TABLE, NAME, SEARCH_KEY, SORT_KEY
 from .text import query_terms
 
@@ -148,13 +148,15 @@ def _tier_rows(queryset, added, tier, count):
     return list(narrowed[:count])
 
 
-# How many of a kind's documents in their order a first page walks through on PostgreSQL,
-# before it sorts all that its tier finds instead (`_first_in_order`). Reading each document:
+# How many of a kind's documents in their order a first page walks through on PostgreSQL
+# (`_first_in_order`), before it sorts all that its tier finds instead, reading each document:
 # ORDER_WALK, where the tier holds at least FEW_TO_SORT documents. For a tier in the names
-# alone, from the order's index, which holds their vector (0010): NAMES_WALK, which costs less
-# there than ORDER_WALK documents (7 against 10 ms).
+# alone, from the order's index, which holds their vector (0010): NAMES_WALK, about as long as
+# the query of the names' words takes that finds the windows to walk instead (`_in_windows`:
+# 5 ms each among 229,110 people), so that a walk in vain costs at most as much again, and a
+# prefix in many names spread over the order (a surname's: "müller") is answered by it alone.
 ORDER_WALK = 5_000
-NAMES_WALK = 10_000
+NAMES_WALK = 5_000
 FEW_TO_SORT = 1_000
 # The same order as an expression that no index holds, and that reads the document: the order's
 # index holds the names' vector (0010), and the planner would walk all of it instead of sorting
@@ -168,19 +170,68 @@ def _first_in_order(queryset, count, tier):
     document, as far as that is cheap; else all that the tier finds, sorted. PostgreSQL takes
     matches to be spread evenly over the order, and walked to the middle of 229,110 people for
     "mar" (the Marias and Markuses: 200 ms, where sorting the tier's 8,599 takes 30 ms). A walk
-    of the names tests each from the index (NAMES_WALK); one of other text reads each document
-    (ORDER_WALK), and only where the GIN index finds many: fewer are sorted at once, cheaper
-    than a walk that finds too few of them. The rows are those of the whole order either way:
-    the first walked are before all the others."""
+    of the names tests each from the index (NAMES_WALK), and where it finds too few, walks the
+    windows of the order where the names with the words lie (`_in_windows`: 8 ms for "mar"). A
+    walk of other text reads each document (ORDER_WALK), and only where the GIN index finds
+    many: fewer are sorted at once, cheaper than a walk that finds too few of them. The rows
+    are those of the whole order either way: the first walked are before all the others."""
     if tier.in_names:
         walked = _walked(queryset, count, NAMES_WALK)
-    elif _documents_at_most(tier.search, FEW_TO_SORT) == FEW_TO_SORT:
+        return walked if len(walked) >= count else _in_windows(queryset, count, tier)
+    if _documents_at_most(tier.search, FEW_TO_SORT) == FEW_TO_SORT:
         walked = _walked(queryset, count, ORDER_WALK)
-    else:
-        walked = []
-    if len(walked) >= count:
-        return walked
-    return list(queryset.extra(select={SEARCH_KEY: NOT_WALKED_KEY})[:count])  # noqa: S610
+        if len(walked) >= count:
+            return walked
+    return _sorted(queryset, count)
+
+
+def _sorted(queryset, count, after=None):
+    """The first `count` rows of `queryset` (after the place `after` in the order), all that its
+    tier finds sorted."""
+    where, params = _places(after, ">")
+    sorted_all = queryset.extra(select={SEARCH_KEY: NOT_WALKED_KEY}, where=where, params=params)  # noqa: S610
+    return list(sorted_all[:count])
+
+
+# How many places of names a first page in the names reads (`_in_windows`), and how many of them
+# its first window of the order spans (each next one four times as many).
+PLACES = 600
+WINDOW = 50
+
+
+def _in_windows(queryset, count, tier):
+    """The first `count` rows of `queryset`, a tier in the names alone, walked through the order
+    in windows: the first PLACES places where names with a word that begins with a form of one
+    of the terms lie (`queries.names_in_order`, from the names' words alone), a window of WINDOW
+    of them, then larger ones. No name found lies before the first of those places, none
+    between two of them: the rows are those of the whole order. Where the queryset keeps fewer
+    than `count` of those names (a narrow reader, other conditions), the rest is sorted."""
+    with connection.cursor() as cursor:
+        cursor.execute(*names_in_order(tier.terms, queryset.model._meta.label_lower, PLACES))
+        places = cursor.fetchall()
+    rows, start, size = [], 0, WINDOW
+    while start < len(places):
+        end = min(start + size, len(places))
+        # After the last window's last place: a name listed twice may end one, begin the next.
+        where, params = _places(places[0], ">=") if start == 0 else _places(places[start - 1], ">")
+        last_where, last_params = _places(places[end - 1], "<=")
+        window = queryset.extra(where=where + last_where, params=params + last_params)  # noqa: S610
+        rows += list(window[: count - len(rows)])
+        if len(rows) >= count:
+            return rows
+        start, size = end, size * 4
+    if len(places) < PLACES:
+        return rows
+    return rows + _sorted(queryset, count - len(rows), places[-1])
+
+
+def _places(place, comparison):
+    """A condition (`extra()` form) on the document's place in the order against `place` (sort
+    key, object id); none for None."""
+    if place is None:
+        return [], []
+    column = f"({DOCUMENT_TABLE}.{SORT_KEY}, {DOCUMENT_TABLE}.object_id)"
+    return [f"{column} {comparison} (%s, %s)"], list(place)
 
 
 def _walked(queryset, count, walk):

@@ -441,8 +441,9 @@ def test_head_reads_the_prefix_tier_alone_when_it_has_enough(compounds, django_a
     assert found == list(searched[:3])
     assert set(names(found)) < prefixes
     # One more than the names hold: the documents with the word anywhere next (on PostgreSQL
-    # after the names' tier in order, walked, then sorted: `_first_in_order`).
-    walked_again = 1 if connection.vendor == "postgresql" else 0
+    # after the names' tier in order, walked, then where its names lie and one window of them:
+    # `_first_in_order`).
+    walked_again = 2 if connection.vendor == "postgresql" else 0
     with django_assert_num_queries(2 + walked_again):
         found = fulltext.head(searched, 5)
     assert found == list(searched[:5])
@@ -960,6 +961,9 @@ def test_head_is_the_first_rows_whatever_part_of_the_order_it_walks(
     monkeypatch.setattr(searching, "ORDER_WALK", walk)
     monkeypatch.setattr(searching, "NAMES_WALK", walk)
     monkeypatch.setattr(searching, "FEW_TO_SORT", few_to_sort)
+    # Windows of the names' places as short as the walk, and as few places as it walks too.
+    monkeypatch.setattr(searching, "WINDOW", walk)
+    monkeypatch.setattr(searching, "PLACES", walk)
     for name in ("Vera Zander", "Anna Vera", "Vera Adler", "Vera Adler", "Bert Vermeer"):
         PersonFactory(name=name, municipality=bonn)
     searches = [(Organisation, "verein"), (Organisation, "ver"), (Organisation, "ve")]
@@ -1021,6 +1025,8 @@ def test_head_is_the_first_rows_of_random_searches(bonn, monkeypatch, seed):
     monkeypatch.setattr(searching, "ORDER_WALK", chance.choice([1, 3, 100]))
     monkeypatch.setattr(searching, "NAMES_WALK", chance.choice([1, 3, 100]))
     monkeypatch.setattr(searching, "FEW_TO_SORT", chance.choice([1, 5, 1000]))
+    monkeypatch.setattr(searching, "WINDOW", chance.choice([1, 2, 50]))
+    monkeypatch.setattr(searching, "PLACES", chance.choice([1, 3, 7, 1000]))
     for text in QUERIES:
         for columns in (fulltext.COLUMNS, (fulltext.NAME,), (fulltext.PUBLIC,)):
             searched = Organisation.objects.search(text, columns)
@@ -1052,9 +1058,9 @@ def test_short_words_in_the_names_find_them_in_the_models_order(compounds, bonn)
 
 def test_a_short_word_in_the_names_is_answered_by_one_tier(compounds, django_assert_num_queries):
     """Fewer names than asked: the tier is the whole search, not asked again (on PostgreSQL a
-    walk of the order, then the tier sorted)."""
+    walk of the order, then where its names lie, one window of them)."""
     searched = Organisation.objects.search("ve", (fulltext.NAME,))
-    walks = 2 if connection.vendor == "postgresql" else 1
+    walks = 3 if connection.vendor == "postgresql" else 1
     with django_assert_num_queries(walks):
         found = fulltext.head(searched, 10)
     assert found == list(searched)
@@ -1102,15 +1108,29 @@ def test_the_order_index_holds_the_names_vector():
     assert "(kind, sort_key, object_id) INCLUDE (name_vector)" in definition
 
 
+def plan_of(sql):
+    """PostgreSQL's plan of `sql` where a prefix is in many names: sorting them all costs more."""
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    return plan
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
 @pytest.mark.parametrize("model", [Organisation, Person])
 def test_a_first_page_on_postgresql_walks_a_bounded_part_of_the_order(
     compounds, bonn, model, monkeypatch
 ):
     """A first page in the documents' order walks at most NAMES_WALK documents of it through
-    the order's index (migration 0010), testing each; where those hold too few, it sorts all
-    that its tier finds, by an expression of the order no index holds: never walking on."""
-    from django.db import transaction
+    the order's index (migration 0010), testing each; where those hold too few, it walks the
+    window of the order where the names with the word lie (migration 0011), through the same
+    index, never walking on from the start; where the places read end before enough rows, it
+    sorts the rest, after them, by an expression of the order no index holds."""
     from django.test.utils import CaptureQueriesContext
 
     PersonFactory(name="Vera Kreis", municipality=bonn)
@@ -1123,17 +1143,79 @@ def test_a_first_page_on_postgresql_walks_a_bounded_part_of_the_order(
     tiers = [query["sql"] for query in queries.captured_queries]
     walked = [sql for sql in tiers if " AS walked " in sql]
     assert len(walked) == 1
-    assert fulltext.NOT_WALKED_KEY in tiers[tiers.index(walked[0]) + 1]
-    with transaction.atomic(), connection.cursor() as cursor:
-        # What the planner does where a prefix is in many names: sorting them all costs more.
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("EXPLAIN " + walked[0])
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        transaction.set_rollback(True)
-    assert " using bruecken_searchdocument_order on " in plan, plan
+    # Then the whole search, to compare.
+    places, window = tiers[tiers.index(walked[0]) + 1 : -1]
+    assert " bruecken_searchname AS names " in places
+    assert fulltext.NOT_WALKED_KEY not in window
+    for sql in (walked[0], window):
+        assert " using bruecken_searchdocument_order on " in plan_of(sql), sql
     # Enough within the walk: nothing else.
     monkeypatch.setattr(searching, "NAMES_WALK", 100)
     with CaptureQueriesContext(connection) as queries:
         assert fulltext.head(searched, 1) == list(searched[:1])
-    assert not any(fulltext.NOT_WALKED_KEY in query["sql"] for query in queries.captured_queries)
+    assert not any(" bruecken_searchname " in query["sql"] for query in queries.captured_queries)
+    # One place read, fewer rows than asked in its window: the rest after it, sorted.
+    monkeypatch.setattr(searching, "NAMES_WALK", 1)
+    monkeypatch.setattr(searching, "PLACES", 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert fulltext.head(searched, 3) == list(searched[:3])
+    assert any(fulltext.NOT_WALKED_KEY in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table of names")
+def test_a_name_whose_words_begin_alike_is_listed_once(bonn, monkeypatch):
+    """A name with two words that begin with the query's is two places of the names' words: in
+    windows of one place, then four, it ends the first window and begins the next, and is a
+    row once."""
+    for name in ("Mara Marek", "Mara Zander", "Zoe Mara", "Anna Berg"):
+        PersonFactory(name=name, municipality=bonn)
+    monkeypatch.setattr(searching, "NAMES_WALK", 1)
+    monkeypatch.setattr(searching, "WINDOW", 1)
+    searched = Person.objects.search("mar", (fulltext.NAME,))
+    for count in range(1, 5):
+        assert fulltext.head(searched, count) == list(searched[:count])
+    assert names(fulltext.head(searched, 4)) == ["Mara Marek", "Mara Zander", "Zoe Mara"]
+
+
+def names_words():
+    """The table of the names' words as it is, and as the documents' names' vectors give it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT document_id, kind, word, sort_key, object_id FROM bruecken_searchname "
+            "ORDER BY 1, 3"
+        )
+        kept = cursor.fetchall()
+        cursor.execute(
+            "SELECT id, kind, word, sort_key, object_id FROM bruecken_searchdocument, "
+            "unnest(tsvector_to_array(name_vector)) AS word ORDER BY 1, 3"
+        )
+        return kept, cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table of names")
+def test_the_names_words_follow_the_documents(bonn):
+    """The triggers of migration 0011 keep a row for each word of each document's names'
+    vector, with its place in the order, whoever writes the documents."""
+    vera = PersonFactory(name="Vera Müller", municipality=bonn)
+    anna = PersonFactory(name="Anna Zander", municipality=bonn)
+    OrganisationFactory(name="Kulturverein Ost", municipality=bonn)
+    fulltext.flush()
+    kept, expected = names_words()
+    assert kept == expected
+    # The German stem and the word as written.
+    assert {"mull", "muller", "vera"} <= {row[2] for row in kept}
+    vera.name = "Vera Zander"
+    vera.save()
+    anna.delete()
+    fulltext.flush()
+    kept, expected = names_words()
+    assert kept == expected
+    assert "muller" not in {row[2] for row in kept}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE bruecken_searchdocument SET name = 'ines', sort_key = 'Ines'")
+    kept, expected = names_words()
+    assert kept == expected
+    assert {row[2] for row in kept} == {"ines"}
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE bruecken_searchdocument")
+    assert names_words() == ([], [])
