@@ -29,8 +29,8 @@ class Tier:
     work out within the tier; `ranked_alike`: whether all its documents have that rank (the
     tier is then in the queryset's order alone). `rest`: where all the search's other
     documents rank alike too, a Tier of those; `whole`: the tier is the whole search;
-    `in_names`: the tier asks the names' vector alone, which the order's index holds; `terms`:
-    then its query's terms, whose words in the names tell where in the order they lie
+    `terms`: where the tier asks the names' vector alone (which the order's index holds), its
+    query's terms, whose words in the names tell where in the order they lie
     (`names_in_order`)."""
 
     search: dict
@@ -38,8 +38,11 @@ class Tier:
     ranked_alike: bool = False
     rest: "Tier | None" = None
     whole: bool = False
-    in_names: bool = False
     terms: tuple = ()
+
+    @property
+    def in_names(self):
+        return bool(self.terms)
 
 
 def best_tiers(terms, columns, label):
@@ -51,9 +54,7 @@ def best_tiers(terms, columns, label):
     if _short_words_in_names(terms, columns):
         # Every document found ranks alike: one tier, which the documents' order answers.
         search = _prefix_search(terms, columns, label)
-        return (
-            Tier(search, ALIKE, ranked_alike=True, whole=True, in_names=True, terms=tuple(terms)),
-        )
+        return (Tier(search, ALIKE, ranked_alike=True, whole=True, terms=tuple(terms)),)
     if not any(_is_part(forms) for forms in terms):
         # Elsewhere a search without word parts is its best tier already.
         return ()
@@ -73,7 +74,6 @@ def best_tiers(terms, columns, label):
             _bonus_rank(parts, known),
             ranked_alike=known == len(parts),
             rest=rest if known == len(parts) else None,
-            in_names=tuple(tier_columns) == (NAME,),
             terms=tuple(terms) if tuple(tier_columns) == (NAME,) else (),
         )
         for known, tier_columns in levels
