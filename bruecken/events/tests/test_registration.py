@@ -212,11 +212,15 @@ def test_hundred_simultaneous_registrations_for_forty_places():
     event = EventFactory(capacity=40)
     people = PersonFactory.create_batch(100)
     barrier = threading.Barrier(len(people))
+    # Connections open at once: the other test process (`make test` runs one per core) needs
+    # some of PostgreSQL's 100 too; 100 here made its requests fail with "too many clients".
+    slots = threading.BoundedSemaphore(40)
     errors = []
 
     def register_in_own_connection(person):
+        barrier.wait()
+        slots.acquire()
         try:
-            barrier.wait()
             for _attempt in range(200):
                 try:
                     services.take_place(event, person, source=Source.SELF)
@@ -234,6 +238,7 @@ def test_hundred_simultaneous_registrations_for_forty_places():
             errors.append(repr(error))
         finally:
             connections.close_all()
+            slots.release()
 
     # The threads need a connection each: with PostgreSQL's default max_connections (100),
     # this thread's own would be the 101st. It is not needed until they are done.
