@@ -16,8 +16,15 @@ DOCUMENTS = "bruecken_searchdocument"
 # Runs the statements on PostgreSQL only, as 0008 does.
 _run = importlib.import_module("bruecken.migrations.0008_search_word_endings_postgresql")._run
 
-# A document's words, from the table named by the placeholder.
-WORDS = "SELECT id, kind, unnest(tsvector_to_array(name_vector)), sort_key, object_id FROM {}"
+
+def words_of(documents):
+    """The rows of the words of the names of the documents in the table `documents`: the
+    documents themselves, or a trigger's table of those inserted."""
+    return (
+        "SELECT id, kind, unnest(tsvector_to_array(name_vector)), sort_key, object_id "  # noqa: S608
+        f"FROM {documents}"
+    )
+
 
 POSTGRESQL = [
     # The words in byte order (collation "C"), so that the index answers a prefix as a range.
@@ -28,12 +35,12 @@ POSTGRESQL = [
         sort_key text NOT NULL,
         object_id bigint NOT NULL
     )""",
-    f"INSERT INTO {TABLE} {WORDS.format(DOCUMENTS)}",  # noqa: S608 - our names
+    f"INSERT INTO {TABLE} {words_of(DOCUMENTS)}",
     f"CREATE INDEX {TABLE}_word ON {TABLE} (kind, word) INCLUDE (sort_key, object_id)",
     f"CREATE INDEX {TABLE}_document ON {TABLE} (document_id)",
     f"""CREATE FUNCTION {TABLE}_added() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO {TABLE} {WORDS.format("added")};
+        INSERT INTO {TABLE} {words_of("added")};
         RETURN NULL;
     END $$""",
     f"""CREATE FUNCTION {TABLE}_removed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -44,7 +51,7 @@ POSTGRESQL = [
     f"""CREATE FUNCTION {TABLE}_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         DELETE FROM {TABLE} USING removed WHERE {TABLE}.document_id = removed.id;
-        INSERT INTO {TABLE} {WORDS.format("added")};
+        INSERT INTO {TABLE} {words_of("added")};
         RETURN NULL;
     END $$""",  # noqa: S608 - our names
     f"""CREATE FUNCTION {TABLE}_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
